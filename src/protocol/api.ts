@@ -1,0 +1,95 @@
+/**
+ * The methods each server answers, with their parameter and result shapes.
+ * `DaemonApi` is what the CLI (and `import { connect } from 'clusterctl'`)
+ * may call on the daemon; `PrimaryApi` is what the daemon calls on an app
+ * primary's control socket. Schemas for the params live in ./schemas.
+ */
+import type { AppInfo, AppSpec, DaemonInfo, StopSignal, WorkerInfo } from './types';
+
+export interface HelloParams {
+  protocol: number;
+  version: string;
+}
+
+export interface HelloResult extends DaemonInfo {
+  /** True when the daemon's package version differs from the caller's. */
+  versionMismatch: boolean;
+}
+
+/** Options a reload or restart may override; they are stored in the spec. */
+export interface LifecycleOverrides {
+  waitReady?: boolean;
+  listenTimeout?: number;
+  killTimeout?: number;
+  stopSignal?: StopSignal;
+}
+
+export interface ReloadOptions extends LifecycleOverrides {
+  /** Instances replaced at a time (default 1). Capacity never drops below instances - parallel + parallel. */
+  parallel?: number;
+}
+
+export interface RestartOptions extends LifecycleOverrides {
+  /** With `--update-env`: the app's environment is replaced by this one. */
+  env?: Record<string, string>;
+}
+
+export type ScaleTarget = { mode: 'absolute'; value: number } | { mode: 'relative'; value: number } | { mode: 'max' };
+
+export interface ProgressEvent {
+  app: string;
+  /** Instances replaced so far. */
+  done: number;
+  total: number;
+  instance: number;
+  /** What just happened to `instance`: 'replacing' | 'replaced'. */
+  step: 'replacing' | 'replaced';
+}
+
+export interface DaemonApi {
+  hello: { params: HelloParams; result: HelloResult };
+  ping: { params: Record<string, never>; result: DaemonInfo };
+  list: { params: Record<string, never>; result: AppInfo[] };
+  describe: { params: { name: string }; result: AppInfo };
+  start: { params: { spec: AppSpec }; result: AppInfo };
+  stop: { params: { target: string }; result: AppInfo[] };
+  restart: { params: { target: string; options?: RestartOptions }; result: AppInfo[] };
+  delete: { params: { target: string }; result: { deleted: string[] } };
+  scale: { params: { name: string; target: ScaleTarget }; result: AppInfo };
+  /** Emits 'progress' events (ProgressEvent) while it runs. */
+  reload: { params: { target: string; options?: ReloadOptions }; result: AppInfo[] };
+  kill: { params: Record<string, never>; result: { stopped: string[] } };
+}
+
+export type DaemonMethod = keyof DaemonApi;
+
+export interface PrimaryStatus {
+  pid: number;
+  name: string;
+  spec: AppSpec;
+  workers: WorkerInfo[];
+  /** The operation in progress ('reload', 'scale', 'restart', 'stop'), or null. */
+  busy: string | null;
+  /** epoch ms the primary started */
+  startedAt: number;
+  protocol: number;
+  version: string;
+}
+
+export interface PrimaryApi {
+  hello: { params: HelloParams; result: PrimaryStatus };
+  /** Start the workers of a fresh primary; resolves once all are online, or fails with E_START_FAILED. */
+  init: { params: { spec: AppSpec }; result: PrimaryStatus };
+  status: { params: Record<string, never>; result: PrimaryStatus };
+  /** Emits a 'status' event (PrimaryStatus) on every change and every metrics sample, until the caller disconnects. */
+  subscribe: { params: Record<string, never>; result: null };
+  /** Stop every worker gracefully; the primary exits right after replying. */
+  stop: { params: Record<string, never>; result: PrimaryStatus };
+  /** Stop every worker, then start them from `spec`. */
+  restart: { params: { spec: AppSpec }; result: PrimaryStatus };
+  /** Rolling replacement with `spec`; emits 'progress' events (ProgressEvent). */
+  reload: { params: { spec: AppSpec; parallel: number }; result: PrimaryStatus };
+  scale: { params: { instances: number }; result: PrimaryStatus };
+}
+
+export type PrimaryMethod = keyof PrimaryApi;

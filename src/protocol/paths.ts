@@ -1,0 +1,56 @@
+/** The layout of CLUSTERCTL_HOME, in one place so every side agrees on it. */
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface HomePaths {
+  home: string;
+  socket: string;
+  pidFile: string;
+  daemonLog: string;
+  stateFile: string;
+  dumpFile: string;
+  runDir: string;
+  logsDir: string;
+}
+
+export function resolveHome(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.CLUSTERCTL_HOME;
+  return resolve(fromEnv && fromEnv !== '' ? fromEnv : join(homedir(), '.clusterctl'));
+}
+
+export function homePaths(home: string = resolveHome()): HomePaths {
+  return {
+    home,
+    socket: join(home, 'daemon.sock'),
+    pidFile: join(home, 'daemon.pid'),
+    daemonLog: join(home, 'daemon.log'),
+    stateFile: join(home, 'state.json'),
+    dumpFile: join(home, 'dump.json'),
+    runDir: join(home, 'run'),
+    logsDir: join(home, 'logs'),
+  };
+}
+
+/** Control socket of one app primary. */
+export function primarySocketPath(home: string, app: string): string {
+  return join(home, 'run', `${app}.sock`);
+}
+
+/** The app primary's own log (its decisions, not the app's output). */
+export function primaryLogPath(home: string, app: string): string {
+  return join(home, 'logs', `${app}-primary.log`);
+}
+
+export function defaultLogPaths(home: string, app: string): { out: string; err: string } {
+  return { out: join(home, 'logs', `${app}-out.log`), err: join(home, 'logs', `${app}-err.log`) };
+}
+
+/**
+ * Linux abstract-namespace socket name used as a lock: the kernel releases it
+ * when the holder dies, so there is never a stale lock file to clean up.
+ */
+export function lockName(home: string, what: string): string {
+  const digest = createHash('sha256').update(home).digest('hex').slice(0, 32);
+  return `\0clusterctl-${digest}-${what}`;
+}

@@ -1,0 +1,105 @@
+/**
+ * The answering side of a socket: the daemon's RPC server and each app
+ * primary's control server. It frames, checks the envelope, dispatches to a
+ * handler and never lets a bad line or a throwing handler take it down.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { ClusterctlError, toErrorPayload } from './errors';
+import { encodeLine, LineDecoder, MAX_LINE_BYTES } from './framing';
+import { parseRequest, type RequestId } from './messages';
+
+export interface CallContext {
+  /** Send an event line for this call. Ignored once the client has gone. */
+  emit(event: string, data: unknown): void;
+  /** True once the client has disconnected. */
+  readonly closed: boolean;
+  /** Called once when the client disconnects. */
+  onClose(listener: () => void): void;
+}
+
+export type Handler = (params: unknown, ctx: CallContext) => unknown;
+export type Handlers = Record<string, Handler>;
+
+export interface RpcServerOptions {
+  /** Called with every error a handler threw that was not a ClusterctlError. */
+  onInternalError?: (method: string, err: unknown) => void;
+  onProtocolError?: (message: string) => void;
+}
+
+export function createRpcServer(handlers: Handlers, opts: RpcServerOptions = {}): Server {
+  return createServer((socket) => serveConnection(socket, handlers, opts));
+}
+
+function serveConnection(socket: Socket, handlers: Handlers, opts: RpcServerOptions): void {
+  const decoder = new LineDecoder(MAX_LINE_BYTES);
+  let closed = false;
+  const closeListeners: Array<() => void> = [];
+  const send = (message: unknown): void => {
+    if (!closed && !socket.destroyed) socket.write(encodeLine(message));
+  };
+  socket.on('error', () => {
+    /* the client went away; 'close' follows */
+  });
+  socket.on('close', () => {
+    closed = true;
+    for (const l of closeListeners.splice(0)) {
+      try {
+        l();
+      } catch {
+        /* a listener failing must not affect other connections */
+      }
+    }
+  });
+  const ctx: Omit<CallContext, 'emit'> = {
+    get closed() {
+      return closed;
+    },
+    onClose(listener) {
+      if (closed) listener();
+      else closeListeners.push(listener);
+    },
+  };
+  socket.on('data', (chunk: Buffer) => {
+    for (const line of decoder.push(chunk)) {
+      if (line.kind === 'oversized') {
+        opts.onProtocolError?.(`refused a ${line.bytes}-byte line`);
+        send({ id: null, ok: false, error: { code: 'E_PROTOCOL', message: `line too long: ${line.bytes} bytes (limit ${MAX_LINE_BYTES})` } });
+        continue;
+      }
+      if (line.kind === 'malformed') {
+        opts.onProtocolError?.(`malformed line: ${line.reason}`);
+        send({ id: null, ok: false, error: { code: 'E_PROTOCOL', message: `malformed JSON: ${line.reason}` } });
+        continue;
+      }
+      const parsed = parseRequest(line.value);
+      if (!parsed.ok) {
+        send({ id: parsed.id, ok: false, error: { code: 'E_PROTOCOL', message: parsed.message } });
+        continue;
+      }
+      const { id, method, params } = parsed.request;
+      void dispatch(id, method, params);
+    }
+  });
+
+  async function dispatch(id: RequestId, method: string, params: unknown): Promise<void> {
+    const handler = Object.prototype.hasOwnProperty.call(handlers, method) ? handlers[method] : undefined;
+    if (!handler) {
+      send({ id, ok: false, error: { code: 'E_UNKNOWN_METHOD', message: `unknown method "${method}"` } });
+      return;
+    }
+    const callCtx: CallContext = {
+      emit: (event, data) => send({ id, event, data }),
+      get closed() {
+        return ctx.closed;
+      },
+      onClose: (l) => ctx.onClose(l),
+    };
+    try {
+      const result = await handler(params, callCtx);
+      send({ id, ok: true, result: result === undefined ? null : result });
+    } catch (err) {
+      if (!(err instanceof ClusterctlError)) opts.onInternalError?.(method, err);
+      send({ id, ok: false, error: toErrorPayload(err) });
+    }
+  }
+}

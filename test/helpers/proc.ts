@@ -1,0 +1,45 @@
+/**
+ * Process bookkeeping for tests. PID 1 on these machines does not reap
+ * orphans, so a dead orphan lingers as a zombie and `kill -0` still succeeds:
+ * "alive" here means present in /proc and not in state Z.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+export function isAlive(pid: number): boolean {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /^State:\s+(\S)/m.exec(status);
+    return m !== null && m[1] !== 'Z' && m[1] !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Every live process whose environment carries CLUSTERCTL_HOME=home: the daemon, its primaries, their workers. */
+export function processesOfHome(home: string): number[] {
+  const needle = Buffer.from(`CLUSTERCTL_HOME=${home}\0`);
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`);
+    } catch {
+      continue;
+    }
+    if (environ.indexOf(needle) !== -1 && isAlive(pid)) out.push(pid);
+  }
+  return out;
+}
+
+export function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
