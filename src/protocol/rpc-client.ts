@@ -147,10 +147,10 @@ function peerTitle(peer: string): string {
   return peer.charAt(0).toUpperCase() + peer.slice(1);
 }
 
-type ApiShape = { [method: string]: { params: unknown; result: unknown } };
+type ApiShape<Api> = { [M in keyof Api]: { params: unknown; result: unknown } };
 
 /** A connection that only lets you call the methods of `Api`, with their types. */
-export class TypedRpc<Api extends ApiShape> {
+export class TypedRpc<Api extends ApiShape<Api>> {
   constructor(readonly connection: RpcConnection) {}
   call<M extends keyof Api & string>(method: M, params: Api[M]['params'], opts?: CallOptions): Promise<Api[M]['result']> {
     return this.connection.call<Api[M]['result']>(method, params, opts);
