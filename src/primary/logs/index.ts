@@ -1,0 +1,232 @@
+/**
+ * Log capture in the app primary: every worker's piped stdout and stderr are
+ * cut into whole lines, tagged with the worker's instance, and appended to
+ * the app's out and err files (rotated in place). The daemon never sees a
+ * log byte, so a flooding app cannot slow `clusterctl ls`.
+ *
+ * No line is dropped to keep up: when a file's write queue is full the
+ * worker's pipe is paused, the pipe fills, and the worker's own writes wait.
+ */
+import type { Readable } from 'node:stream';
+import { createLineFormatter, type LineFormatter, type LogStream } from '../../protocol/log-line';
+import type { LogSpec } from '../../protocol/types';
+import { LineSplitter } from './line-splitter';
+import { LogFile, NullSink, type LogSink, type RotationOptions } from './log-file';
+import { StderrRing } from './stderr-ring';
+
+export interface LogCapture {
+  /** Attach one worker process's piped stdout/stderr. Lines are written whole, tagged with `instance`. Safe to call for many workers at once and for replacements of the same instance. */
+  attach(instance: number, pid: number, stdout: Readable | null, stderr: Readable | null): void;
+  /** Resolves once every byte read so far from every attached stream is on disk (used before reporting a crash and before the primary exits). */
+  flush(): Promise<void>;
+  /**
+   * Resolves once the worker's streams have ended (or after `timeoutMs`, when
+   * a descendant of the worker keeps its pipe open) and every line they
+   * carried, including an unterminated last one, is on disk. Call it after a
+   * worker's 'exit' and before recording a crash: 'exit' can arrive before
+   * the last bytes of its pipes have been read.
+   */
+  settle(pid: number, timeoutMs?: number): Promise<void>;
+  /** Empty the current files (the `flush` command). */
+  truncate(): Promise<void>;
+  /** Close and reopen the files by path (for an external logrotate: `reload-logs`). */
+  reopen(): Promise<void>;
+  /** Apply a new LogSpec (paths, time, format, size, retain, compress) after a reload/restart with a changed spec. */
+  update(spec: LogSpec): Promise<void>;
+  /** Last `n` stderr lines (raw text, untagged) of the given worker pid — the primary uses this to explain why a worker failed to start. Keep a small ring buffer per pid (forget pids some time after their streams end). */
+  recentStderr(pid: number, n: number): string[];
+  /** Flush and close everything. */
+  close(): Promise<void>;
+}
+
+interface Source {
+  instance: number;
+  pid: number;
+  kind: LogStream;
+  stream: Readable;
+  splitter: LineSplitter;
+  formatter: LineFormatter;
+  pausedByUs: boolean;
+  ended: Promise<void>;
+}
+
+export const DEV_NULL = '/dev/null';
+const DEFAULT_SETTLE_MS = 2000;
+
+export function createLogCapture(app: string, spec: LogSpec, onError: (err: Error) => void): LogCapture {
+  let current: LogSpec = { ...spec };
+  let sinks = openSinks(current, new Map(), onError);
+  const sources = new Set<Source>();
+  const ring = new StderrRing();
+  /** Sinks replaced by update(), still draining what was queued before. */
+  const retiring = new Set<Promise<void>>();
+  let closed = false;
+
+  const sinkOf = (kind: LogStream): LogSink => (kind === 'out' ? sinks.out : sinks.err);
+
+  const wirePressure = (): void => {
+    for (const sink of new Set([sinks.out, sinks.err])) {
+      sink.onPressure = (paused) => {
+        for (const s of sources) {
+          if (sinkOf(s.kind) !== sink) continue;
+          if (paused && !s.pausedByUs) {
+            s.pausedByUs = true;
+            s.stream.pause();
+          } else if (!paused && s.pausedByUs) {
+            s.pausedByUs = false;
+            s.stream.resume();
+          }
+        }
+      };
+    }
+  };
+  wirePressure();
+
+  const write = (s: Source, lines: readonly string[]): void => {
+    if (lines.length === 0) return;
+    if (s.kind === 'err') ring.push(s.pid, lines);
+    const accepted = sinkOf(s.kind).write(s.formatter.format(lines, new Date()));
+    if (!accepted && !s.pausedByUs) {
+      s.pausedByUs = true;
+      s.stream.pause();
+    }
+  };
+
+  const formatterFor = (instance: number, kind: LogStream): LineFormatter =>
+    createLineFormatter(app, instance, kind, current.format, current.time);
+
+  const addSource = (instance: number, pid: number, kind: LogStream, stream: Readable): void => {
+    let finish: () => void = () => undefined;
+    const source: Source = {
+      instance,
+      pid,
+      kind,
+      stream,
+      splitter: new LineSplitter(),
+      formatter: formatterFor(instance, kind),
+      pausedByUs: false,
+      ended: new Promise<void>((resolve) => (finish = resolve)),
+    };
+    let done = false;
+    const end = (): void => {
+      if (done) return;
+      done = true;
+      const rest = source.splitter.end();
+      if (rest !== null) write(source, [rest]);
+      sources.delete(source);
+      if (![...sources].some((s) => s.pid === pid)) ring.release(pid);
+      finish();
+    };
+    stream.on('data', (chunk: Buffer | string) => {
+      write(source, source.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    });
+    stream.once('end', end);
+    stream.once('close', end);
+    stream.on('error', (err: Error) => {
+      onError(new Error(`reading ${kind} of worker ${pid}: ${err.message}`));
+      end();
+    });
+    sources.add(source);
+  };
+
+  const flushAll = async (): Promise<void> => {
+    await Promise.all([...new Set([sinks.out, sinks.err])].map((s) => s.flush()));
+    await Promise.all([...retiring]);
+  };
+
+  return {
+    attach(instance, pid, stdout, stderr) {
+      if (closed) return;
+      ring.hold(pid);
+      if (stdout) addSource(instance, pid, 'out', stdout);
+      if (stderr) addSource(instance, pid, 'err', stderr);
+    },
+
+    flush: flushAll,
+
+    async settle(pid, timeoutMs = DEFAULT_SETTLE_MS) {
+      const pending = [...sources].filter((s) => s.pid === pid).map((s) => s.ended);
+      if (pending.length > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+          timer.unref();
+        });
+        await Promise.race([Promise.all(pending), timeout]);
+        if (timer) clearTimeout(timer);
+      }
+      await flushAll();
+    },
+
+    async truncate() {
+      await Promise.all([...new Set([sinks.out, sinks.err])].map((s) => s.truncate()));
+    },
+
+    async reopen() {
+      await Promise.all([...new Set([sinks.out, sinks.err])].map((s) => s.reopen()));
+    },
+
+    async update(next) {
+      if (closed) return;
+      const old = sinks;
+      current = { ...next };
+      const reusable = new Map<string, LogSink>();
+      for (const s of new Set([old.out, old.err])) reusable.set(s.path, s);
+      sinks = openSinks(current, reusable, onError);
+      const kept = new Set([sinks.out, sinks.err]);
+      for (const s of reusable.values()) {
+        if (kept.has(s)) continue;
+        s.onPressure = null;
+        const p: Promise<void> = s.close().finally(() => retiring.delete(p));
+        retiring.add(p);
+      }
+      for (const s of sources) {
+        s.formatter = formatterFor(s.instance, s.kind);
+        // A source paused by a sink that was just retired has nobody left to resume it.
+        if (s.pausedByUs) {
+          s.pausedByUs = false;
+          s.stream.resume();
+        }
+      }
+      wirePressure();
+      await Promise.all([...kept].map((s) => s.configure(rotationOf(current))));
+    },
+
+    recentStderr(pid, n) {
+      return ring.recent(pid, n);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Workers are gone by now; anything still attached gets its last partial line written.
+      for (const s of [...sources]) {
+        const rest = s.splitter.end();
+        if (rest !== null) write(s, [rest]);
+        s.stream.removeAllListeners('data');
+        sources.delete(s);
+      }
+      await flushAll();
+      await Promise.all([...new Set([sinks.out, sinks.err])].map((s) => s.close()));
+      ring.clear();
+    },
+  };
+}
+
+function rotationOf(spec: LogSpec): RotationOptions {
+  return { maxSize: spec.maxSize, retain: spec.retain, compress: spec.compress };
+}
+
+/** One sink per distinct path: `--out x --err x` share a file, and so its size and rotation. */
+function openSinks(spec: LogSpec, reusable: Map<string, LogSink>, onError: (err: Error) => void): { out: LogSink; err: LogSink } {
+  const make = (path: string): LogSink => {
+    const existing = reusable.get(path);
+    if (existing) return existing;
+    const sink = path === DEV_NULL ? new NullSink(path) : new LogFile(path, rotationOf(spec), onError);
+    reusable.set(path, sink);
+    return sink;
+  };
+  const out = make(spec.out);
+  const err = make(spec.err);
+  return { out, err };
+}
