@@ -1,0 +1,150 @@
+/**
+ * `loadConfigFile`: a PM2-style config file → validated AppSpecs, or one
+ * E_CONFIG line naming the file, the app and the field. Nothing is started
+ * from a file that has any error in it: the caller gets specs only when the
+ * whole file is good.
+ */
+import { dirname, resolve } from 'node:path';
+import { ClusterctlError } from '../../protocol/errors';
+import { parseAppSpec } from '../../protocol/schemas';
+import type { AppSpec } from '../../protocol/types';
+import { usableCpus } from '../instances';
+import { readConfigValue } from './read';
+import { appEntrySchema, envBlockSchema, ENV_BLOCK_KEY, KNOWN_APP_KEYS, type AppEntry } from './schema';
+import { defaultAppName, entryToSpec, FieldError } from './to-spec';
+
+export interface LoadOptions {
+  /** `--env <name>`: also apply each app's `env_<name>` block. */
+  env?: string;
+  /** `--only a,b`: keep these apps (every app of the file is still validated). */
+  only?: string[];
+  /** Folder a relative config path is resolved against. */
+  cwd: string;
+  /** CLUSTERCTL_HOME, for the default log paths. */
+  home: string;
+  /** The caller's environment: the base every app's env starts from. */
+  baseEnv: Record<string, string>;
+  /** CPUs that `instances: "max"` means; measured when omitted. */
+  cpus?: number;
+}
+
+export interface LoadedConfig {
+  specs: AppSpec[];
+  /** Things the user should know that do not stop the load (ignored sections, unknown keys). */
+  notices: string[];
+}
+
+type ZodIssueLike = { path: ReadonlyArray<PropertyKey>; message: string };
+
+function describeIssue(issue: ZodIssueLike | undefined, prefix: string[] = []): { field: string; message: string } {
+  const path = [...prefix, ...(issue?.path ?? []).map(String)];
+  return { field: path.length > 0 ? path.join('.') : '(entry)', message: issue?.message ?? 'is invalid' };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export async function loadConfigFile(path: string, opts: LoadOptions): Promise<LoadedConfig> {
+  const absPath = resolve(opts.cwd, path);
+  const file = path;
+  const fail = (message: string): never => {
+    throw new ClusterctlError('E_CONFIG', `${file}: ${message}`);
+  };
+
+  const value = await readConfigValue(absPath, file);
+  if (!isPlainObject(value)) fail('must export an object with an "apps" array, such as { apps: [{ name, script }] }');
+  const root = value as Record<string, unknown>;
+  const notices: string[] = [];
+  for (const key of Object.keys(root)) {
+    if (key !== 'apps') notices.push(`${file}: section "${key}" ignored (clusterctl reads only "apps")`);
+  }
+  const apps = root.apps;
+  if (apps === undefined) fail('has no "apps" array: there is nothing to start');
+  if (!Array.isArray(apps)) fail('"apps" must be an array of apps');
+  const entries = apps as unknown[];
+  if (entries.length === 0) fail('"apps" is empty: there is nothing to start');
+
+  interface Validated {
+    index: number;
+    label: string;
+    entry: AppEntry;
+    envBlocks: Map<string, Record<string, string>>;
+    name: string;
+  }
+  const validated: Validated[] = [];
+  entries.forEach((raw, index) => {
+    const where = (label: string) => `app ${label}`;
+    if (!isPlainObject(raw)) fail(`${where(`apps[${index}]`)}: must be an object with at least a "script"`);
+    const obj = raw as Record<string, unknown>;
+    const label = typeof obj.name === 'string' && obj.name !== '' ? `"${obj.name}" (apps[${index}])` : `apps[${index}]`;
+    const lineFor = (field: string, message: string) => `${where(label)}: ${field}: ${message}`;
+
+    const parsed = appEntrySchema.safeParse(obj);
+    if (!parsed.success) {
+      const { field, message } = describeIssue(parsed.error.issues[0]);
+      fail(lineFor(field, message));
+    }
+    const entry = (parsed as { data: AppEntry }).data;
+    const envBlocks = new Map<string, Record<string, string>>();
+    for (const [key, blockValue] of Object.entries(obj)) {
+      const m = ENV_BLOCK_KEY.exec(key);
+      if (m) {
+        const block = envBlockSchema.safeParse(blockValue);
+        if (!block.success) {
+          const { field, message } = describeIssue(block.error.issues[0], [key]);
+          fail(lineFor(field, message));
+        }
+        envBlocks.set(m[1] as string, (block as { data: Record<string, string> }).data);
+      } else if (!KNOWN_APP_KEYS.has(key)) {
+        notices.push(`${file}: ${where(label)}: "${key}" is not a clusterctl option; ignored`);
+      }
+    }
+    if (entry.log_date_format !== undefined && entry.log_date_format !== '') {
+      notices.push(`${file}: ${where(label)}: log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp; the format given is not used`);
+    }
+    validated.push({ index, label, entry, envBlocks, name: entry.name ?? defaultAppName(entry.script) });
+  });
+
+  const firstIndexOf = new Map<string, number>();
+  for (const v of validated) {
+    const earlier = firstIndexOf.get(v.name);
+    if (earlier !== undefined) fail(`app ${v.label}: name: "${v.name}" is already used by apps[${earlier}]; app names must be unique`);
+    firstIndexOf.set(v.name, v.index);
+  }
+
+  let selected = validated;
+  if (opts.only !== undefined) {
+    const wanted = new Set(opts.only);
+    const missing = [...wanted].filter((n) => !firstIndexOf.has(n));
+    if (missing.length > 0) {
+      fail(`--only: no app named ${missing.map((n) => `"${n}"`).join(', ')} (the file has: ${validated.map((v) => v.name).join(', ')})`);
+    }
+    selected = validated.filter((v) => wanted.has(v.name));
+  }
+
+  if (opts.env !== undefined) {
+    const without = selected.filter((v) => !v.envBlocks.has(opts.env as string)).map((v) => v.name);
+    if (without.length > 0) notices.push(`${file}: no env_${opts.env} block in ${without.map((n) => `"${n}"`).join(', ')}: only "env" applies there`);
+  }
+
+  const cpus = opts.cpus ?? usableCpus();
+  const configDir = dirname(absPath);
+  const specs = selected.map((v) => {
+    const envBlock = opts.env === undefined ? null : (v.envBlocks.get(opts.env) ?? null);
+    let spec: AppSpec;
+    try {
+      spec = entryToSpec(v.entry, { configDir, home: opts.home, baseEnv: opts.baseEnv, envBlock, cpus });
+    } catch (err) {
+      if (err instanceof FieldError) return fail(`app ${v.label}: ${err.field}: ${err.message}`);
+      throw err;
+    }
+    try {
+      return parseAppSpec(spec);
+    } catch (err) {
+      // The entry schema should have caught it; say where, in the spec's own words.
+      return fail(`app ${v.label}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+  return { specs, notices };
+}

@@ -1,0 +1,104 @@
+/**
+ * Reads a config file into a plain value, by its extension: JSON, YAML, or
+ * a JavaScript module (CommonJS through require, ESM through import()). Each
+ * read is fresh, so `apply` after an edit sees the edit even in a process
+ * that loaded the file before (the programmatic API, the tests).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { extname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { ClusterctlError } from '../../protocol/errors';
+import { isConfigFile } from './detect';
+
+function configError(file: string, message: string): ClusterctlError {
+  return new ClusterctlError('E_CONFIG', `${file}: ${message}`);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? text;
+}
+
+/**
+ * TypeScript compiles `import()` to `require()` under CommonJS output; going
+ * through Function keeps a real dynamic import, which is the only way to load
+ * an ES module from CommonJS on Node 20.
+ */
+const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+
+/** "SyntaxError: Unexpected token '}' (line 7)" from what require() or import() threw. */
+function describeLoadError(err: unknown, absPath: string): string {
+  if (!(err instanceof Error)) return String(err);
+  const head = `${err.name}: ${firstLine(err.message)}`;
+  // Node puts "<file>:<line>" on the first line of a SyntaxError's stack.
+  const loc = new RegExp(`${escapeRegExp(absPath)}:(\\d+)`).exec(err.stack ?? '');
+  return loc ? `${head} (line ${loc[1]})` : head;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function loadJsModule(absPath: string): Promise<unknown> {
+  const ext = extname(absPath).toLowerCase();
+  if (ext !== '.mjs') {
+    // createRequire gives Node's own loader and cache even inside a test runner's module system.
+    const req = createRequire(absPath);
+    try {
+      delete req.cache[absPath];
+      const exported: unknown = req(absPath);
+      return unwrapDefault(exported);
+    } catch (err) {
+      // A .js file in a "type": "module" package is an ES module: load it as one.
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw err;
+    }
+  }
+  // The query string makes each load a new module instance instead of the cached one.
+  const ns = await importModule(`${pathToFileURL(absPath).href}?load=${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  return unwrapDefault(ns);
+}
+
+function unwrapDefault(exported: unknown): unknown {
+  if (typeof exported === 'object' && exported !== null && 'default' in exported) {
+    const ns = exported as { default: unknown; apps?: unknown };
+    if (ns.apps === undefined) return ns.default;
+  }
+  return exported;
+}
+
+/** The file's content as a value; every failure is a one-line E_CONFIG naming the file. */
+export async function readConfigValue(absPath: string, display: string): Promise<unknown> {
+  let isFile: boolean;
+  try {
+    isFile = statSync(absPath).isFile();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw configError(display, code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? String(err)}`);
+  }
+  if (!isFile) throw configError(display, 'is not a file');
+  if (!isConfigFile(absPath)) {
+    throw configError(display, 'is not a config file (expected *.config.js, *.config.cjs, *.config.mjs, .json, .yaml or .yml)');
+  }
+
+  const ext = extname(absPath).toLowerCase();
+  if (ext === '.json' || ext === '.yaml' || ext === '.yml') {
+    let text: string;
+    try {
+      text = readFileSync(absPath, 'utf8');
+    } catch (err) {
+      throw configError(display, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    try {
+      return ext === '.json' ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown);
+    } catch (err) {
+      const what = ext === '.json' ? 'invalid JSON' : 'invalid YAML';
+      throw configError(display, `${what}: ${firstLine(err instanceof Error ? err.message : String(err))}`);
+    }
+  }
+  try {
+    return await loadJsModule(absPath);
+  } catch (err) {
+    throw configError(display, `cannot load: ${describeLoadError(err, absPath)}`);
+  }
+}

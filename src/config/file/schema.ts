@@ -1,0 +1,144 @@
+/**
+ * The shape of one entry of a config file's `apps` array, in PM2's field
+ * names, enforced with zod. Every message is worded for the person editing
+ * the file: the loader prefixes it with the file, the app and the field.
+ * Values are normalised here (sizes to bytes, durations to ms, argument
+ * strings to arrays) so the mapping to an AppSpec is plain assignment.
+ */
+import { z } from 'zod';
+import { parseInstances, type InstancesRequest } from '../instances';
+import { APP_NAME_PATTERN, STOP_SIGNALS, type StopSignal } from '../../protocol/types';
+import { parseByteSize, parseDurationMs, splitWords } from './units';
+
+const DAY_MS = 24 * 3600 * 1000;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A missing value and a wrong one get different words. */
+function msg(expected: string) {
+  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? `is required` : `must be ${expected}`) };
+}
+
+const words = (what: string) =>
+  z
+    .union([z.string(), z.array(z.union([z.string(), z.number()]))], msg(`a string or an array of strings (${what})`))
+    .transform((v, ctx) => {
+      if (Array.isArray(v)) return v.map(String);
+      const split = splitWords(v);
+      if (split === null) {
+        ctx.addIssue({ code: 'custom', message: 'has an unclosed quote' });
+        return z.NEVER;
+      }
+      return split;
+    });
+
+const durationMs = (min = 0) =>
+  z.union([z.number(), z.string()], msg('a number of milliseconds or a duration such as "500ms", "1s", "2m"')).transform((v, ctx) => {
+    const ms = parseDurationMs(v);
+    if (ms === null || ms < min || ms > DAY_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a number of milliseconds or a duration such as "500ms", "1s", "2m" (${min} ms to 24 h)`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const byteSize = (min: number) =>
+  z.union([z.number(), z.string()], msg('a number of bytes or a size such as "300M" (K, M, G)')).transform((v, ctx) => {
+    const bytes = parseByteSize(v);
+    if (bytes === null || bytes < min) {
+      ctx.addIssue({ code: 'custom', message: `must be a number of bytes or a size such as "300M" (K, M, G)${min > 0 ? `, at least ${min}` : ''}` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const bool = z.boolean(msg('true or false'));
+const path = z.string(msg('a path')).min(1, 'must not be empty');
+const envVarName = z.string(msg('an environment variable name')).regex(ENV_NAME, 'must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
+const count = (max: number) => z.number(msg('a whole number')).int('must be a whole number').min(0, 'must be 0 or more').max(max, `must be at most ${max}`);
+
+const instances = z
+  .union([z.number(), z.string()], msg('a positive integer, "max" or a negative number'))
+  .transform((v, ctx): InstancesRequest => {
+    const text = String(v);
+    try {
+      if (typeof v === 'number' && !Number.isInteger(v)) throw new Error('not an integer');
+      return parseInstances(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a positive integer, "max" or a negative number' });
+      return z.NEVER;
+    }
+  });
+
+/** env blocks: PM2 stringifies numbers and booleans, so `PORT: 3000` works. */
+export const envBlockSchema = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()], msg('a string, a number or a boolean')), msg('an object of NAME: value pairs (strings, numbers or booleans)'))
+  .superRefine((env, ctx) => {
+    for (const key of Object.keys(env)) {
+      if (!ENV_NAME.test(key) || key.includes('=')) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is not a valid environment variable name' });
+      }
+    }
+  })
+  .transform((env) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(env)) out[k] = String(v);
+    return out;
+  });
+
+const stopSignals = STOP_SIGNALS as unknown as [StopSignal, ...StopSignal[]];
+
+/** Every key an app entry may have, besides `env_<name>` blocks. */
+export const appEntrySchema = z.looseObject({
+  name: z.string(msg('a string')).regex(APP_NAME_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ (it becomes a file name)').optional(),
+  script: z.string(msg('the path of the app\'s main file')).min(1, 'must not be empty'),
+  args: words('the arguments the script gets').optional(),
+  cwd: path.optional(),
+  instances: instances.optional(),
+  exec_mode: z
+    .enum(['cluster', 'cluster_mode', 'fork', 'fork_mode'], msg('"cluster"'))
+    .refine((m) => m === 'cluster' || m === 'cluster_mode', {
+      message: 'fork mode is not supported yet: clusterctl runs every app in cluster mode (remove exec_mode or set it to "cluster")',
+    })
+    .optional(),
+  node_args: words('Node flags for the workers').optional(),
+  interpreter_args: words('Node flags for the workers').optional(),
+  interpreter: path.optional(),
+  env: envBlockSchema.optional(),
+  max_memory_restart: byteSize(0).optional(),
+  kill_timeout: durationMs().optional(),
+  wait_ready: bool.optional(),
+  listen_timeout: durationMs(1).optional(),
+  min_uptime: durationMs().optional(),
+  max_restarts: count(1_000_000).optional(),
+  restart_delay: durationMs().optional(),
+  exp_backoff_restart_delay: durationMs().optional(),
+  autorestart: bool.optional(),
+  stop_exit_codes: z
+    .union([z.number(), z.array(z.number())], msg('an exit code (0-255) or an array of them'))
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .refine((codes) => codes.every((c) => Number.isInteger(c) && c >= 0 && c <= 255), 'must be an exit code (0-255) or an array of them')
+    .optional(),
+  increment_var: envVarName.optional(),
+  instance_var: envVarName.optional(),
+  out_file: path.optional(),
+  error_file: path.optional(),
+  log_date_format: z.string(msg('a string')).optional(),
+  time: bool.optional(),
+  // clusterctl's own options
+  stop_signal: z.enum(stopSignals, msg(`one of ${STOP_SIGNALS.join(', ')}`)).optional(),
+  log_format: z.enum(['text', 'json'], msg('"text" or "json"')).optional(),
+  log_type: z.enum(['json'], msg('"json"')).optional(),
+  log_max_size: byteSize(1024).optional(),
+  log_retain: count(1000).optional(),
+  log_compress: bool.optional(),
+});
+
+export type AppEntry = z.output<typeof appEntrySchema>;
+
+export const KNOWN_APP_KEYS: ReadonlySet<string> = new Set(Object.keys(appEntrySchema.shape));
+
+/** `env_production`, `env_staging`, ...: selected with `--env <name>`. */
+export const ENV_BLOCK_KEY = /^env_(.+)$/;

@@ -1,0 +1,269 @@
+/**
+ * Loading PM2-style config files: the three formats, env blocks, --only, the
+ * value forms PM2 accepts, and one-line errors naming file, app and field.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify as toYaml } from 'yaml';
+import { isConfigFile } from '../../src/config/file/detect';
+import { loadConfigFile, type LoadOptions } from '../../src/config/file/load';
+import { ClusterctlError } from '../../src/protocol/errors';
+import { FIXTURES } from '../helpers/sandbox';
+
+const HOME = '/tmp/clusterctl-home-for-unit-tests';
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'clusterctl-config-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function opts(extra: Partial<LoadOptions> = {}): LoadOptions {
+  return { cwd: dir, home: HOME, baseEnv: { PATH: process.env.PATH ?? '', SHELL_VAR: 'from-shell' }, cpus: 8, ...extra };
+}
+
+function write(name: string, content: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+const HELLO = join(FIXTURES, 'hello.js');
+
+function threeApps(): { apps: Array<Record<string, unknown>> } {
+  return {
+    apps: [
+      { name: 'api', script: HELLO, instances: 1, env: { PORT: 5000, MODE: 'dev' }, env_production: { MODE: 'prod' } },
+      { name: 'web', script: HELLO, instances: 4, env: { PORT: 5001 }, env_production: { WEB_ONLY: 'yes' } },
+      { name: 'worker', script: HELLO, env: { PORT: 5002 } },
+    ],
+  };
+}
+
+async function expectConfigError(p: Promise<unknown>, text: string | RegExp): Promise<ClusterctlError> {
+  let caught: unknown;
+  try {
+    await p;
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(ClusterctlError);
+  const err = caught as ClusterctlError;
+  expect(err.code).toBe('E_CONFIG');
+  expect(err.message).not.toContain('\n');
+  if (typeof text === 'string') expect(err.message).toBe(text);
+  else expect(err.message).toMatch(text);
+  return err;
+}
+
+describe('isConfigFile', () => {
+  it.each(['ecosystem.config.js', 'a/b/pm2.config.cjs', 'x.config.mjs', 'apps.json', 'apps.yaml', 'apps.yml', 'APPS.YML'])('%s is a config file', (p) => {
+    expect(isConfigFile(p)).toBe(true);
+  });
+  it.each(['app.js', 'server.mjs', 'config.js', 'index.cjs', 'app.ts', 'json'])('%s is a script', (p) => {
+    expect(isConfigFile(p)).toBe(false);
+  });
+});
+
+describe('loadConfigFile: formats', () => {
+  it('reads the PM2-style fixture: three apps, 1 + 4 + 1 instances, deploy ignored with a notice', async () => {
+    const { specs, notices } = await loadConfigFile(join(FIXTURES, 'ecosystem', 'ecosystem.config.js'), opts());
+    expect(specs.map((s) => [s.name, s.instances])).toEqual([['api', 1], ['web', 4], ['worker', 1]]);
+    expect(specs[0]?.script).toBe(join(FIXTURES, 'reports-env.js'));
+    expect(specs[0]?.cwd).toBe(join(FIXTURES, 'ecosystem'));
+    expect(specs[1]?.maxMemoryRestart).toBe(300 * 1024 * 1024);
+    expect(specs[1]?.killTimeout).toBe(3000);
+    expect(specs[2]?.minUptime).toBe(1000);
+    expect(specs[0]?.env.GREETING).toBe('hello from development');
+    expect(notices).toEqual([expect.stringMatching(/section "deploy" ignored/)]);
+  });
+
+  it('gives the same specs from .config.js, .json, .yaml and .yml', async () => {
+    const js = write('same.config.js', `module.exports = ${JSON.stringify(threeApps())};`);
+    const json = write('same.json', JSON.stringify(threeApps()));
+    const yaml = write('same.yaml', toYaml(threeApps()));
+    const yml = write('same.yml', toYaml(threeApps()));
+    const fromJs = await loadConfigFile(js, opts());
+    for (const p of [json, yaml, yml]) expect((await loadConfigFile(p, opts())).specs).toEqual(fromJs.specs);
+    expect(fromJs.specs.map((s) => s.instances)).toEqual([1, 4, 1]);
+  });
+
+  it('reads a .cjs file and an `export default`-style object', async () => {
+    const cjs = write('app.config.cjs', `exports.default = ${JSON.stringify(threeApps())};`);
+    expect((await loadConfigFile(cjs, opts())).specs).toHaveLength(3);
+  });
+
+  it('resolves a relative path against opts.cwd and shows it as given', async () => {
+    write('rel.json', JSON.stringify({ apps: [{ name: 'a', script: 'missing.js' }] }));
+    await expectConfigError(loadConfigFile('rel.json', opts()), `rel.json: app "a" (apps[0]): script: ${join(dir, 'missing.js')} does not exist or is not a readable file`);
+  });
+});
+
+describe('loadConfigFile: env', () => {
+  it('is the caller env, then env, then env_<name> with --env', async () => {
+    const p = write('env.json', JSON.stringify(threeApps()));
+    const dev = await loadConfigFile(p, opts());
+    expect(dev.specs[0]?.env).toEqual({ PATH: process.env.PATH ?? '', SHELL_VAR: 'from-shell', PORT: '5000', MODE: 'dev' });
+    const prod = await loadConfigFile(p, opts({ env: 'production' }));
+    expect(prod.specs[0]?.env.MODE).toBe('prod');
+    expect(prod.specs[0]?.env.PORT).toBe('5000');
+    expect(prod.specs[1]?.env.WEB_ONLY).toBe('yes');
+    expect(prod.specs[0]?.env.WEB_ONLY).toBeUndefined();
+    expect(prod.notices).toEqual([expect.stringContaining('no env_production block in "worker"')]);
+  });
+
+  it('stringifies numbers and booleans as PM2 does, and rejects objects', async () => {
+    const ok = write('types.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, env: { N: 1, B: false } }] }));
+    expect((await loadConfigFile(ok, opts())).specs[0]?.env).toMatchObject({ N: '1', B: 'false' });
+    write('bad.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, env_staging: { X: { nested: 1 } } }] }));
+    await expectConfigError(loadConfigFile('bad.json', opts()), 'bad.json: app "a" (apps[0]): env_staging.X: must be a string, a number or a boolean');
+  });
+});
+
+describe('loadConfigFile: --only', () => {
+  it('keeps the named apps, in file order', async () => {
+    const p = write('only.json', JSON.stringify(threeApps()));
+    const { specs } = await loadConfigFile(p, opts({ only: ['worker', 'api'] }));
+    expect(specs.map((s) => s.name)).toEqual(['api', 'worker']);
+  });
+  it('names an app that is not in the file', async () => {
+    const p = write('only.json', JSON.stringify(threeApps()));
+    await expectConfigError(loadConfigFile(p, opts({ only: ['api', 'nope'] })), `${p}: --only: no app named "nope" (the file has: api, web, worker)`);
+  });
+});
+
+describe('loadConfigFile: PM2 value forms', () => {
+  async function one(app: Record<string, unknown>, extra: Partial<LoadOptions> = {}) {
+    const p = write('one.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, ...app }] }));
+    const { specs, notices } = await loadConfigFile(p, opts(extra));
+    return { spec: specs[0]!, notices };
+  }
+
+  it('instances: number, numeric string, "max", 0, negative', async () => {
+    expect((await one({ instances: 3 })).spec.instances).toBe(3);
+    expect((await one({ instances: '3' })).spec.instances).toBe(3);
+    expect((await one({ instances: 'max' })).spec.instances).toBe(8);
+    expect((await one({ instances: 0 })).spec.instances).toBe(8);
+    expect((await one({ instances: -2 })).spec.instances).toBe(6);
+    expect((await one({ instances: '-1' })).spec.instances).toBe(7);
+    expect((await one({ instances: -20 })).spec.instances).toBe(1);
+  });
+
+  it('args and node_args as strings (shell words) or arrays; interpreter_args as an alias', async () => {
+    const { spec } = await one({ args: `--port 80 --name 'my app'`, node_args: '--max-old-space-size=256 --enable-source-maps' });
+    expect(spec.args).toEqual(['--port', '80', '--name', 'my app']);
+    expect(spec.nodeArgs).toEqual(['--max-old-space-size=256', '--enable-source-maps']);
+    expect((await one({ args: ['a b', 1] })).spec.args).toEqual(['a b', '1']);
+    expect((await one({ interpreter_args: ['--inspect=0'] })).spec.nodeArgs).toEqual(['--inspect=0']);
+  });
+
+  it('sizes and durations', async () => {
+    expect((await one({ max_memory_restart: 1024 })).spec.maxMemoryRestart).toBe(1024);
+    expect((await one({ max_memory_restart: '512K' })).spec.maxMemoryRestart).toBe(512 * 1024);
+    expect((await one({ max_memory_restart: '1G' })).spec.maxMemoryRestart).toBe(1024 ** 3);
+    expect((await one({ min_uptime: '500ms' })).spec.minUptime).toBe(500);
+    expect((await one({ min_uptime: '2s' })).spec.minUptime).toBe(2000);
+    expect((await one({ min_uptime: 1500 })).spec.minUptime).toBe(1500);
+    expect((await one({ kill_timeout: '1m' })).spec.killTimeout).toBe(60000);
+    expect((await one({ log_max_size: '10M' })).spec.logs.maxSize).toBe(10 * 1024 * 1024);
+  });
+
+  it('the rest of the options map onto the spec', async () => {
+    const { spec } = await one({
+      exec_mode: 'cluster_mode', wait_ready: true, listen_timeout: 8000, max_restarts: 3, restart_delay: 250,
+      exp_backoff_restart_delay: 50, autorestart: false, stop_exit_codes: 42, increment_var: 'PORT',
+      instance_var: 'INSTANCE_ID', env: { PORT: 7000 }, out_file: 'out.log', error_file: '/dev/null', time: true,
+      stop_signal: 'SIGTERM', log_format: 'json', log_retain: 2, log_compress: true, cwd: '.',
+    });
+    expect(spec).toMatchObject({
+      waitReady: true, listenTimeout: 8000, maxRestarts: 3, restartDelay: 250, expBackoffRestartDelay: 50, autorestart: false,
+      stopExitCodes: [42], incrementVar: 'PORT', instanceVar: 'INSTANCE_ID', stopSignal: 'SIGTERM', cwd: dir,
+      logs: { out: join(dir, 'out.log'), err: '/dev/null', time: true, format: 'json', retain: 2, compress: true },
+    });
+    expect((await one({ stop_exit_codes: [0, 3] })).spec.stopExitCodes).toEqual([0, 3]);
+    expect((await one({ log_type: 'json' })).spec.logs.format).toBe('json');
+  });
+
+  it('defaults: name from the script, cwd the config folder, logs under home', async () => {
+    const p = write('defaults.json', JSON.stringify({ apps: [{ script: HELLO }] }));
+    const spec = (await loadConfigFile(p, opts())).specs[0]!;
+    expect(spec).toMatchObject({ name: 'hello', cwd: dir, instances: 1, interpreter: process.execPath });
+    expect(spec.logs.out).toBe(join(HOME, 'logs', 'hello-out.log'));
+  });
+
+  it('script resolves against cwd, cwd against the file', async () => {
+    const p = write('paths.json', JSON.stringify({ apps: [{ name: 'a', script: 'hello.js', cwd: FIXTURES }] }));
+    expect((await loadConfigFile(p, opts())).specs[0]).toMatchObject({ script: HELLO, cwd: FIXTURES });
+  });
+
+  it('warns about unknown keys by name, and log_date_format being replaced by ISO timestamps', async () => {
+    const { spec, notices } = await one({ watch: true, merge_logs: true, log_date_format: 'YYYY-MM-DD' });
+    expect(spec.logs.time).toBe(true);
+    expect(notices).toEqual([
+      expect.stringContaining('app "a" (apps[0]): "watch" is not a clusterctl option; ignored'),
+      expect.stringContaining('"merge_logs" is not a clusterctl option; ignored'),
+      expect.stringContaining('log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp'),
+    ]);
+  });
+});
+
+describe('loadConfigFile: errors are one line naming file, app and field', () => {
+  it('bad instances (the README example)', async () => {
+    const p = write('ecosystem.config.js', `module.exports = { apps: [{ name: 'web', script: ${JSON.stringify(HELLO)} }, { name: 'api', script: ${JSON.stringify(HELLO)}, instances: 1.5 }] };`);
+    await expectConfigError(loadConfigFile('ecosystem.config.js', opts()), 'ecosystem.config.js: app "api" (apps[1]): instances: must be a positive integer, "max" or a negative number');
+    write('lots.config.js', `module.exports = { apps: [{ name: 'api', script: ${JSON.stringify(HELLO)}, instances: 'lots' }] };`);
+    await expectConfigError(loadConfigFile('lots.config.js', opts()), /apps\[0\]\): instances: must be a positive integer/);
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['no script', { name: 'a' }, /app "a" \(apps\[0\]\): script: is required$/],
+    ['fork mode', { name: 'a', script: HELLO, exec_mode: 'fork' }, /exec_mode: fork mode is not supported yet/],
+    ['bad exec_mode', { name: 'a', script: HELLO, exec_mode: 'turbo' }, /exec_mode: must be "cluster"/],
+    ['bad name', { name: 'a/b', script: HELLO }, /app "a\/b" \(apps\[0\]\): name: must match/],
+    ['bad size', { name: 'a', script: HELLO, max_memory_restart: '300Q' }, /max_memory_restart: must be a number of bytes or a size such as "300M"/],
+    ['bad duration', { name: 'a', script: HELLO, min_uptime: 'soon' }, /min_uptime: must be a number of milliseconds or a duration/],
+    ['bad boolean', { name: 'a', script: HELLO, wait_ready: 'yes' }, /wait_ready: must be true or false/],
+    ['bad exit code', { name: 'a', script: HELLO, stop_exit_codes: [0, 300] }, /stop_exit_codes: must be an exit code \(0-255\)/],
+    ['bad signal', { name: 'a', script: HELLO, stop_signal: 'SIGSTOP' }, /stop_signal: must be one of SIGINT, SIGTERM/],
+    ['unclosed quote', { name: 'a', script: HELLO, args: `--name 'oops` }, /args: has an unclosed quote/],
+    ['increment_var without a number', { name: 'a', script: HELLO, increment_var: 'PORT' }, /increment_var: PORT must be set to a whole number in env/],
+    ['missing cwd', { name: 'a', script: HELLO, cwd: 'nowhere' }, /cwd: .*nowhere is not a directory/],
+    ['non-node interpreter', { name: 'a', script: HELLO, interpreter: 'python3' }, /interpreter: "python3" is not supported/],
+    ['unknown interpreter', { name: 'a', script: HELLO, interpreter: 'node-does-not-exist' }, /interpreter: "node-does-not-exist" was not found on PATH/],
+    ['missing log folder', { name: 'a', script: HELLO, out_file: 'no/such/dir/out.log' }, /out_file: folder .* does not exist/],
+  ])('%s', async (_what, app, expected) => {
+    const p = write('bad.json', JSON.stringify({ apps: [app] }));
+    const err = await expectConfigError(loadConfigFile(p, opts()), expected);
+    expect(err.message.startsWith(`${p}: `)).toBe(true);
+  });
+
+  it('an entry without a name is named by its index', async () => {
+    const p = write('idx.json', JSON.stringify({ apps: [{ script: HELLO, instances: 'x' }] }));
+    await expectConfigError(loadConfigFile(p, opts()), `${p}: app apps[0]: instances: must be a positive integer, "max" or a negative number`);
+  });
+
+  it('duplicate names, including a name defaulted from the script', async () => {
+    const p = write('dup.json', JSON.stringify({ apps: [{ script: HELLO }, { name: 'hello', script: HELLO }] }));
+    await expectConfigError(loadConfigFile(p, opts()), `${p}: app "hello" (apps[1]): name: "hello" is already used by apps[0]; app names must be unique`);
+  });
+
+  it.each<[string, string, string, RegExp]>([
+    ['a missing file', 'nope.config.js', '', /nope\.config\.js: no such file$/],
+    ['a JS syntax error', 'syntax.config.js', 'module.exports = { apps: [ { name: "a", }\n};', /syntax\.config\.js: cannot load: SyntaxError: .* \(line \d+\)$/],
+    ['a JS file that throws', 'throws.config.js', 'throw new Error("boom");', /throws\.config\.js: cannot load: Error: boom \(line 1\)$/],
+    ['invalid JSON', 'broken.json', '{ "apps": [ }', /broken\.json: invalid JSON: /],
+    ['invalid YAML', 'broken.yaml', 'apps:\n  - name: a\n   script: x\n', /broken\.yaml: invalid YAML: /],
+    ['no apps', 'none.json', '{ "deploy": {} }', /none\.json: has no "apps" array: there is nothing to start$/],
+    ['empty apps', 'empty.yaml', 'apps: []\n', /empty\.yaml: "apps" is empty: there is nothing to start$/],
+    ['apps not an array', 'obj.json', '{ "apps": { "name": "a" } }', /obj\.json: "apps" must be an array of apps$/],
+    ['a top level that is not an object', 'list.json', '[1, 2]', /list\.json: must export an object with an "apps" array/],
+    ['an app that is not an object', 'str.json', '{ "apps": ["app.js"] }', /str\.json: app apps\[0\]: must be an object with at least a "script"$/],
+    ['a name that is not a config file', 'app.txt', 'x', /app\.txt: is not a config file/],
+  ])('%s', async (_what, name, content, expected) => {
+    if (content !== '') write(name, content);
+    await expectConfigError(loadConfigFile(name, opts()), expected);
+  });
+});
