@@ -212,7 +212,7 @@ describe('loadConfigFile: PM2 value forms', () => {
 
 describe('loadConfigFile: errors are one line naming file, app and field', () => {
   it('bad instances (the README example)', async () => {
-    const p = write('ecosystem.config.js', `module.exports = { apps: [{ name: 'web', script: ${JSON.stringify(HELLO)} }, { name: 'api', script: ${JSON.stringify(HELLO)}, instances: 1.5 }] };`);
+    write('ecosystem.config.js', `module.exports = { apps: [{ name: 'web', script: ${JSON.stringify(HELLO)} }, { name: 'api', script: ${JSON.stringify(HELLO)}, instances: 1.5 }] };`);
     await expectConfigError(loadConfigFile('ecosystem.config.js', opts()), 'ecosystem.config.js: app "api" (apps[1]): instances: must be a positive integer, "max" or a negative number');
     write('lots.config.js', `module.exports = { apps: [{ name: 'api', script: ${JSON.stringify(HELLO)}, instances: 'lots' }] };`);
     await expectConfigError(loadConfigFile('lots.config.js', opts()), /apps\[0\]\): instances: must be a positive integer/);
