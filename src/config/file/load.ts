@@ -11,7 +11,8 @@ import type { AppSpec } from '../../protocol/types';
 import { usableCpus } from '../instances';
 import { readConfigValue } from './read';
 import { appEntrySchema, envBlockSchema, ENV_BLOCK_KEY, KNOWN_APP_KEYS, type AppEntry } from './schema';
-import { defaultAppName, entryToSpec, FieldError } from './to-spec';
+import { nameFromScript } from '../flags';
+import { entryToSpec, FieldError } from './to-spec';
 
 export interface LoadOptions {
   /** `--env <name>`: also apply each app's `env_<name>` block. */
@@ -103,7 +104,7 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
     if (entry.log_date_format !== undefined && entry.log_date_format !== '') {
       notices.push(`${file}: ${where(label)}: log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp; the format given is not used`);
     }
-    validated.push({ index, label, entry, envBlocks, name: entry.name ?? defaultAppName(entry.script) });
+    validated.push({ index, label, entry, envBlocks, name: entry.name ?? nameFromScript(entry.script) });
   });
 
   const firstIndexOf = new Map<string, number>();

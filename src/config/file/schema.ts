@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { parseInstances, type InstancesRequest } from '../instances';
 import { APP_NAME_PATTERN, STOP_SIGNALS, type StopSignal } from '../../protocol/types';
-import { parseByteSize, parseDurationMs, splitWords } from './units';
+import { splitArgs } from '../flags';
+import { parseByteSize, parseDurationMs } from './units';
 
 const DAY_MS = 24 * 3600 * 1000;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -23,12 +24,12 @@ const words = (what: string) =>
     .union([z.string(), z.array(z.union([z.string(), z.number()]))], msg(`a string or an array of strings (${what})`))
     .transform((v, ctx) => {
       if (Array.isArray(v)) return v.map(String);
-      const split = splitWords(v);
-      if (split === null) {
+      try {
+        return splitArgs(v);
+      } catch {
         ctx.addIssue({ code: 'custom', message: 'has an unclosed quote' });
         return z.NEVER;
       }
-      return split;
     });
 
 const durationMs = (min = 0) =>

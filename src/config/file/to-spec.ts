@@ -5,8 +5,9 @@
  * then `env_<name>` for `--env <name>`: later blocks win.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { basename, delimiter, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { defaultSpec } from '../defaults';
+import { nameFromScript, resolveInterpreter } from '../flags';
 import { resolveInstances } from '../instances';
 import type { AppSpec } from '../../protocol/types';
 import type { AppEntry } from './schema';
@@ -27,13 +28,6 @@ export interface ToSpecContext {
   cpus: number;
 }
 
-/** PM2 names an app after its script file when `name` is absent. */
-export function defaultAppName(script: string): string {
-  const base = basename(script);
-  const ext = extname(base);
-  return ext.length > 0 && ext.length < base.length ? base.slice(0, -ext.length) : base;
-}
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -52,34 +46,18 @@ function isReadableFile(path: string): boolean {
   }
 }
 
-function isExecutableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const NOT_NODE = new Set(['none', 'bash', 'sh', 'zsh', 'python', 'python3', 'ruby', 'perl', 'php', 'bun', 'deno']);
 
 /** The node binary: a path (relative to the config file) or a name looked up on PATH. */
-function resolveInterpreter(value: string, ctx: ToSpecContext): string {
+function interpreterPath(value: string, ctx: ToSpecContext): string {
   if (NOT_NODE.has(value)) {
     throw new FieldError('interpreter', `"${value}" is not supported: clusterctl runs Node.js apps in cluster mode, so the interpreter must be a node binary`);
   }
-  if (value.includes('/')) {
-    const abs = isAbsolute(value) ? value : resolve(ctx.configDir, value);
-    if (!isExecutableFile(abs)) throw new FieldError('interpreter', `${abs} is not an executable file`);
-    return abs;
+  try {
+    return resolveInterpreter(value, ctx.configDir, ctx.baseEnv);
+  } catch {
+    throw new FieldError('interpreter', value.includes('/') ? `${resolve(ctx.configDir, value)} is not an executable file` : `"${value}" was not found on PATH`);
   }
-  for (const dir of (ctx.baseEnv.PATH ?? '').split(delimiter)) {
-    if (dir === '') continue;
-    const candidate = join(dir, value);
-    if (isExecutableFile(candidate)) return candidate;
-  }
-  throw new FieldError('interpreter', `"${value}" was not found on PATH`);
 }
 
 /** A log file given in the config: relative to the app's cwd, in a folder that exists. */
@@ -96,14 +74,14 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   if (!isReadableFile(script)) throw new FieldError('script', `${script} does not exist or is not a readable file`);
 
   const env: Record<string, string> = { ...ctx.baseEnv, ...(entry.env ?? {}), ...(ctx.envBlock ?? {}) };
-  const name = entry.name ?? defaultAppName(script);
+  const name = entry.name ?? nameFromScript(script);
   const spec = defaultSpec(ctx.home, name, script, cwd, env);
 
   if (entry.args !== undefined) spec.args = entry.args;
   if (entry.instances !== undefined) spec.instances = resolveInstances(entry.instances, ctx.cpus);
   const nodeArgs = entry.node_args ?? entry.interpreter_args;
   if (nodeArgs !== undefined) spec.nodeArgs = nodeArgs;
-  if (entry.interpreter !== undefined && entry.interpreter !== 'node') spec.interpreter = resolveInterpreter(entry.interpreter, ctx);
+  if (entry.interpreter !== undefined && entry.interpreter !== 'node') spec.interpreter = interpreterPath(entry.interpreter, ctx);
   if (entry.max_memory_restart !== undefined) spec.maxMemoryRestart = entry.max_memory_restart;
   if (entry.kill_timeout !== undefined) spec.killTimeout = entry.kill_timeout;
   if (entry.wait_ready !== undefined) spec.waitReady = entry.wait_ready;

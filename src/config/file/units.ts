@@ -1,6 +1,6 @@
 /**
- * The value forms PM2 config files use for sizes, durations and argument
- * lists, turned into the numbers and arrays an AppSpec holds. Each parser
+ * The value forms PM2 config files use for sizes and durations, turned
+ * into the numbers an AppSpec holds. Each parser
  * returns null for a value it does not accept, so the schema can word the
  * error for the field it belongs to.
  */
@@ -27,48 +27,4 @@ export function parseDurationMs(value: number | string): number | null {
   const unit = DURATION_UNITS[m[2] ?? ''];
   if (unit === undefined) return null;
   return Math.round(Number(m[1]) * unit);
-}
-
-/**
- * Splits a command-line string the way a POSIX shell splits words (spaces
- * separate, single and double quotes group, backslash escapes), without
- * expanding anything. PM2 files write `args: "-a 13 --name 'my app'"`.
- * Returns null when a quote is left open.
- */
-export function splitWords(text: string): string[] | null {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let quote: '"' | "'" | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charAt(i);
-    if (quote === "'") {
-      if (ch === "'") quote = null;
-      else current += ch;
-      continue;
-    }
-    if (quote === '"') {
-      if (ch === '"') quote = null;
-      else if (ch === '\\' && i + 1 < text.length && '"\\$`'.includes(text.charAt(i + 1))) current += text.charAt(++i);
-      else current += ch;
-      continue;
-    }
-    if (ch === "'" || ch === '"') {
-      quote = ch;
-      inWord = true;
-    } else if (ch === '\\' && i + 1 < text.length) {
-      current += text.charAt(++i);
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else {
-      current += ch;
-      inWord = true;
-    }
-  }
-  if (quote !== null) return null;
-  if (inWord) words.push(current);
-  return words;
 }
