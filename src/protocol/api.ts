@@ -59,6 +59,10 @@ export interface DaemonApi {
   /** Emits 'progress' events (ProgressEvent) while it runs. */
   reload: { params: { target: string; options?: ReloadOptions }; result: AppInfo[] };
   kill: { params: Record<string, never>; result: { stopped: string[] } };
+  /** Empty the log files of one app, or of every app when `target` is absent or 'all' (rotated files are removed too). */
+  flush: { params: { target?: string }; result: { flushed: string[] } };
+  /** Every running app primary closes and reopens its log files by path (after an external logrotate). */
+  reloadLogs: { params: Record<string, never>; result: { reopened: string[] } };
 }
 
 export type DaemonMethod = keyof DaemonApi;
@@ -90,6 +94,10 @@ export interface PrimaryApi {
   /** Rolling replacement with `spec`; emits 'progress' events (ProgressEvent). */
   reload: { params: { spec: AppSpec; parallel: number }; result: PrimaryStatus };
   scale: { params: { instances: number }; result: PrimaryStatus };
+  /** Empty the app's log files and drop the rotated ones (handler: src/primary/logs/handlers.ts). */
+  flush: { params: Record<string, never>; result: null };
+  /** Close and reopen the app's log files by path (handler: src/primary/logs/handlers.ts). */
+  reopenLogs: { params: Record<string, never>; result: null };
 }
 
 export type PrimaryMethod = keyof PrimaryApi;

@@ -13,6 +13,8 @@
  */
 
 export type LogStream = 'out' | 'err';
+/** A log path that discards: nothing is opened, rotated or read. */
+export const DEV_NULL_PATH = '/dev/null';
 export type LogFormat = 'text' | 'json';
 
 export interface ParsedLogLine {

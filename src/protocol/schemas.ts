@@ -87,6 +87,8 @@ export const daemonParamSchemas = {
     options: z.object({ ...lifecycleOverrides, parallel: posInt.max(4096).optional() }).strict().optional(),
   }).strict(),
   kill: empty,
+  flush: z.object({ target: target.optional() }).strict(),
+  reloadLogs: empty,
 } as const;
 
 export const primaryParamSchemas = {
@@ -98,6 +100,8 @@ export const primaryParamSchemas = {
   restart: z.object({ spec: appSpecSchema }).strict(),
   reload: z.object({ spec: appSpecSchema, parallel: posInt }).strict(),
   scale: z.object({ instances: posInt.max(4096) }).strict(),
+  flush: empty,
+  reopenLogs: empty,
 } as const;
 
 /** Parses `value` or throws a one-line E_BAD_SPEC naming the first bad field. */

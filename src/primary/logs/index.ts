@@ -8,7 +8,7 @@
  * worker's pipe is paused, the pipe fills, and the worker's own writes wait.
  */
 import type { Readable } from 'node:stream';
-import { createLineFormatter, type LineFormatter, type LogStream } from '../../protocol/log-line';
+import { createLineFormatter, DEV_NULL_PATH, type LineFormatter, type LogStream } from '../../protocol/log-line';
 import type { LogSpec } from '../../protocol/types';
 import { LineSplitter } from './line-splitter';
 import { LogFile, NullSink, type LogSink, type RotationOptions } from './log-file';
@@ -50,7 +50,6 @@ interface Source {
   ended: Promise<void>;
 }
 
-export const DEV_NULL = '/dev/null';
 const DEFAULT_SETTLE_MS = 2000;
 
 export function createLogCapture(app: string, spec: LogSpec, onError: (err: Error) => void): LogCapture {
@@ -222,7 +221,7 @@ function openSinks(spec: LogSpec, reusable: Map<string, LogSink>, onError: (err:
   const make = (path: string): LogSink => {
     const existing = reusable.get(path);
     if (existing) return existing;
-    const sink = path === DEV_NULL ? new NullSink(path) : new LogFile(path, rotationOf(spec), onError);
+    const sink = path === DEV_NULL_PATH ? new NullSink(path) : new LogFile(path, rotationOf(spec), onError);
     reusable.set(path, sink);
     return sink;
   };

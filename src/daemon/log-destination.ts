@@ -1,0 +1,115 @@
+/**
+ * A pino destination for daemon.log that rotates by the same rules as the
+ * apps' logs (`daemon.log.1` … `daemon.log.<retain>`, optionally gzipped),
+ * so the daemon's own log cannot fill the disk either.
+ *
+ * Writes are synchronous: the daemon logs little, and the line written just
+ * before a crash or an exit must be on disk. Rotation is a few renames,
+ * cheap enough to do inline; gzip (when asked) runs off the write path.
+ */
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { compressRotated, shiftRotated } from '../protocol/log-rotation';
+import { DEFAULTS } from '../config/defaults';
+
+export interface RotatingDestinationOptions {
+  maxSize: number;
+  retain: number;
+  compress: boolean;
+  /** Told about a failed write or rotation; the destination keeps going. */
+  onError?: (err: Error) => void;
+}
+
+export interface RotatingDestination {
+  readonly path: string;
+  /** pino calls this with one whole JSON line. */
+  write(line: string): boolean;
+  /** Close and reopen by path (after an external logrotate moved the file). */
+  reopen(): void;
+  /** Resolves once a pending gzip of a rotated file is done. */
+  settled(): Promise<void>;
+  close(): void;
+}
+
+export const DAEMON_LOG_ROTATION: Omit<RotatingDestinationOptions, 'onError'> = {
+  maxSize: DEFAULTS.logMaxSize,
+  retain: DEFAULTS.logRetain,
+  compress: false,
+};
+
+/** Every destination this process opened, so `reload-logs` can reopen daemon.log too. */
+const live = new Set<RotatingDestination>();
+
+export function reopenAllDestinations(): void {
+  for (const d of live) d.reopen();
+}
+
+export function createRotatingDestination(path: string, opts: RotatingDestinationOptions = DAEMON_LOG_ROTATION): RotatingDestination {
+  let fd: number | null = null;
+  let size = 0;
+  let compressing: Promise<void> | null = null;
+  const report = (err: unknown): void => {
+    opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+  };
+
+  const openFile = (): void => {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    fd = openSync(path, 'a', 0o600);
+    size = fstatSync(fd).size;
+  };
+  const close = (): void => {
+    if (fd !== null) closeSync(fd);
+    fd = null;
+  };
+
+  const rotate = (): void => {
+    close();
+    shiftRotated(path, opts.retain);
+    if (opts.compress && opts.retain > 0) {
+      compressing = compressRotated(path)
+        .catch(report)
+        .finally(() => {
+          compressing = null;
+        });
+    }
+    openFile();
+  };
+
+  openFile();
+  const dest: RotatingDestination = {
+    path,
+    write(line) {
+      const buf = Buffer.from(line, 'utf8');
+      try {
+        if (fd === null) openFile();
+        // While the previous .1 is being gzipped the file may grow a little past
+        // maxSize: shifting .1 under the running gzip would put it under the wrong name.
+        if (size > 0 && size + buf.length > opts.maxSize && compressing === null) rotate();
+        let off = 0;
+        while (off < buf.length) off += writeSync(fd as number, buf, off);
+        size += buf.length;
+      } catch (err) {
+        report(err);
+        close();
+      }
+      return true;
+    },
+    reopen() {
+      close();
+      try {
+        openFile();
+      } catch (err) {
+        report(err);
+      }
+    },
+    async settled() {
+      while (compressing) await compressing;
+    },
+    close() {
+      close();
+      live.delete(dest);
+    },
+  };
+  live.add(dest);
+  return dest;
+}

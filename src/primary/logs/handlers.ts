@@ -1,0 +1,24 @@
+/**
+ * The app primary's control methods for its logs, for the primary's RPC
+ * handler table: `flush: flushHandler(capture)`, `reopenLogs: reopenLogsHandler(capture)`.
+ */
+import { parseWith, primaryParamSchemas } from '../../protocol/schemas';
+import type { LogCapture } from './index';
+
+/** Empties the app's out and err files and removes their rotated files (`clusterctl flush`). */
+export function flushHandler(capture: LogCapture) {
+  return async (params: unknown): Promise<null> => {
+    parseWith(primaryParamSchemas.flush, params, 'flush params');
+    await capture.truncate();
+    return null;
+  };
+}
+
+/** Closes and reopens the files by path, after an external logrotate moved them (`clusterctl reload-logs`). */
+export function reopenLogsHandler(capture: LogCapture) {
+  return async (params: unknown): Promise<null> => {
+    parseWith(primaryParamSchemas.reopenLogs, params, 'reopenLogs params');
+    await capture.reopen();
+    return null;
+  };
+}
