@@ -1,0 +1,21 @@
+/** `clusterctl describe <name>`: the spec and every worker's state and last exit. */
+import type { Command } from 'commander';
+import { print } from '../output';
+import { renderDescribe } from '../render/describe';
+import { withClient } from '../session';
+
+export function registerDescribe(program: Command): void {
+  program
+    .command('describe')
+    .description("show an app's spec and, per worker, pid, status, start time, restarts and last exit")
+    .argument('<name>', 'app name')
+    .option('--json', 'print the AppInfo object as JSON')
+    .addHelpText('after', `
+Examples:
+  $ clusterctl describe web
+  $ clusterctl describe web --json | jq '.workers[].lastExit'`)
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const app = await withClient((client) => client.describe(name));
+      print(opts.json ? JSON.stringify(app, null, 2) : renderDescribe(app));
+    });
+}

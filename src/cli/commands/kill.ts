@@ -1,0 +1,37 @@
+/** `clusterctl kill`: stop every app gracefully, then the daemon. Never starts a daemon. */
+import type { Command } from 'commander';
+import { connect } from '../../client/client';
+import { ClusterctlError } from '../../protocol/errors';
+import { waitForExit } from '../../protocol/liveness';
+import { resolveHome } from '../../protocol/paths';
+import { notice, print } from '../output';
+
+export function registerKill(program: Command): void {
+  program
+    .command('kill')
+    .description('stop every app gracefully, then the daemon (its sockets are removed); exits 0 when no daemon runs')
+    .addHelpText('after', `
+Example:
+  $ clusterctl kill`)
+    .action(async () => {
+      let client;
+      try {
+        client = await connect({ autoStart: false });
+      } catch (err) {
+        if (err instanceof ClusterctlError && err.code === 'E_DAEMON_UNREACHABLE' && /no daemon is running/.test(err.message)) {
+          print(`no daemon is running for ${resolveHome()}`);
+          return;
+        }
+        throw err;
+      }
+      const pid = client.daemon.pid;
+      let stopped: string[];
+      try {
+        ({ stopped } = await client.kill());
+      } finally {
+        client.close();
+      }
+      if (!(await waitForExit(pid, 10000))) notice(`the daemon (pid ${pid}) is still running 10 s after kill`);
+      print(stopped.length === 0 ? `daemon (pid ${pid}) stopped; no app was running` : `stopped ${stopped.join(', ')}; daemon (pid ${pid}) stopped`);
+    });
+}

@@ -1,0 +1,21 @@
+/** `clusterctl ls`: every app and its workers, answered from the daemon's memory. */
+import type { Command } from 'commander';
+import { print } from '../output';
+import { renderAppTable } from '../render/table';
+import { withClient } from '../session';
+
+export function registerLs(program: Command): void {
+  program
+    .command('ls')
+    .alias('list')
+    .description('list every app and its workers: instance, pid, status, restarts, uptime, CPU and memory')
+    .option('--json', 'print the AppInfo array as JSON (shape documented in the README)')
+    .addHelpText('after', `
+Examples:
+  $ clusterctl ls
+  $ clusterctl ls --json | jq '.[].workers[].pid'`)
+    .action(async (opts: { json?: boolean }) => {
+      const apps = await withClient((client) => client.list());
+      print(opts.json ? JSON.stringify(apps, null, 2) : renderAppTable(apps));
+    });
+}

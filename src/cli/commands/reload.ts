@@ -1,0 +1,48 @@
+/** `clusterctl reload <name|all>`: replace every worker, one instance at a time, without dropping a request. */
+import type { Command } from 'commander';
+import { lifecycleOverrides, parsePositiveInt } from '../../config/flags';
+import type { ProgressEvent, ReloadOptions } from '../../protocol/api';
+import { print } from '../output';
+import { renderAppTable } from '../render/table';
+import { withClient } from '../session';
+
+interface ReloadFlags {
+  parallel?: string;
+  waitReady?: boolean;
+  listenTimeout?: string;
+  killTimeout?: string;
+  stopSignal?: string;
+}
+
+export function registerReload(program: Command): void {
+  program
+    .command('reload')
+    .description('rolling reload: start a replacement, wait until it is online, then stop the old worker (no downtime)')
+    .argument('<name|all>', 'app name, or "all"')
+    .option('--parallel <n>', 'instances replaced at a time (default 1)')
+    .option('--wait-ready', 'from now on, a worker is online only once it calls process.send("ready")')
+    .option('--listen-timeout <ms>', 'new listen timeout, kept in the spec')
+    .option('--kill-timeout <ms>', 'new kill timeout, kept in the spec')
+    .option('--stop-signal <signal>', 'new stop signal, kept in the spec')
+    .addHelpText('after', `
+Examples:
+  $ clusterctl reload web
+  $ clusterctl reload web --parallel 2
+  $ clusterctl reload all --wait-ready --listen-timeout 20000`)
+    .action(async (target: string, flags: ReloadFlags) => {
+      const options: ReloadOptions = lifecycleOverrides(flags);
+      if (flags.parallel !== undefined) options.parallel = parsePositiveInt('--parallel', flags.parallel, 4096);
+      const progress = process.stderr.isTTY === true;
+      const onProgress = (event: ProgressEvent): void => {
+        if (progress) process.stderr.write(`\rreloading ${event.app}: ${event.done}/${event.total}\x1b[K`);
+      };
+      try {
+        const apps = await withClient((client) => client.reload(target, options, onProgress));
+        if (progress) process.stderr.write('\r\x1b[K');
+        print(renderAppTable(apps));
+      } catch (err) {
+        if (progress) process.stderr.write('\n');
+        throw err;
+      }
+    });
+}

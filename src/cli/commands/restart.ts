@@ -1,0 +1,45 @@
+/** `clusterctl restart <name|all>`: stop every worker, then start them from the saved spec. */
+import type { Command } from 'commander';
+import { appEnvironment, lifecycleOverrides } from '../../config/flags';
+import type { RestartOptions } from '../../protocol/api';
+import { print, usage } from '../output';
+import { renderAppTable } from '../render/table';
+import { withClient } from '../session';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+interface RestartFlags {
+  updateEnv?: boolean;
+  env?: string[];
+  waitReady?: boolean;
+  listenTimeout?: string;
+  killTimeout?: string;
+  stopSignal?: string;
+}
+
+export function registerRestart(program: Command): void {
+  program
+    .command('restart')
+    .description('stop all workers of an app, then start them again from its saved spec (brief downtime; use reload to avoid it)')
+    .argument('<name|all>', 'app name, or "all"')
+    .option('--update-env', "replace the app's environment with this shell's (plus --env)")
+    .option('--env <KEY=VALUE>', 'with --update-env: set a variable (repeatable)', collect)
+    .option('--wait-ready', 'from now on, a worker is online only once it calls process.send("ready")')
+    .option('--listen-timeout <ms>', 'new listen timeout, kept in the spec')
+    .option('--kill-timeout <ms>', 'new kill timeout, kept in the spec')
+    .option('--stop-signal <signal>', 'new stop signal, kept in the spec')
+    .addHelpText('after', `
+Examples:
+  $ clusterctl restart web
+  $ NODE_ENV=staging clusterctl restart web --update-env
+  $ clusterctl restart all --kill-timeout 10000`)
+    .action(async (target: string, flags: RestartFlags) => {
+      if (flags.env !== undefined && flags.updateEnv !== true) {
+        throw usage('--env on restart needs --update-env (the saved environment is kept otherwise)');
+      }
+      const options: RestartOptions = lifecycleOverrides(flags);
+      if (flags.updateEnv === true) options.env = appEnvironment(process.env, flags.env ?? []);
+      const apps = await withClient((client) => client.restart(target, options));
+      print(renderAppTable(apps));
+    });
+}

@@ -1,0 +1,71 @@
+/** `clusterctl start <script|name>`: hand a new app to the daemon, or start a stopped one again. */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { specFromFlags, type StartFlags } from '../../config/flags';
+import { resolveHome } from '../../protocol/paths';
+import { APP_NAME_PATTERN } from '../../protocol/types';
+import { print, usage } from '../output';
+import { renderAppTable } from '../render/table';
+import { withClient } from '../session';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Flags that describe a new app; meaningless when starting a registered app by name. */
+const NEW_APP_FLAGS: Array<keyof StartFlags> = ['instances', 'name', 'cwd', 'nodeArgs', 'interpreter', 'killTimeout', 'stopSignal', 'waitReady', 'listenTimeout', 'env'];
+
+function pathExists(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('start a script as a new app (one worker per instance), or start a stopped app again by name')
+    .argument('<script|name>', 'the script to run (resolved against the current directory), or the name of a stopped app')
+    .argument('[args...]', 'arguments for the script (put them after --)')
+    .option('-i, --instances <n>', 'workers: a number, "max" or 0 (every usable CPU), or -N (every CPU but N)', undefined)
+    .option('--name <name>', 'app name (default: the script file name without its extension)')
+    .option('--cwd <dir>', 'working directory of the workers (default: the current directory)')
+    .option('--node-args <args>', 'Node.js flags for the workers, e.g. "--max-old-space-size=512"')
+    .option('--interpreter <node>', 'the node binary that runs the app (default: the one running clusterctl)')
+    .option('--kill-timeout <ms>', 'ms between the stop signal and SIGKILL (default 5000)')
+    .option('--stop-signal <signal>', 'signal that asks a worker to stop (default SIGINT)')
+    .option('--wait-ready', 'a worker is online only once it calls process.send("ready")')
+    .option('--listen-timeout <ms>', 'ms a worker may take to come online (default 10000)')
+    .option('--env <KEY=VALUE>', 'set a variable in the app environment (repeatable)', collect)
+    .addHelpText('after', `
+Examples:
+  $ clusterctl start app.js -i max              one worker per usable CPU
+  $ clusterctl start server.mjs -i -1 --name api -- --port 8080
+  $ clusterctl start app.js --env PORT=3000 --env NODE_ENV=production
+  $ clusterctl start api                        start the stopped app "api" again`)
+    .action(async (target: string, args: string[], flags: StartFlags) => {
+      const callerCwd = process.cwd();
+      const isFile = pathExists(resolve(callerCwd, target));
+      if (!isFile && APP_NAME_PATTERN.test(target) && !target.includes('/')) {
+        const resumed = await withClient(async (client) => {
+          const known = (await client.list()).some((a) => a.name === target) || target === 'all';
+          if (!known) return null;
+          const given = NEW_APP_FLAGS.filter((f) => flags[f] !== undefined);
+          if (given.length > 0 || args.length > 0) {
+            throw usage(`${target} is a registered app, and options or arguments only apply to a new script; use \`clusterctl restart ${target}\` or \`clusterctl scale ${target} N\``);
+          }
+          return client.resume(target);
+        });
+        if (resumed) {
+          print(renderAppTable(resumed));
+          return;
+        }
+      }
+      // Everything is checked here, before the daemon is asked for anything.
+      const spec = specFromFlags(target, args, flags, { home: resolveHome(), cwd: callerCwd, env: process.env });
+      const info = await withClient((client) => client.start(spec));
+      print(renderAppTable([info]));
+    });
+}

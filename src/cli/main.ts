@@ -1,0 +1,25 @@
+/** Entry point of the `clusterctl` binary: run the program, turn every failure into one line and an exit code. */
+import { CommanderError } from 'commander';
+import { notice, reportError } from './output';
+import { buildProgram } from './program';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return err.exitCode;
+      notice(err.message.replace(/^error: /, ''));
+      process.stderr.write('hint: run `clusterctl --help` or `clusterctl <command> --help`\n');
+      return 2;
+    }
+    return reportError(err);
+  }
+}
+
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

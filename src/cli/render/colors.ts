@@ -1,0 +1,43 @@
+/** Colours for statuses, loaded only when a terminal will show them. */
+import type { AppStatus, WorkerStatus } from '../../protocol/types';
+import { useColor } from '../output';
+
+type Paint = (text: string) => string;
+
+let cached: { green: Paint; red: Paint; yellow: Paint; dim: Paint } | null | undefined;
+
+function palette(): { green: Paint; red: Paint; yellow: Paint; dim: Paint } | null {
+  if (cached !== undefined) return cached;
+  if (!useColor()) {
+    cached = null;
+    return cached;
+  }
+  const chalk = require('chalk') as typeof import('chalk');
+  const c = new chalk.Instance({ level: 1 });
+  cached = { green: c.green, red: c.red, yellow: c.yellow, dim: c.dim };
+  return cached;
+}
+
+export function paintStatus(status: AppStatus | WorkerStatus): string {
+  const p = palette();
+  if (!p) return status;
+  switch (status) {
+    case 'online':
+      return p.green(status);
+    case 'errored':
+      return p.red(status);
+    case 'stopping':
+    case 'waiting-restart':
+    case 'launching':
+    case 'reloading':
+    case 'degraded':
+      return p.yellow(status);
+    default:
+      return status;
+  }
+}
+
+export function dim(text: string): string {
+  const p = palette();
+  return p ? p.dim(text) : text;
+}

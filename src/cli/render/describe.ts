@@ -1,0 +1,43 @@
+/** `describe`: the app's spec, then each worker with its last exit. */
+import type { AppInfo, ExitRecord } from '../../protocol/types';
+import { paintStatus } from './colors';
+import { isoTime } from './format';
+
+function exitText(exit: ExitRecord | null): string {
+  if (!exit) return '-';
+  const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.code ?? '?'}`;
+  return `${how} (${exit.reason}) at ${isoTime(exit.at)}`;
+}
+
+export function renderDescribe(app: AppInfo): string {
+  const s = app.spec;
+  const lines: Array<[string, string]> = [
+    ['name', app.name],
+    ['status', paintStatus(app.status)],
+    ['primary pid', app.primaryPid === null ? '-' : String(app.primaryPid)],
+    ['created', isoTime(app.createdAt)],
+    ['script', s.script],
+    ['args', s.args.length === 0 ? '-' : JSON.stringify(s.args)],
+    ['cwd', s.cwd],
+    ['instances', String(s.instances)],
+    ['interpreter', s.interpreter],
+    ['node args', s.nodeArgs.length === 0 ? '-' : JSON.stringify(s.nodeArgs)],
+    ['env', `${Object.keys(s.env).length} variables`],
+    ['kill timeout', `${s.killTimeout} ms`],
+    ['stop signal', s.stopSignal],
+    ['wait ready', String(s.waitReady)],
+    ['listen timeout', `${s.listenTimeout} ms`],
+    ['out log', s.logs.out],
+    ['err log', s.logs.err],
+  ];
+  const width = Math.max(...lines.map(([k]) => k.length));
+  let out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+  if (app.workers.length === 0) return out + '\nno workers running\n';
+  out += '\nworkers:\n';
+  for (const w of [...app.workers].sort((a, b) => a.instance - b.instance)) {
+    out += `  #${w.instance}  pid ${w.pid ?? '-'}  ${paintStatus(w.status)}  started ${isoTime(w.startedAt)}  restarts ${w.restarts}\n`;
+    out += `      last exit: ${exitText(w.lastExit)}\n`;
+    if (w.reason !== null) out += `      reason: ${w.reason}\n`;
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+/** One connection to the daemon per command, with the version notice printed once. */
+import { connect, type Client } from '../client/client';
+import { notice } from './output';
+
+export interface SessionOptions {
+  /** Start the daemon when none runs (default true; `kill` says false). */
+  autoStart?: boolean;
+}
+
+export async function withClient<T>(fn: (client: Client) => Promise<T>, opts: SessionOptions = {}): Promise<T> {
+  const client = await connect({ autoStart: opts.autoStart ?? true });
+  try {
+    if (client.daemon.versionMismatch) {
+      notice(`the running daemon is version ${client.daemon.version}, this CLI is ${cliVersion()}; run \`clusterctl kill\` and start your apps again to use the new version`);
+    }
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+function cliVersion(): string {
+  // Read lazily: only the mismatch notice needs it.
+  const { packageVersion } = require('../protocol/version') as typeof import('../protocol/version');
+  return packageVersion();
+}

@@ -1,0 +1,135 @@
+/**
+ * The programmatic client of the daemon: what the CLI uses and what
+ * `import { connect } from 'clusterctl'` gives. `connect()` finds the daemon
+ * of CLUSTERCTL_HOME (starting it when nobody answers), does the version
+ * handshake, and returns typed methods for every daemon call.
+ */
+import { connect as netConnect } from 'node:net';
+import type { DaemonApi, HelloResult, ProgressEvent, ReloadOptions, RestartOptions, ScaleTarget } from '../protocol/api';
+import { ClusterctlError } from '../protocol/errors';
+import { homePaths, resolveHome, type HomePaths } from '../protocol/paths';
+import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
+import type { AppInfo, AppSpec, DaemonInfo } from '../protocol/types';
+import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
+import { launchDaemon } from './daemon-launcher';
+
+export interface ConnectOptions {
+  /** CLUSTERCTL_HOME to use (default: $CLUSTERCTL_HOME or ~/.clusterctl). */
+  home?: string;
+  /** Start the daemon when nobody answers (default true). */
+  autoStart?: boolean;
+  /** How long to wait for a daemon that was just started (default 10 s). */
+  startTimeoutMs?: number;
+  /** Environment handed to a daemon this call starts (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export class Client {
+  readonly rpc: TypedRpc<DaemonApi>;
+
+  constructor(connection: RpcConnection, readonly daemon: HelloResult, readonly paths: HomePaths, readonly startedDaemon: boolean) {
+    this.rpc = new TypedRpc<DaemonApi>(connection);
+  }
+
+  ping(): Promise<DaemonInfo> {
+    return this.rpc.call('ping', {});
+  }
+  list(): Promise<AppInfo[]> {
+    return this.rpc.call('list', {});
+  }
+  describe(name: string): Promise<AppInfo> {
+    return this.rpc.call('describe', { name });
+  }
+  start(spec: AppSpec): Promise<AppInfo> {
+    return this.rpc.call('start', { spec });
+  }
+  /** Starts registered apps that are stopped (`clusterctl start <name>`). */
+  resume(target: string): Promise<AppInfo[]> {
+    return this.rpc.call('resume', { target });
+  }
+  stop(target: string): Promise<AppInfo[]> {
+    return this.rpc.call('stop', { target });
+  }
+  restart(target: string, options?: RestartOptions): Promise<AppInfo[]> {
+    return this.rpc.call('restart', options === undefined ? { target } : { target, options });
+  }
+  delete(target: string): Promise<{ deleted: string[] }> {
+    return this.rpc.call('delete', { target });
+  }
+  scale(name: string, target: ScaleTarget): Promise<AppInfo> {
+    return this.rpc.call('scale', { name, target });
+  }
+  reload(target: string, options?: ReloadOptions, onProgress?: (event: ProgressEvent) => void): Promise<AppInfo[]> {
+    return this.rpc.call('reload', options === undefined ? { target } : { target, options }, {
+      onEvent: (event, data) => {
+        if (event === 'progress' && onProgress) onProgress(data as ProgressEvent);
+      },
+    });
+  }
+  /** Stops every app, then the daemon; resolves once the daemon process is gone. */
+  kill(): Promise<{ stopped: string[] }> {
+    return this.rpc.call('kill', {});
+  }
+  close(): void {
+    this.rpc.close();
+  }
+}
+
+/** Why a connect attempt failed: nobody there (start one) or something else (report it). */
+function probe(path: string): Promise<{ ok: true } | { ok: false; absent: boolean; reason: string }> {
+  return new Promise((resolve) => {
+    const socket = netConnect({ path });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve({ ok: true });
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      const absent = err.code === 'ENOENT' || err.code === 'ECONNREFUSED';
+      resolve({ ok: false, absent, reason: err.code ?? err.message });
+    });
+  });
+}
+
+async function handshake(paths: HomePaths, startedDaemon: boolean): Promise<Client> {
+  const connection = await RpcConnection.connect(paths.socket, { code: 'E_DAEMON_UNREACHABLE', peer: 'the daemon' });
+  try {
+    const hello = await connection.call<HelloResult>('hello', { protocol: PROTOCOL_VERSION, version: packageVersion() }, { timeoutMs: 10000 });
+    return new Client(connection, hello, paths, startedDaemon);
+  } catch (err) {
+    connection.close();
+    throw err;
+  }
+}
+
+export async function connect(opts: ConnectOptions = {}): Promise<Client> {
+  const paths = homePaths(opts.home ?? resolveHome(opts.env ?? process.env));
+  const first = await probe(paths.socket);
+  if (first.ok) return handshake(paths, false);
+  if (!first.absent) {
+    throw new ClusterctlError('E_DAEMON_UNREACHABLE', `cannot connect to the daemon at ${paths.socket}: ${first.reason}`);
+  }
+  if (opts.autoStart === false) {
+    throw new ClusterctlError('E_DAEMON_UNREACHABLE', `no daemon is running for ${paths.home}`);
+  }
+  launchDaemon(paths, opts.env ?? process.env);
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 10000);
+  let last = first.reason;
+  for (;;) {
+    const attempt = await probe(paths.socket);
+    if (attempt.ok) {
+      try {
+        return await handshake(paths, true);
+      } catch (err) {
+        // The daemon that answered may be the loser of a start race, closing as we connect.
+        if (!(err instanceof ClusterctlError) || err.code !== 'E_DAEMON_UNREACHABLE' || Date.now() > deadline) throw err;
+        last = err.message;
+      }
+    } else {
+      last = attempt.reason;
+    }
+    if (Date.now() > deadline) {
+      throw new ClusterctlError('E_DAEMON_UNREACHABLE', `started the daemon but it did not answer on ${paths.socket} within ${opts.startTimeoutMs ?? 10000} ms (${last}); see ${paths.daemonLog}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,201 @@
+/**
+ * Turns the command-line flags of `start`, `restart` and `reload` into an
+ * AppSpec or into lifecycle overrides. Everything here runs in the CLI, so it
+ * checks by hand (no schema library on the CLI's start-up path) and throws
+ * ClusterctlError with a message that names the flag and the bad value.
+ */
+import { accessSync, constants, statSync } from 'node:fs';
+import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
+import type { LifecycleOverrides } from '../protocol/api';
+import { ClusterctlError } from '../protocol/errors';
+import { APP_NAME_PATTERN, STOP_SIGNALS, type AppSpec, type StopSignal } from '../protocol/types';
+import { defaultSpec } from './defaults';
+import { parseInstances, resolveInstances, usableCpus, type CpuProbe } from './instances';
+
+/** Flags as commander hands them over: strings, booleans and repeated values. */
+export interface StartFlags {
+  instances?: string;
+  name?: string;
+  cwd?: string;
+  nodeArgs?: string;
+  interpreter?: string;
+  killTimeout?: string;
+  stopSignal?: string;
+  waitReady?: boolean;
+  listenTimeout?: string;
+  env?: string[];
+}
+
+export interface SpecContext {
+  home: string;
+  /** The caller's working directory: the script and --cwd resolve against it. */
+  cwd: string;
+  /** The caller's environment: the app's environment starts from it. */
+  env: NodeJS.ProcessEnv;
+  cpu?: CpuProbe;
+}
+
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function validateAppName(name: string): string {
+  if (!APP_NAME_PATTERN.test(name)) {
+    const why = name.includes('/') ? 'it contains "/"' : name.length > 64 ? `it is ${name.length} characters long (at most 64)` : 'it must start with a letter or digit and use only letters, digits, ".", "_" and "-"';
+    throw new ClusterctlError('E_BAD_NAME', `app name ${JSON.stringify(name)} is not allowed: ${why}`);
+  }
+  return name;
+}
+
+/** The default app name: the script's file name without its extension. */
+export function nameFromScript(script: string): string {
+  const base = basename(script);
+  const ext = extname(base);
+  return ext.length > 0 && ext.length < base.length ? base.slice(0, -ext.length) : base;
+}
+
+/** Resolves the script against the caller's cwd and checks it is a readable regular file. */
+export function resolveScript(script: string, callerCwd: string): string {
+  const path = resolve(callerCwd, script);
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new ClusterctlError('E_SCRIPT_MISSING', `script ${script} not found (looked for ${path})`);
+  }
+  if (!isFile) throw new ClusterctlError('E_SCRIPT_MISSING', `script ${script} is not a file (${path} is a directory or a device)`);
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ClusterctlError('E_SCRIPT_MISSING', `script ${script} cannot be read (permission denied on ${path})`);
+  }
+  return path;
+}
+
+export function parseMs(flag: string, raw: string, min = 0): number {
+  if (!/^\d+$/.test(raw.trim())) throw new ClusterctlError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a whole number of milliseconds`);
+  const value = Number(raw.trim());
+  if (value < min || value > 24 * 3600 * 1000) throw new ClusterctlError('E_USAGE', `${flag} ${raw}: expected ${min} to ${24 * 3600 * 1000} ms`);
+  return value;
+}
+
+export function parseStopSignal(raw: string): StopSignal {
+  const upper = raw.trim().toUpperCase();
+  const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
+  const found = STOP_SIGNALS.find((s) => s === name);
+  if (!found) throw new ClusterctlError('E_USAGE', `--stop-signal ${JSON.stringify(raw)}: expected one of ${STOP_SIGNALS.join(', ')}`);
+  return found;
+}
+
+export function parsePositiveInt(flag: string, raw: string, max: number): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > max) {
+    throw new ClusterctlError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a whole number from 1 to ${max}`);
+  }
+  return Number(raw);
+}
+
+/** `--env KEY=VALUE` pairs, in order (a later pair wins). */
+export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const key = eq === -1 ? pair : pair.slice(0, eq);
+    if (eq === -1 || !ENV_KEY.test(key)) {
+      throw new ClusterctlError('E_USAGE', `--env ${JSON.stringify(pair)}: expected KEY=VALUE with KEY made of letters, digits and "_"`);
+    }
+    out[key] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** The caller's environment as a plain record, plus the `--env` pairs. */
+export function appEnvironment(callerEnv: NodeJS.ProcessEnv, pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(callerEnv)) if (v !== undefined) env[k] = v;
+  return { ...env, ...parseEnvPairs(pairs) };
+}
+
+/**
+ * Splits `--node-args` like a shell would for the simple cases people write:
+ * whitespace separates, single or double quotes group, backslash escapes.
+ */
+export function splitArgs(raw: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let inToken = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charAt(i);
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < raw.length) current += raw.charAt(++i);
+      else current += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      inToken = true;
+    } else if (c === '\\' && i + 1 < raw.length) {
+      current += raw.charAt(++i);
+      inToken = true;
+    } else if (/\s/.test(c)) {
+      if (inToken) out.push(current);
+      current = '';
+      inToken = false;
+    } else {
+      current += c;
+      inToken = true;
+    }
+  }
+  if (quote) throw new ClusterctlError('E_USAGE', `--node-args ${JSON.stringify(raw)}: unterminated quote`);
+  if (inToken) out.push(current);
+  return out;
+}
+
+/** An absolute path to an executable: given as a path, or looked up in PATH. */
+export function resolveInterpreter(raw: string, callerCwd: string, env: NodeJS.ProcessEnv): string {
+  const candidates = raw.includes('/') ? [resolve(callerCwd, raw)] : (env.PATH ?? '').split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, raw));
+  for (const candidate of candidates) {
+    try {
+      if (statSync(candidate).isFile()) {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      /* try the next one */
+    }
+  }
+  throw new ClusterctlError('E_USAGE', `--interpreter ${JSON.stringify(raw)}: no executable found${raw.includes('/') ? '' : ' in PATH'}`);
+}
+
+function resolveDirectory(raw: string, callerCwd: string): string {
+  const dir = resolve(callerCwd, raw);
+  let ok = false;
+  try {
+    ok = statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new ClusterctlError('E_USAGE', `--cwd ${raw}: no such directory (${dir})`);
+  return dir;
+}
+
+/** Lifecycle flags shared by start, restart and reload. */
+export function lifecycleOverrides(flags: Pick<StartFlags, 'killTimeout' | 'stopSignal' | 'waitReady' | 'listenTimeout'>): LifecycleOverrides {
+  const out: LifecycleOverrides = {};
+  if (flags.killTimeout !== undefined) out.killTimeout = parseMs('--kill-timeout', flags.killTimeout);
+  if (flags.listenTimeout !== undefined) out.listenTimeout = parseMs('--listen-timeout', flags.listenTimeout, 1);
+  if (flags.stopSignal !== undefined) out.stopSignal = parseStopSignal(flags.stopSignal);
+  if (flags.waitReady === true) out.waitReady = true;
+  return out;
+}
+
+/** The complete spec of `clusterctl start <script> [flags] [-- args]`. */
+export function specFromFlags(scriptArg: string, args: readonly string[], flags: StartFlags, ctx: SpecContext): AppSpec {
+  const name = validateAppName(flags.name ?? nameFromScript(scriptArg));
+  const instances = flags.instances === undefined ? 1 : resolveInstances(parseInstances(flags.instances), usableCpus(ctx.cpu));
+  const script = resolveScript(scriptArg, ctx.cwd);
+  const cwd = flags.cwd === undefined ? ctx.cwd : resolveDirectory(flags.cwd, ctx.cwd);
+  const spec = defaultSpec(ctx.home, name, script, cwd, appEnvironment(ctx.env, flags.env ?? []));
+  spec.args = [...args];
+  spec.instances = instances;
+  if (flags.nodeArgs !== undefined) spec.nodeArgs = splitArgs(flags.nodeArgs);
+  spec.interpreter = flags.interpreter === undefined ? process.execPath : resolveInterpreter(flags.interpreter, ctx.cwd, ctx.env);
+  return { ...spec, ...lifecycleOverrides(flags) };
+}

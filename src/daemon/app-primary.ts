@@ -1,0 +1,228 @@
+/**
+ * One app primary seen from the daemon: spawning it, connecting to its
+ * control socket (fresh or adopted after a daemon restart), calling it, and
+ * noticing when it is gone. The primary is a separate process in its own
+ * session so it outlives the daemon; this handle is only our connection.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PrimaryApi, PrimaryStatus, ProgressEvent } from '../protocol/api';
+import { ClusterctlError } from '../protocol/errors';
+import { isProcessAlive, processesInSession, waitForExit } from '../protocol/liveness';
+import { primaryLogPath, primarySocketPath } from '../protocol/paths';
+import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
+import type { AppSpec } from '../protocol/types';
+import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
+
+/** The compiled app primary, next to the daemon in dist/. */
+export const PRIMARY_ENTRY = join(__dirname, '..', 'primary', 'main.js');
+const CONNECT_DEADLINE_MS = 10000;
+/** Extra time `init` gets beyond the app's own listen timeout (forks, module loading). */
+const INIT_GRACE_MS = 15000;
+
+export interface GoneInfo {
+  /** True when we asked it to stop (stop, delete, kill): not a crash. */
+  expected: boolean;
+  pid: number;
+}
+
+export class PrimaryHandle {
+  private expectingExit = false;
+  private goneListeners: Array<(info: GoneInfo) => void> = [];
+  private gone = false;
+
+  private constructor(readonly name: string, readonly pid: number, private readonly rpc: TypedRpc<PrimaryApi>, readonly hello: PrimaryStatus) {
+    rpc.connection.onClose(() => void this.onConnectionClosed());
+  }
+
+  /** Spawns a fresh primary for `spec` and connects to it (it then waits for `init`). */
+  static async spawn(home: string, spec: AppSpec): Promise<PrimaryHandle> {
+    const logPath = primaryLogPath(home, spec.name);
+    const fd = openSync(logPath, 'a', 0o600);
+    let exited: { code: number | null; signal: string | null } | null = null;
+    let pid: number | undefined;
+    try {
+      const child = spawn(spec.interpreter, [PRIMARY_ENTRY, '--home', home, '--name', spec.name], {
+        detached: true,
+        stdio: ['ignore', fd, fd],
+        env: primaryEnvironment(home),
+        cwd: home,
+      });
+      child.on('error', (err) => {
+        exited = { code: null, signal: err.message };
+      });
+      child.on('exit', (code, signal) => {
+        exited = { code, signal };
+      });
+      child.unref();
+      pid = child.pid;
+    } finally {
+      closeSync(fd);
+    }
+    const socketPath = primarySocketPath(home, spec.name);
+    const deadline = Date.now() + CONNECT_DEADLINE_MS;
+    let lastError = 'no answer';
+    for (;;) {
+      const ended = exited as { code: number | null; signal: string | null } | null;
+      if (ended !== null) {
+        const how = ended.code === 3 ? 'another app primary already runs for this app' : `it exited (${ended.code !== null ? `code ${ended.code}` : ended.signal ?? 'unknown'})`;
+        throw new ClusterctlError('E_START_FAILED', `the app primary of ${spec.name} did not start: ${how}${logTail(logPath)}`);
+      }
+      if (pid !== undefined) {
+        try {
+          const handle = await PrimaryHandle.connect(socketPath, spec.name, 1000);
+          if (handle.pid === pid) return handle;
+          // Someone else's primary answered on this socket: not ours to drive.
+          handle.close();
+          lastError = `socket answered by pid ${handle.pid}, not ${pid}`;
+        } catch (err) {
+          lastError = err instanceof Error ? err.message : String(err);
+        }
+      }
+      if (Date.now() > deadline) {
+        if (pid !== undefined) killSession(pid);
+        throw new ClusterctlError('E_START_FAILED', `the app primary of ${spec.name} did not answer within ${CONNECT_DEADLINE_MS} ms (${lastError})${logTail(logPath)}`);
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Connects to a primary that is already running (adoption); rejects when nobody answers. */
+  static async connect(socketPath: string, name: string, timeoutMs = 2000): Promise<PrimaryHandle> {
+    const connection = await RpcConnection.connect(socketPath, { code: 'E_PRIMARY_UNREACHABLE', peer: `the app primary of ${name}`, timeoutMs });
+    const rpc = new TypedRpc<PrimaryApi>(connection);
+    try {
+      const hello = await rpc.call('hello', { protocol: PROTOCOL_VERSION, version: packageVersion() }, { timeoutMs: Math.max(timeoutMs, 2000) });
+      return new PrimaryHandle(name, hello.pid, rpc, hello);
+    } catch (err) {
+      rpc.close();
+      throw err;
+    }
+  }
+
+  init(spec: AppSpec): Promise<PrimaryStatus> {
+    return this.rpc.call('init', { spec }, { timeoutMs: spec.listenTimeout + INIT_GRACE_MS }).catch((err: unknown) => {
+      if (err instanceof ClusterctlError && err.code === 'E_TIMEOUT') {
+        throw new ClusterctlError('E_START_FAILED', `${spec.name} did not come online within ${spec.listenTimeout + INIT_GRACE_MS} ms`);
+      }
+      throw err;
+    });
+  }
+
+  status(): Promise<PrimaryStatus> {
+    return this.rpc.call('status', {}, { timeoutMs: 10000 });
+  }
+
+  /** Streams status events into `onStatus` until the connection closes. */
+  subscribe(onStatus: (status: PrimaryStatus) => void): void {
+    this.rpc
+      .call('subscribe', {}, {
+        onEvent: (event, data) => {
+          if (event === 'status') onStatus(data as PrimaryStatus);
+        },
+      })
+      .catch(() => {
+        /* the connection closed: onConnectionClosed handles it */
+      });
+  }
+
+  /** Stops every worker; the primary exits after replying. Resolves once its process is gone. */
+  async stop(killTimeoutMs: number): Promise<PrimaryStatus | null> {
+    this.expectingExit = true;
+    let final: PrimaryStatus | null = null;
+    try {
+      // Stopping a worker takes up to its kill timeout; many workers stop in parallel.
+      final = await this.rpc.call('stop', {}, { timeoutMs: killTimeoutMs + 15000 });
+    } catch {
+      /* a primary that does not answer is killed below */
+    }
+    // Either it exited (then this sweeps up any worker that escaped its stop) or it hangs (then this ends it).
+    await waitForExit(this.pid, 5000);
+    killSession(this.pid);
+    this.close();
+    return final;
+  }
+
+  restart(spec: AppSpec): Promise<PrimaryStatus> {
+    return this.rpc.call('restart', { spec });
+  }
+
+  reload(spec: AppSpec, parallel: number, onProgress?: (event: ProgressEvent) => void): Promise<PrimaryStatus> {
+    return this.rpc.call('reload', { spec, parallel }, {
+      onEvent: (event, data) => {
+        if (event === 'progress') onProgress?.(data as ProgressEvent);
+      },
+    });
+  }
+
+  scale(instances: number): Promise<PrimaryStatus> {
+    return this.rpc.call('scale', { instances });
+  }
+
+  /** Called once when the primary is gone (its process ended, or it stopped answering). */
+  onGone(listener: (info: GoneInfo) => void): void {
+    this.goneListeners.push(listener);
+  }
+
+  /** Drops our connection; the primary keeps running (daemon shutdown). */
+  close(): void {
+    this.rpc.close();
+  }
+
+  /** Forgets the gone listeners: used when the daemon itself shuts down. */
+  detach(): void {
+    this.goneListeners = [];
+    this.close();
+  }
+
+  get isGone(): boolean {
+    return this.gone;
+  }
+
+  private async onConnectionClosed(): Promise<void> {
+    if (this.expectingExit) {
+      await waitForExit(this.pid, 5000);
+    } else if (!(await waitForExit(this.pid, 3000))) {
+      // Alive but not talking to us: it cannot be supervised like that, so end it.
+      killSession(this.pid);
+      await waitForExit(this.pid, 2000);
+    }
+    this.gone = true;
+    const info: GoneInfo = { expected: this.expectingExit, pid: this.pid };
+    for (const l of this.goneListeners.splice(0)) l(info);
+  }
+}
+
+/** SIGKILL to a primary and everything left in its session (its workers and their children). */
+export function killSession(sid: number): void {
+  const targets = new Set<number>(processesInSession(sid));
+  if (isProcessAlive(sid)) targets.add(sid);
+  for (const pid of targets) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/** The primary's environment: minimal, the app's own comes with the spec. */
+function primaryEnvironment(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { CLUSTERCTL_HOME: home };
+  if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
+  if (process.env.HOME !== undefined) env.HOME = process.env.HOME;
+  return env;
+}
+
+/** The last lines of the primary's own log, to explain a primary that died at start. */
+function logTail(path: string): string {
+  try {
+    const size = statSync(path).size;
+    const text = readFileSync(path, 'utf8').slice(Math.max(0, size - 2000));
+    const lines = text.trim().split('\n').slice(-5).join('\n');
+    return lines === '' ? '' : `\n${lines}`;
+  } catch {
+    return '';
+  }
+}

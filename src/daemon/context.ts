@@ -1,0 +1,14 @@
+/** What every request handler of the daemon may use. */
+import type { HomePaths } from '../protocol/paths';
+import type { AppManager } from './apps';
+import type { Logger } from './logger';
+
+export interface DaemonContext {
+  paths: HomePaths;
+  manager: AppManager;
+  logger: Logger;
+  /** epoch ms the daemon started */
+  startedAt: number;
+  /** Ends the daemon once the reply of the current call is out (used by `kill`). */
+  exitAfterReply(waitFor: (listener: () => void) => void): void;
+}

@@ -1,0 +1,104 @@
+/**
+ * The daemon process: one per CLUSTERCTL_HOME. It takes the home's lock,
+ * replaces a stale socket, serves the CLI over daemon.sock, adopts the app
+ * primaries still running, and keeps state.json current. SIGTERM/SIGINT end
+ * the daemon only; the apps keep running and the next daemon adopts them.
+ * Only `kill` stops the apps.
+ */
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:net';
+import { homePaths, lockName, type HomePaths } from '../protocol/paths';
+import { createRpcServer } from '../protocol/rpc-server';
+import { packageVersion } from '../protocol/version';
+import { usableCpus } from '../config/instances';
+import { AppManager } from './apps';
+import type { DaemonContext } from './context';
+import { daemonHandlers } from './handlers';
+import { acquireLock } from './lock';
+import { createLogger } from './logger';
+import { Registry } from './registry';
+
+function prepareHome(paths: HomePaths): void {
+  for (const dir of [paths.home, paths.runDir, paths.logsDir]) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  }
+}
+
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ path }, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+}
+
+export async function runDaemon(home: string): Promise<void> {
+  const paths = homePaths(home);
+  prepareHome(paths);
+  const lock = await acquireLock(lockName(paths.home, 'daemon'));
+  if (!lock) {
+    // Another daemon owns this home (two CLIs raced to start one): it serves them both.
+    process.exit(0);
+  }
+  const logger = createLogger(paths.daemonLog);
+  const startedAt = Date.now();
+  const registry = new Registry(paths.stateFile, (err) => logger.error({ err }, 'cannot write state.json'));
+  const manager = new AppManager({ home: paths.home, runDir: paths.runDir, stateFile: paths.stateFile, registry, logger, cpus: () => usableCpus() });
+
+  let server: Server | null = null;
+  let exiting = false;
+  const exit = (why: string): void => {
+    if (exiting) return;
+    exiting = true;
+    logger.info({ why }, 'daemon exiting');
+    manager.detachAll();
+    server?.close();
+    rmSync(paths.socket, { force: true });
+    rmSync(paths.pidFile, { force: true });
+    lock.close();
+    process.exit(0);
+  };
+
+  const ctx: DaemonContext = {
+    paths,
+    manager,
+    logger,
+    startedAt,
+    exitAfterReply(waitFor) {
+      // The reply is written right after the handler returns; the CLI then hangs up.
+      // A CLI that never hangs up does not keep the daemon alive for long.
+      waitFor(() => setImmediate(() => exit('kill')));
+      setTimeout(() => exit('kill'), 1000).unref();
+    },
+  };
+
+  process.on('SIGTERM', () => exit('SIGTERM'));
+  process.on('SIGINT', () => exit('SIGINT'));
+  process.on('SIGHUP', () => {
+    /* a closed terminal is no reason for a daemon to end */
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    exit('uncaught exception');
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.error({ err }, 'unhandled rejection');
+  });
+
+  // Adopt the running primaries before answering anyone, so the first `ls` shows them.
+  await manager.restore();
+
+  server = createRpcServer(daemonHandlers(ctx), {
+    onInternalError: (method, err) => logger.error({ method, err }, 'handler failed'),
+    onProtocolError: (message) => logger.warn({ message }, 'protocol error from a client'),
+  });
+  // Holding the lock means no live daemon owns the socket file: whatever is there is stale.
+  rmSync(paths.socket, { force: true });
+  await listen(server, paths.socket);
+  chmodSync(paths.socket, 0o600);
+  writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+  logger.info({ home: paths.home, version: packageVersion(), apps: registry.size }, 'daemon ready');
+}

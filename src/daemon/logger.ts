@@ -1,0 +1,10 @@
+/** The daemon's own log: pino JSON lines in daemon.log, rotated like the apps' logs. */
+import pino, { type Logger } from 'pino';
+import { createRotatingDestination } from './log-destination';
+
+export type { Logger };
+
+export function createLogger(path: string): Logger {
+  const dest = createRotatingDestination(path, undefined);
+  return pino({ base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, dest);
+}
