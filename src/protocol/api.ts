@@ -52,6 +52,8 @@ export interface DaemonApi {
   list: { params: Record<string, never>; result: AppInfo[] };
   describe: { params: { name: string }; result: AppInfo };
   start: { params: { spec: AppSpec }; result: AppInfo };
+  /** Start registered apps that are stopped (`clusterctl start <name>`); restart counters are kept. */
+  resume: { params: { target: string }; result: AppInfo[] };
   stop: { params: { target: string }; result: AppInfo[] };
   restart: { params: { target: string; options?: RestartOptions }; result: AppInfo[] };
   delete: { params: { target: string }; result: { deleted: string[] } };
@@ -70,6 +72,8 @@ export type DaemonMethod = keyof DaemonApi;
 export interface PrimaryStatus {
   pid: number;
   name: string;
+  /** False until `init` was called: `spec` is then a placeholder and there are no workers. */
+  initialised: boolean;
   spec: AppSpec;
   workers: WorkerInfo[];
   /** The operation in progress ('reload', 'scale', 'restart', 'stop'), or null. */

@@ -15,6 +15,8 @@ export interface CallContext {
   readonly closed: boolean;
   /** Called once when the client disconnects. */
   onClose(listener: () => void): void;
+  /** Run `fn` once this call's reply has been handed to the kernel (e.g. to exit after replying). */
+  afterReply(fn: () => void): void;
 }
 
 export type Handler = (params: unknown, ctx: CallContext) => unknown;
@@ -34,8 +36,9 @@ function serveConnection(socket: Socket, handlers: Handlers, opts: RpcServerOpti
   const decoder = new LineDecoder(MAX_LINE_BYTES);
   let closed = false;
   const closeListeners: Array<() => void> = [];
-  const send = (message: unknown): void => {
-    if (!closed && !socket.destroyed) socket.write(encodeLine(message));
+  const send = (message: unknown, written?: () => void): void => {
+    if (!closed && !socket.destroyed) socket.write(encodeLine(message), () => written?.());
+    else written?.();
   };
   socket.on('error', () => {
     /* the client went away; 'close' follows */
@@ -50,7 +53,7 @@ function serveConnection(socket: Socket, handlers: Handlers, opts: RpcServerOpti
       }
     }
   });
-  const ctx: Omit<CallContext, 'emit'> = {
+  const ctx: Omit<CallContext, 'emit' | 'afterReply'> = {
     get closed() {
       return closed;
     },
@@ -87,8 +90,13 @@ function serveConnection(socket: Socket, handlers: Handlers, opts: RpcServerOpti
       send({ id, ok: false, error: { code: 'E_UNKNOWN_METHOD', message: `unknown method "${method}"` } });
       return;
     }
+    const after: Array<() => void> = [];
+    const runAfter = (): void => {
+      for (const fn of after.splice(0)) fn();
+    };
     const callCtx: CallContext = {
       emit: (event, data) => send({ id, event, data }),
+      afterReply: (fn) => void after.push(fn),
       get closed() {
         return ctx.closed;
       },
@@ -96,10 +104,10 @@ function serveConnection(socket: Socket, handlers: Handlers, opts: RpcServerOpti
     };
     try {
       const result = await handler(params, callCtx);
-      send({ id, ok: true, result: result === undefined ? null : result });
+      send({ id, ok: true, result: result === undefined ? null : result }, runAfter);
     } catch (err) {
       if (!(err instanceof ClusterctlError)) opts.onInternalError?.(method, err);
-      send({ id, ok: false, error: toErrorPayload(err) });
+      send({ id, ok: false, error: toErrorPayload(err) }, runAfter);
     }
   }
 }

@@ -1,0 +1,532 @@
+/**
+ * The app primary's model of its app: one slot per instance number, each
+ * holding at most one serving worker (plus, during a replacement, the worker
+ * that will take over). Every operation a person asks for (init, scale,
+ * reload, restart, stop) runs one at a time; crash restarts and memory
+ * replacements run on their own, per slot.
+ */
+import cluster from 'node:cluster';
+import { join } from 'node:path';
+import type { PrimaryStatus, ProgressEvent } from '../protocol/api';
+import { ClusterctlError } from '../protocol/errors';
+import type { AppSpec, ExitRecord, WorkerInfo, WorkerStatus } from '../protocol/types';
+import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
+import { createLogCapture, type LogCapture } from './logs';
+import { ManagedWorker, exitText, type ExitInfo, type ReadinessRule } from './managed-worker';
+import { decideRestart, freshHistory, type RestartHistory } from './restart-policy';
+import { TreeSampler, type Sample } from './sampler';
+import { canTransition } from './worker-state';
+import { workerEnv } from './worker-env';
+
+const PRELOAD = join(__dirname, 'preload.js');
+const SAMPLE_EVERY_MS = 1000;
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+interface Slot {
+  instance: number;
+  restarts: number;
+  /** The worker serving this instance (or starting to). */
+  current: ManagedWorker | null;
+  /** A replacement coming online during a reload or memory replacement. */
+  pending: ManagedWorker | null;
+  /** Status when no worker runs: stopped, waiting-restart or errored. */
+  idleStatus: WorkerStatus;
+  reason: string | null;
+  lastExit: ExitRecord | null;
+  history: RestartHistory;
+  restartTimer: NodeJS.Timeout | null;
+  /** False while a start a person asked for waits for online: a failure then is reported, not retried. */
+  supervised: boolean;
+  removing: boolean;
+}
+
+export class AppController {
+  private spec: AppSpec;
+  private readonly slots = new Map<number, Slot>();
+  private busy: string | null = null;
+  /** Some worker of this app has listened: replacements must listen too before they count as online. */
+  private listens = false;
+  private samples = new Map<number, Sample>();
+  private readonly sampler = new TreeSampler();
+  private readonly listeners = new Set<(s: PrimaryStatus) => void>();
+  private changeScheduled = false;
+  private closing = false;
+  /** Old workers still draining after a replacement; waited for before exit. */
+  private readonly retiring = new Set<Promise<ExitInfo>>();
+  private readonly sampleTimer: NodeJS.Timeout;
+  private readonly startedAt = Date.now();
+  readonly logs: LogCapture;
+
+  constructor(spec: AppSpec, private readonly log: Logger) {
+    this.spec = spec;
+    if (spec.scheduling === 'none') cluster.schedulingPolicy = cluster.SCHED_NONE;
+    else cluster.schedulingPolicy = cluster.SCHED_RR;
+    this.logs = createLogCapture(spec.name, spec.logs, (err) => this.log.error('log capture failed', { err: err.message }));
+    this.sampleTimer = setInterval(() => this.sampleTick(), SAMPLE_EVERY_MS);
+    this.sampleTimer.unref();
+  }
+
+  // ---- status -------------------------------------------------------------
+
+  status(): PrimaryStatus {
+    const workers: WorkerInfo[] = [...this.slots.values()]
+      .sort((a, b) => a.instance - b.instance)
+      .map((s) => this.workerInfo(s));
+    return {
+      pid: process.pid,
+      name: this.spec.name,
+      initialised: true,
+      spec: this.spec,
+      workers,
+      busy: this.busy,
+      startedAt: this.startedAt,
+      protocol: PROTOCOL_VERSION,
+      version: packageVersion(),
+    };
+  }
+
+  subscribe(listener: (s: PrimaryStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private workerInfo(s: Slot): WorkerInfo {
+    const w = s.current;
+    const sample = w ? this.samples.get(w.pid) : undefined;
+    let status: WorkerStatus = s.idleStatus;
+    if (w && !w.exit) status = w.state === 'stopped' ? 'stopped' : w.state;
+    let reason = s.reason;
+    if (w && w.listenError && w.state === 'launching') reason = `could not listen: ${w.listenError}`;
+    return {
+      instance: s.instance,
+      pid: w && !w.exit ? w.pid : null,
+      status,
+      restarts: s.restarts,
+      startedAt: w && !w.exit ? w.forkedAt : null,
+      cpu: sample ? sample.cpu : null,
+      memory: sample ? sample.memory : null,
+      lastExit: s.lastExit,
+      reason,
+    };
+  }
+
+  private changed(): void {
+    if (this.changeScheduled) return;
+    this.changeScheduled = true;
+    setImmediate(() => {
+      this.changeScheduled = false;
+      const st = this.status();
+      for (const l of this.listeners) l(st);
+    });
+  }
+
+  private setIdle(slot: Slot, to: WorkerStatus, reason: string | null): void {
+    if (!canTransition(slot.idleStatus, to) && slot.current === null) {
+      this.log.warn('unexpected worker transition', { instance: slot.instance, from: slot.idleStatus, to });
+    }
+    slot.idleStatus = to;
+    slot.reason = reason;
+    this.changed();
+  }
+
+  // ---- forking and readiness ---------------------------------------------
+
+  private readiness(): ReadinessRule {
+    return {
+      waitReady: this.spec.waitReady,
+      listenTimeout: this.spec.listenTimeout,
+      // An app that has never listened (a queue consumer) is online once it has stayed up a while.
+      stableAfterMs: this.listens ? null : this.spec.minUptime,
+    };
+  }
+
+  private fork(slot: Slot): ManagedWorker {
+    const spec = this.spec;
+    // Settings persist between setupPrimary calls; set all of them every time.
+    cluster.setupPrimary({
+      exec: spec.script,
+      args: spec.args,
+      execArgv: [...spec.nodeArgs, '--require', PRELOAD],
+      cwd: spec.cwd,
+      silent: true,
+      serialization: 'json',
+    });
+    const worker = cluster.fork(workerEnv(spec, slot.instance));
+    const mw = new ManagedWorker(worker, slot.instance);
+    this.logs.attach(slot.instance, mw.pid, worker.process.stdout, worker.process.stderr);
+    mw.onChange(() => {
+      if (mw.listened) this.listens = true;
+      this.changed();
+    });
+    void mw.exited.then((e) => this.onWorkerExit(slot, mw, e));
+    this.log.info('forked worker', { instance: slot.instance, pid: mw.pid });
+    return mw;
+  }
+
+  /** Why a worker did not come online, with the script's own last stderr lines. */
+  private async failureText(mw: ManagedWorker, err: unknown): Promise<string> {
+    const why = err instanceof Error ? err.message : String(err);
+    if (mw.exit) await this.logs.settle(mw.pid, 1000);
+    else await this.logs.flush();
+    const tail = this.logs.recentStderr(mw.pid, 20).filter((l) => l.trim() !== '');
+    const errorLine = [...tail].reverse().find((l) => /^\s*([A-Za-z]*Error|Uncaught|[A-Z]+:)/.test(l) && !/^\s*at /.test(l))
+      ?? tail[tail.length - 1];
+    const head = `instance ${mw.instance} (pid ${mw.pid}) ${why}`;
+    return errorLine ? `${head}: ${errorLine.trim()}` : head;
+  }
+
+  private newSlot(instance: number): Slot {
+    const slot: Slot = {
+      instance,
+      restarts: 0,
+      current: null,
+      pending: null,
+      idleStatus: 'stopped',
+      reason: null,
+      lastExit: null,
+      history: freshHistory(),
+      restartTimer: null,
+      supervised: false,
+      removing: false,
+    };
+    this.slots.set(instance, slot);
+    return slot;
+  }
+
+  /**
+   * A start a person asked for: resolves when online, rejects with the reason
+   * (and leaves no process) when the worker cannot come online.
+   */
+  private async launch(slot: Slot): Promise<void> {
+    this.cancelRestart(slot);
+    slot.supervised = false;
+    slot.reason = null;
+    const mw = this.fork(slot);
+    slot.current = mw;
+    this.changed();
+    try {
+      await mw.waitOnline(this.readiness());
+    } catch (err) {
+      const why = await this.failureText(mw, err);
+      await mw.kill('start-failed');
+      if (slot.current === mw) slot.current = null;
+      this.setIdle(slot, 'errored', why);
+      throw new Error(why);
+    }
+    slot.supervised = true;
+    slot.history = freshHistory();
+    this.changed();
+  }
+
+  // ---- exits and the restart policy --------------------------------------
+
+  private async onWorkerExit(slot: Slot, mw: ManagedWorker, e: ExitInfo): Promise<void> {
+    await this.logs.settle(mw.pid, 1000);
+    if (slot.current !== mw) {
+      this.changed();
+      return;
+    }
+    const reason = mw.stopReason ?? 'crash';
+    slot.lastExit = { code: e.code, signal: e.signal, at: e.at, reason };
+    slot.current = null;
+    this.log.info('worker exited', { instance: slot.instance, pid: mw.pid, code: e.code, signal: e.signal, reason });
+    if (mw.stopReason === 'start-failed') return; // launch() reports it
+    if (mw.stopReason !== null && mw.stopReason !== 'not-online') {
+      this.setIdle(slot, 'stopped', null);
+      return;
+    }
+    if (this.closing || slot.removing || !slot.supervised) {
+      this.setIdle(slot, 'stopped', null);
+      return;
+    }
+    if (slot.pending) {
+      // A replacement is coming online and will take the slot.
+      this.changed();
+      return;
+    }
+    this.applyRestartPolicy(slot, mw, e);
+  }
+
+  private applyRestartPolicy(slot: Slot, mw: ManagedWorker, e: ExitInfo): void {
+    const decision = decideRestart(this.spec, { code: e.code, signal: e.signal, uptimeMs: e.at - mw.forkedAt }, slot.history);
+    const what = mw.failure ?? exitText(e);
+    if (decision.action === 'stop') {
+      this.setIdle(slot, 'stopped', decision.reason);
+      return;
+    }
+    if (decision.action === 'errored') {
+      slot.history = decision.history;
+      this.log.warn('crash loop: giving up', { instance: slot.instance, reason: decision.reason });
+      this.setIdle(slot, 'errored', decision.reason);
+      return;
+    }
+    slot.history = decision.history;
+    this.setIdle(slot, 'waiting-restart', `${what}; restarting in ${decision.delayMs} ms`);
+    slot.restartTimer = setTimeout(() => this.crashRestart(slot), decision.delayMs);
+  }
+
+  private crashRestart(slot: Slot): void {
+    slot.restartTimer = null;
+    if (this.closing || slot.removing || slot.current) return;
+    slot.restarts++;
+    slot.supervised = true;
+    const mw = this.fork(slot);
+    slot.current = mw;
+    this.changed();
+    mw.waitOnline(this.readiness()).then(
+      () => {
+        slot.reason = null;
+        this.changed();
+      },
+      (err: unknown) => {
+        if (mw.exit) return; // the exit handler applies the policy
+        mw.failure = err instanceof Error ? err.message : String(err);
+        void mw.kill('not-online');
+      },
+    );
+  }
+
+  private cancelRestart(slot: Slot): void {
+    if (slot.restartTimer) {
+      clearTimeout(slot.restartTimer);
+      slot.restartTimer = null;
+    }
+  }
+
+  // ---- replacement (reload, memory limit) ----------------------------------
+
+  /** Start a replacement, wait until it is online, only then retire the old worker. */
+  private async replaceSlot(slot: Slot, reason: string): Promise<void> {
+    this.cancelRestart(slot);
+    const old = slot.current && !slot.current.exit ? slot.current : null;
+    const mw = this.fork(slot);
+    slot.pending = mw;
+    this.changed();
+    try {
+      await mw.waitOnline(this.readiness());
+    } catch (err) {
+      const why = await this.failureText(mw, err);
+      await mw.kill('start-failed');
+      slot.pending = null;
+      if (!slot.current && !this.closing) {
+        // The old worker died meanwhile: the restart policy takes over the empty slot.
+        slot.supervised = true;
+        this.setIdle(slot, 'waiting-restart', why);
+        slot.restartTimer = setTimeout(() => this.crashRestart(slot), this.spec.restartDelay || this.spec.expBackoffRestartDelay);
+      }
+      this.changed();
+      throw new ClusterctlError('E_RELOAD_FAILED', `${why}; the old worker of instance ${slot.instance} keeps serving`);
+    }
+    slot.pending = null;
+    slot.current = mw;
+    slot.supervised = true;
+    slot.restarts++;
+    slot.history = freshHistory();
+    slot.reason = null;
+    this.changed();
+    if (old) {
+      const stopped = old.stop(reason, this.stopOptions()).then((e) => {
+        slot.lastExit = { code: e.code, signal: e.signal, at: e.at, reason };
+        this.changed();
+        return e;
+      });
+      this.retiring.add(stopped);
+      void stopped.finally(() => this.retiring.delete(stopped));
+    }
+  }
+
+  private stopOptions(): { killTimeout: number; stopSignal: AppSpec['stopSignal'] } {
+    return { killTimeout: this.spec.killTimeout, stopSignal: this.spec.stopSignal };
+  }
+
+  // ---- operations a person asks for --------------------------------------
+
+  private async exclusive<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.closing) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is stopping`);
+    if (this.busy) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is busy with ${this.busy}; try again when it is done`);
+    this.busy = what;
+    this.changed();
+    try {
+      return await fn();
+    } finally {
+      this.busy = null;
+      this.changed();
+    }
+  }
+
+  /** Start every instance; on any failure stop them all and report the first reason. */
+  init(): Promise<PrimaryStatus> {
+    return this.exclusive('start', async () => {
+      if (this.slots.size > 0) return this.status();
+      const slots = Array.from({ length: this.spec.instances }, (_, i) => this.newSlot(i));
+      const results = await Promise.allSettled(slots.map((s) => this.launch(s)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        await this.stopWorkers([...this.slots.values()], 'start-failed');
+        throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
+      }
+      return this.status();
+    });
+  }
+
+  scale(instances: number): Promise<PrimaryStatus> {
+    return this.exclusive('scale', async () => {
+      const current = [...this.slots.keys()].sort((a, b) => a - b);
+      if (instances > current.length) {
+        const added: Slot[] = [];
+        for (let i = 0; added.length < instances - current.length; i++) {
+          if (!this.slots.has(i)) added.push(this.newSlot(i));
+        }
+        const results = await Promise.allSettled(added.map((s) => this.launch(s)));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) {
+          await this.removeSlots(added);
+          this.spec = { ...this.spec, instances: this.slots.size };
+          throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
+        }
+      } else if (instances < current.length) {
+        // The highest instance numbers go; instance 0 (often the one running scheduled jobs) stays.
+        const gone = current.slice(instances).map((i) => this.slots.get(i) as Slot);
+        await this.removeSlots(gone);
+      }
+      this.spec = { ...this.spec, instances: this.slots.size };
+      return this.status();
+    });
+  }
+
+  private async removeSlots(slots: Slot[]): Promise<void> {
+    for (const s of slots) s.removing = true;
+    await this.stopWorkers(slots, 'scale');
+    for (const s of slots) this.slots.delete(s.instance);
+    this.changed();
+  }
+
+  /** Rolling replacement, `parallel` instances at a time; aborts at the first replacement that fails. */
+  reload(spec: AppSpec, parallel: number, onProgress: (e: ProgressEvent) => void): Promise<PrimaryStatus> {
+    return this.exclusive('reload', async () => {
+      this.spec = { ...spec, instances: this.slots.size };
+      await this.logs.update(spec.logs);
+      const instances = [...this.slots.keys()].sort((a, b) => a - b);
+      const total = instances.length;
+      let done = 0;
+      for (let i = 0; i < instances.length; i += parallel) {
+        const batch = instances.slice(i, i + parallel);
+        const results = await Promise.allSettled(batch.map(async (instance) => {
+          const slot = this.slots.get(instance) as Slot;
+          onProgress({ app: this.spec.name, done, total, instance, step: 'replacing' });
+          if (slot.current && !slot.current.exit) await this.replaceSlot(slot, 'reload');
+          else {
+            // Nothing serves this instance (errored, stopped, waiting): a reload gives it a fresh start.
+            await this.launch(slot).catch((err: unknown) => {
+              throw new ClusterctlError('E_RELOAD_FAILED', messageOf(err));
+            });
+            slot.restarts++;
+          }
+          done++;
+          onProgress({ app: this.spec.name, done, total, instance, step: 'replaced' });
+        }));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason instanceof ClusterctlError ? failed.reason : new ClusterctlError('E_RELOAD_FAILED', messageOf(failed.reason));
+      }
+      await Promise.allSettled([...this.retiring]);
+      if (spec.instances !== this.slots.size) {
+        this.busy = null;
+        return this.scale(spec.instances);
+      }
+      return this.status();
+    });
+  }
+
+  /** Stop every worker, then start them all from `spec` (a fresh start for errored instances). */
+  restart(spec: AppSpec): Promise<PrimaryStatus> {
+    return this.exclusive('restart', async () => {
+      const all = [...this.slots.values()];
+      await this.stopWorkers(all, 'restart');
+      for (const s of all) if (s.instance >= spec.instances) this.slots.delete(s.instance);
+      this.spec = spec;
+      await this.logs.update(spec.logs);
+      for (let i = 0; i < spec.instances; i++) if (!this.slots.has(i)) this.newSlot(i);
+      const slots = [...this.slots.values()];
+      const results = await Promise.allSettled(slots.map(async (s) => {
+        await this.launch(s);
+        s.restarts++;
+      }));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
+      return this.status();
+    });
+  }
+
+  /** Stop every worker gracefully; the primary exits after this. */
+  async stopAll(): Promise<PrimaryStatus> {
+    this.closing = true;
+    await this.stopWorkers([...this.slots.values()], 'stopped');
+    await Promise.allSettled([...this.retiring]);
+    clearInterval(this.sampleTimer);
+    await this.logs.flush();
+    return this.status();
+  }
+
+  private async stopWorkers(slots: Slot[], reason: string): Promise<void> {
+    const waits: Array<Promise<unknown>> = [];
+    for (const s of slots) {
+      this.cancelRestart(s);
+      for (const w of [s.current, s.pending]) {
+        if (w && !w.exit) waits.push(w.stop(reason, this.stopOptions()));
+      }
+      if (!s.current) this.setIdle(s, 'stopped', null);
+    }
+    await Promise.all(waits);
+    // Exit handlers run after `exited` resolves: let them record before callers read the slots.
+    await new Promise((r) => setImmediate(r));
+  }
+
+  /** Pids of every worker process alive now (current, pending, retiring). */
+  livePids(): number[] {
+    const out: number[] = [];
+    for (const s of this.slots.values()) {
+      for (const w of [s.current, s.pending]) if (w && !w.exit) out.push(w.pid);
+    }
+    return out;
+  }
+
+  // ---- sampling and the memory limit -------------------------------------
+
+  private sampleTick(): void {
+    const workers: ManagedWorker[] = [];
+    for (const s of this.slots.values()) {
+      for (const w of [s.current, s.pending]) if (w && !w.exit) workers.push(w);
+    }
+    this.samples = this.sampler.sample(workers.map((w) => w.pid));
+    for (const w of workers) w.rememberDescendants();
+    const limit = this.spec.maxMemoryRestart;
+    if (limit > 0 && !this.busy && !this.closing) {
+      for (const s of this.slots.values()) {
+        const w = s.current;
+        if (!w || w.exit || w.state !== 'online' || s.pending) continue;
+        const mem = this.samples.get(w.pid)?.memory ?? 0;
+        if (mem > limit) {
+          const reason = `memory (${mb(mem)} over the ${mb(limit)} limit)`;
+          this.log.warn('memory limit exceeded: replacing worker', { instance: s.instance, pid: w.pid, memory: mem, limit });
+          this.replaceSlot(s, reason).catch((err: unknown) => {
+            this.log.error('memory replacement failed', { instance: s.instance, err: messageOf(err) });
+          });
+        }
+      }
+    }
+    if (this.listeners.size > 0) this.changed();
+  }
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,206 @@
+/**
+ * The app primary: one process per app, the node:cluster primary of that app
+ * only. Spawned detached by the daemon (its own session, so it outlives the
+ * daemon), it listens on `run/<app>.sock` and waits for `init` with the spec.
+ * A daemon that restarts finds it there and adopts it.
+ *
+ *   node dist/primary/main.js --home HOME --name APP
+ */
+import { chmodSync, unlinkSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { parseArgs } from 'node:util';
+import { defaultSpec } from '../config/defaults';
+import type { PrimaryStatus } from '../protocol/api';
+import { ClusterctlError } from '../protocol/errors';
+import { lockName, primarySocketPath } from '../protocol/paths';
+import { createRpcServer, type Handlers } from '../protocol/rpc-server';
+import { parseWith, primaryParamSchemas } from '../protocol/schemas';
+import { APP_NAME_PATTERN } from '../protocol/types';
+import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
+import { AppController, type Logger } from './app';
+import { sessionMembers } from './process-tree';
+
+/** A primary nobody initialises (its daemon died right after spawning it) goes away. */
+const INIT_DEADLINE_MS = 30000;
+/** Exit code when another primary already runs this app. */
+const EXIT_ALREADY_RUNNING = 3;
+
+const { values } = parseArgs({ options: { home: { type: 'string' }, name: { type: 'string' } } });
+const home = values.home;
+const name = values.name;
+if (!home || !name || !APP_NAME_PATTERN.test(name)) {
+  process.stderr.write('usage: primary --home HOME --name APP\n');
+  process.exit(2);
+}
+
+// Workers get exactly the app's environment (node:cluster merges fork(env)
+// over ours), so the primary keeps none of its own.
+for (const key of Object.keys(process.env)) delete process.env[key];
+
+const log: Logger = {
+  info: (msg, fields) => writeLog('info', msg, fields),
+  warn: (msg, fields) => writeLog('warn', msg, fields),
+  error: (msg, fields) => writeLog('error', msg, fields),
+};
+
+function writeLog(level: string, msg: string, fields?: Record<string, unknown>): void {
+  // stdout is the primary's log file (opened by the daemon): one JSON object per line.
+  process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level, app: name, primaryPid: process.pid, msg, ...fields }) + '\n');
+}
+
+let app: AppController | null = null;
+let exiting = false;
+let server: Server | null = null;
+const socketPath = primarySocketPath(home, name);
+
+function placeholderStatus(): PrimaryStatus {
+  return {
+    pid: process.pid,
+    name: name as string,
+    initialised: false,
+    spec: defaultSpec(home as string, name as string, socketPath, home as string, {}),
+    workers: [],
+    busy: null,
+    startedAt: Date.now(),
+    protocol: PROTOCOL_VERSION,
+    version: packageVersion(),
+  };
+}
+
+function requireApp(): AppController {
+  if (!app) throw new ClusterctlError('E_PRIMARY_UNREACHABLE', `the app primary of ${name} has not been initialised`);
+  return app;
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (exiting) return;
+  exiting = true;
+  try {
+    if (app) {
+      await app.stopAll();
+      await app.logs.close();
+    }
+  } catch (err) {
+    log.error('error while stopping', { err: err instanceof Error ? err.message : String(err) });
+  }
+  finalExit(code);
+}
+
+function finalExit(code: number): void {
+  server?.close();
+  try {
+    unlinkSync(socketPath);
+  } catch {
+    /* already gone */
+  }
+  // Anything a worker started that escaped its tree is still in our session.
+  for (const pid of sessionMembers(process.pid, new Set([process.pid]))) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  log.info('app primary exiting', { code });
+  process.exit(code);
+}
+
+const handlers: Handlers = {
+  hello: (params) => {
+    parseWith(primaryParamSchemas.hello, params, 'hello params');
+    return app ? app.status() : placeholderStatus();
+  },
+  init: async (params) => {
+    const { spec } = parseWith(primaryParamSchemas.init, params, 'init params');
+    if (spec.name !== name) throw new ClusterctlError('E_BAD_SPEC', `this primary runs ${name}, not ${spec.name}`);
+    if (!app) {
+      clearTimeout(initTimer);
+      app = new AppController(spec, log);
+      log.info('initialising', { instances: spec.instances, script: spec.script });
+    }
+    return app.init();
+  },
+  status: (params) => {
+    parseWith(primaryParamSchemas.status, params, 'status params');
+    return app ? app.status() : placeholderStatus();
+  },
+  subscribe: (params, ctx) => {
+    parseWith(primaryParamSchemas.subscribe, params, 'subscribe params');
+    const a = requireApp();
+    ctx.emit('status', a.status());
+    const off = a.subscribe((s) => ctx.emit('status', s));
+    return new Promise<null>((resolve) => ctx.onClose(() => {
+      off();
+      resolve(null);
+    }));
+  },
+  stop: async (params, ctx) => {
+    parseWith(primaryParamSchemas.stop, params, 'stop params');
+    if (!app) {
+      ctx.afterReply(() => finalExit(0));
+      return placeholderStatus();
+    }
+    exiting = true;
+    const status = await app.stopAll();
+    await app.logs.close();
+    ctx.afterReply(() => finalExit(0));
+    return status;
+  },
+  restart: (params) => {
+    const { spec } = parseWith(primaryParamSchemas.restart, params, 'restart params');
+    return requireApp().restart(spec);
+  },
+  reload: (params, ctx) => {
+    const { spec, parallel } = parseWith(primaryParamSchemas.reload, params, 'reload params');
+    return requireApp().reload(spec, parallel, (e) => ctx.emit('progress', e));
+  },
+  scale: (params) => {
+    const { instances } = parseWith(primaryParamSchemas.scale, params, 'scale params');
+    return requireApp().scale(instances);
+  },
+};
+
+const initTimer = setTimeout(() => {
+  log.warn('no init received; exiting', { afterMs: INIT_DEADLINE_MS });
+  finalExit(0);
+}, INIT_DEADLINE_MS);
+
+// An abstract socket is our lock: the kernel drops it when we die, so a
+// crashed primary never leaves a stale lock behind.
+const lock = createServer();
+lock.once('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EADDRINUSE') {
+    process.stderr.write(`another app primary already runs ${name}\n`);
+    process.exit(EXIT_ALREADY_RUNNING);
+  }
+  throw err;
+});
+lock.listen(lockName(home, `app:${name}`), () => {
+  // We hold the lock: any socket file at our path is a dead primary's.
+  try {
+    unlinkSync(socketPath);
+  } catch {
+    /* none */
+  }
+  server = createRpcServer(handlers, {
+    onInternalError: (method, err) => log.error('handler failed', { method, err: err instanceof Error ? err.stack : String(err) }),
+    onProtocolError: (message) => log.warn('protocol error', { message }),
+  });
+  server.listen(socketPath, () => {
+    chmodSync(socketPath, 0o600);
+    log.info('app primary listening', { socket: socketPath });
+  });
+});
+
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => {
+    log.info('signal received: stopping the app', { signal: sig });
+    void shutdown(0);
+  });
+}
+// A terminal hang-up must not take the app down.
+process.on('SIGHUP', () => undefined);
+process.on('uncaughtException', (err) => {
+  log.error('uncaught exception in the app primary', { err: err.stack ?? String(err) });
+  void shutdown(1);
+});

@@ -1,0 +1,67 @@
+/**
+ * When, and whether, a worker that exited on its own comes back. Pure: the
+ * app primary feeds it facts (exit code, how long the worker lived) and
+ * follows its decision. Modelled on systemd's and PM2's habits: a crash soon
+ * after start is "unstable"; too many unstable crashes in a row is a crash
+ * loop that stops in `errored` until a person restarts the app.
+ */
+import type { AppSpec } from '../protocol/types';
+
+/** Backoff grows by this factor per restart. */
+export const BACKOFF_FACTOR = 1.5;
+/** Backoff never waits longer than this. */
+export const BACKOFF_CAP_MS = 15000;
+/** A worker up this long resets the backoff. */
+export const BACKOFF_RESET_AFTER_MS = 30000;
+
+export interface RestartHistory {
+  /** Unstable restarts in a row (reset by a stable run). */
+  unstableInARow: number;
+  /** Steps taken up the exponential backoff (reset after BACKOFF_RESET_AFTER_MS up). */
+  backoffStep: number;
+}
+
+export const freshHistory = (): RestartHistory => ({ unstableInARow: 0, backoffStep: 0 });
+
+export type RestartDecision =
+  | { action: 'restart'; delayMs: number; history: RestartHistory; unstable: boolean }
+  | { action: 'stop'; reason: string }
+  | { action: 'errored'; reason: string; history: RestartHistory };
+
+type PolicySpec = Pick<AppSpec, 'autorestart' | 'stopExitCodes' | 'minUptime' | 'maxRestarts' | 'restartDelay' | 'expBackoffRestartDelay'>;
+
+export function decideRestart(
+  spec: PolicySpec,
+  exit: { code: number | null; signal: string | null; uptimeMs: number },
+  history: RestartHistory,
+): RestartDecision {
+  if (exit.code !== null && spec.stopExitCodes.includes(exit.code)) {
+    return { action: 'stop', reason: `exited with code ${exit.code}, a stop exit code: not restarted` };
+  }
+  if (!spec.autorestart) {
+    return { action: 'stop', reason: `${describeExit(exit.code, exit.signal)}; autorestart is off` };
+  }
+  const unstable = exit.uptimeMs < spec.minUptime;
+  const backoffStep = exit.uptimeMs >= BACKOFF_RESET_AFTER_MS ? 0 : history.backoffStep;
+  if (unstable && history.unstableInARow >= spec.maxRestarts) {
+    return {
+      action: 'errored',
+      reason: `crash loop: ${describeExit(exit.code, exit.signal)} within ${spec.minUptime} ms of starting, ${history.unstableInARow} restarts in a row; run \`clusterctl restart\` once it is fixed`,
+      history: { unstableInARow: history.unstableInARow, backoffStep },
+    };
+  }
+  const delayMs = spec.restartDelay > 0
+    ? spec.restartDelay
+    : Math.min(BACKOFF_CAP_MS, Math.round(spec.expBackoffRestartDelay * BACKOFF_FACTOR ** backoffStep));
+  return {
+    action: 'restart',
+    delayMs,
+    unstable,
+    history: { unstableInARow: unstable ? history.unstableInARow + 1 : 0, backoffStep: backoffStep + 1 },
+  };
+}
+
+export function describeExit(code: number | null, signal: string | null): string {
+  if (signal) return `killed by ${signal}`;
+  return `exited with code ${code ?? '?'}`;
+}

@@ -1,0 +1,32 @@
+/**
+ * CPU and memory of each worker's process tree, read from /proc about once
+ * a second. CPU is the share of one core since the previous sample.
+ */
+import { CLOCK_TICKS_PER_SECOND, sampleTree } from './process-tree';
+
+export interface Sample {
+  cpu: number;
+  memory: number;
+}
+
+export class TreeSampler {
+  private last = new Map<number, { ticks: number; at: number }>();
+
+  sample(pids: number[]): Map<number, Sample> {
+    const out = new Map<number, Sample>();
+    const next = new Map<number, { ticks: number; at: number }>();
+    const now = Date.now();
+    for (const pid of pids) {
+      const s = sampleTree(pid);
+      if (!s) continue;
+      const prev = this.last.get(pid);
+      const cpu = prev && now > prev.at
+        ? Math.max(0, ((s.cpuTicks - prev.ticks) / CLOCK_TICKS_PER_SECOND) / ((now - prev.at) / 1000)) * 100
+        : 0;
+      out.set(pid, { cpu: Math.round(cpu * 10) / 10, memory: s.rss });
+      next.set(pid, { ticks: s.cpuTicks, at: now });
+    }
+    this.last = next;
+    return out;
+  }
+}
