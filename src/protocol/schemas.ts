@@ -68,6 +68,7 @@ export const daemonParamSchemas = {
   list: empty,
   describe: z.object({ name: z.string().min(1) }).strict(),
   start: z.object({ spec: appSpecSchema }).strict(),
+  resume: z.object({ target }).strict(),
   stop: z.object({ target }).strict(),
   restart: z.object({
     target,
