@@ -84,7 +84,7 @@ export class AppManager {
     if (target !== 'all' && idle.length === 0) {
       throw new ClusterctlError('E_APP_EXISTS', `app ${target} is already running; use \`clusterctl restart ${target}\` to restart it`);
     }
-    return this.registry.exclusive(idle, 'resume', async () => {
+    await this.registry.exclusive(idle, 'resume', async () => {
       await settleAll(idle, async (entry) => {
         this.cancelRecovery(entry);
         entry.desired = 'running';
@@ -92,23 +92,25 @@ export class AppManager {
         await this.launch(entry);
         this.logger.info({ app: entry.name, primaryPid: entry.primary?.pid }, 'app resumed');
       }, () => this.registry.persist());
-      return entries.map(toAppInfo);
     });
+    // Built once the operation has released the apps, so they do not read as still busy.
+    return entries.map(toAppInfo);
   }
 
   async stop(target: string): Promise<AppInfo[]> {
     this.refuseWhileShuttingDown();
     const entries = this.registry.resolve(target);
-    return this.registry.exclusive(entries, 'stop', async () => {
+    await this.registry.exclusive(entries, 'stop', async () => {
       await settleAll(entries, (entry) => this.stopOne(entry), () => this.registry.persist());
-      return entries.map(toAppInfo);
     });
+    // Built once the operation has released the apps, so they do not read as still busy.
+    return entries.map(toAppInfo);
   }
 
   async restart(target: string, options: RestartOptions = {}): Promise<AppInfo[]> {
     this.refuseWhileShuttingDown();
     const entries = this.registry.resolve(target);
-    return this.registry.exclusive(entries, 'restart', async () => {
+    await this.registry.exclusive(entries, 'restart', async () => {
       await settleAll(entries, async (entry) => {
         const spec = withOverrides(entry.spec, options, options.env);
         const handle = entry.primary;
@@ -126,15 +128,16 @@ export class AppManager {
         }
         this.logger.info({ app: entry.name }, 'app restarted');
       }, () => this.registry.persist());
-      return entries.map(toAppInfo);
     });
+    // Built once the operation has released the apps, so they do not read as still busy.
+    return entries.map(toAppInfo);
   }
 
   async reload(target: string, options: ReloadOptions = {}, onProgress?: (event: ProgressEvent) => void): Promise<AppInfo[]> {
     this.refuseWhileShuttingDown();
     const entries = this.registry.resolve(target);
     const parallel = options.parallel ?? 1;
-    return this.registry.exclusive(entries, 'reload', async () => {
+    await this.registry.exclusive(entries, 'reload', async () => {
       // One app at a time: a reload briefly runs extra workers, and `reload all` should not double the machine's load.
       for (const entry of entries) {
         const spec = withOverrides(entry.spec, options);
@@ -152,24 +155,25 @@ export class AppManager {
         this.registry.persist();
         this.logger.info({ app: entry.name, parallel }, 'app reloaded');
       }
-      return entries.map(toAppInfo);
     });
+    // Built once the operation has released the apps, so they do not read as still busy.
+    return entries.map(toAppInfo);
   }
 
   async scale(name: string, target: ScaleTarget): Promise<AppInfo> {
     this.refuseWhileShuttingDown();
     const entry = this.registry.find(name);
-    return this.registry.exclusive([entry], 'scale', async () => {
+    await this.registry.exclusive([entry], 'scale', async () => {
       const instances = applyScaleTarget(target, entry.spec.instances, this.deps.cpus(), entry.name);
       const running = entry.status ? entry.status.workers.length : 0;
-      if (instances === entry.spec.instances && (entry.primary === null || running === instances)) return toAppInfo(entry);
+      if (instances === entry.spec.instances && (entry.primary === null || running === instances)) return;
       const spec = { ...entry.spec, instances };
       if (entry.primary) entry.status = await entry.primary.scale(instances);
       entry.spec = spec;
       this.registry.persist();
       this.logger.info({ app: entry.name, instances }, 'app scaled');
-      return toAppInfo(entry);
     });
+    return toAppInfo(entry);
   }
 
   async delete(target: string): Promise<string[]> {
@@ -241,7 +245,7 @@ export class AppManager {
         // A primary that state.json does not know (the file was lost): its own spec describes it.
         entry = this.registry.add(status.spec, { desired: 'running', createdAt: status.startedAt });
       }
-      if (status.workers.length === 0) {
+      if (!status.initialised) {
         // It was spawned but never initialised (the previous daemon died in between): start over.
         this.logger.warn({ app: name, primaryPid: handle.pid }, 'found an app primary that was never initialised; replacing it');
         await handle.stop(entry.spec.killTimeout);
