@@ -1,0 +1,300 @@
+'use strict';
+/**
+ * The three things the bench runs apps under, behind one small shape:
+ * clusterctl from the working tree, PM2 from bench/.cache, and a raw
+ * node:cluster primary (the limit). Each has its own temporary home, and
+ * every process it starts carries a variable naming that home, so cleanup()
+ * finds and kills exactly those processes by pid, even after a crash of the
+ * bench itself.
+ */
+const { spawn } = require('node:child_process');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { run, runSync, pidsWithEnv, killPids, isAlive, waitFor } = require('./proc');
+const { waitServing } = require('./probe');
+
+/** Marks every process of one bench run; the last-resort sweep looks for it. */
+const RUN_TAG_VAR = 'CLUSTERCTL_BENCH_RUN';
+
+/**
+ * @typedef {{ name: string, script: string, instances: number, port: number, logFile?: string }} AppStart
+ */
+
+/** @param {string} runTag */
+function baseEnv(runTag) {
+  /** @type {NodeJS.ProcessEnv} */
+  const env = { ...process.env, [RUN_TAG_VAR]: runTag, NO_COLOR: '1' };
+  delete env.CLUSTERCTL_HOME;
+  delete env.PM2_HOME;
+  delete env.FORCE_COLOR;
+  return env;
+}
+
+/** @param {import('./proc').RunResult} r */
+function firstLine(r) {
+  const text = (r.stderr.trim() || r.stdout.trim() || `exit code ${r.code}`).split('\n')[0];
+  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+class ClusterctlEngine {
+  /** @param {{ root: string, runTag: string }} o */
+  constructor(o) {
+    this.id = 'clusterctl';
+    this.bin = join(o.root, 'bin', 'clusterctl');
+    this.version = JSON.parse(readFileSync(join(o.root, 'package.json'), 'utf8')).version;
+    this.home = mkdtempSync(join(tmpdir(), 'clusterctl-bench-'));
+    this.env = { ...baseEnv(o.runTag), CLUSTERCTL_HOME: this.home };
+  }
+
+  /** @param {string[]} args @param {number} [timeoutMs] */
+  cli(args, timeoutMs = 60000) {
+    return run(process.execPath, [this.bin, ...args], { env: this.env, timeoutMs });
+  }
+
+  /** Like cli(), but a non-zero exit is an error carrying the command's own first line. */
+  async ok(args, timeoutMs = 60000) {
+    const r = await this.cli(args, timeoutMs);
+    if (r.code !== 0) throw new Error(`clusterctl ${args[0]}: ${firstLine(r)}`);
+    return r;
+  }
+
+  /** The commands of the CLI latency scenario, by row. */
+  latencyCommands() {
+    return { ls: ['ls'], ping: ['ping'], version: ['--version'] };
+  }
+
+  /** @param {AppStart} a */
+  async startApp(a) {
+    await this.ok(['start', a.script, '-i', String(a.instances), '--name', a.name, '--env', `PORT=${a.port}`], 180000);
+    await waitServing(a.port);
+  }
+
+  /** @param {string} name */
+  async deleteApp(name) {
+    await this.ok(['delete', name], 60000);
+  }
+
+  /** @param {string} name */
+  reload(name) {
+    return this.ok(['reload', name], 180000);
+  }
+
+  async deleteAll() {
+    await this.ok(['delete', 'all'], 180000);
+  }
+
+  async list() {
+    const r = await this.ok(['ls', '--json']);
+    return /** @type {Array<{ name: string, primaryPid: number | null, spec: { logs?: { out?: string } }, workers: Array<{ pid: number | null }> }>} */ (JSON.parse(r.stdout));
+  }
+
+  /** @returns {number | null} */
+  daemonPid() {
+    try {
+      const pid = parseInt(readFileSync(join(this.home, 'daemon.pid'), 'utf8'), 10);
+      return Number.isInteger(pid) && isAlive(pid) ? pid : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Processes that manage the apps, excluding the apps' own workers. */
+  async managerPids() {
+    const daemon = this.daemonPid();
+    const primaries = (await this.list()).map((a) => a.primaryPid).filter((p) => typeof p === 'number');
+    return { daemon, primaries: /** @type {number[]} */ (primaries) };
+  }
+
+  /** @param {string} name */
+  async logFile(name) {
+    const app = (await this.list()).find((a) => a.name === name);
+    return app?.spec?.logs?.out ?? join(this.home, 'logs', `${name}-out.log`);
+  }
+
+  /** Stop every app and the daemon; a fresh daemon starts on the next command. */
+  async restartDaemon() {
+    await this.ok(['kill'], 60000);
+    await this.ok(['ping']);
+  }
+
+  cleanup() {
+    runSync(process.execPath, [this.bin, 'kill'], { env: this.env, timeoutMs: 30000 });
+    sweep('CLUSTERCTL_HOME', this.home);
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+class Pm2Engine {
+  /** @param {{ bin: string, version: string, runTag: string }} o */
+  constructor(o) {
+    this.id = 'pm2';
+    this.bin = o.bin;
+    this.version = o.version;
+    this.home = mkdtempSync(join(tmpdir(), 'pm2-bench-'));
+    this.env = { ...baseEnv(o.runTag), PM2_HOME: this.home };
+  }
+
+  /** @param {string[]} args @param {number} [timeoutMs] @param {NodeJS.ProcessEnv} [extraEnv] */
+  cli(args, timeoutMs = 60000, extraEnv = {}) {
+    return run(process.execPath, [this.bin, ...args], { env: { ...this.env, ...extraEnv }, timeoutMs });
+  }
+
+  async ok(args, timeoutMs = 60000, extraEnv = {}) {
+    const r = await this.cli(args, timeoutMs, extraEnv);
+    if (r.code !== 0) throw new Error(`pm2 ${args[0]}: ${firstLine(r)}`);
+    return r;
+  }
+
+  latencyCommands() {
+    return { ls: ['ls'], ping: ['ping'], version: ['--version'] };
+  }
+
+  /** @param {AppStart} a */
+  async startApp(a) {
+    // PM2 gives an app the environment of the CLI that started it: PORT goes there.
+    const logs = a.logFile ? ['--output', a.logFile, '--error', `${a.logFile}.err`, '--merge-logs'] : [];
+    await this.ok(['start', a.script, '-i', String(a.instances), '--name', a.name, ...logs], 180000, { PORT: String(a.port) });
+    await waitServing(a.port);
+  }
+
+  /** @param {string} name */
+  async deleteApp(name) {
+    await this.ok(['delete', name], 60000);
+  }
+
+  /** @param {string} name */
+  reload(name) {
+    return this.ok(['reload', name], 180000);
+  }
+
+  async deleteAll() {
+    await this.ok(['delete', 'all'], 180000);
+  }
+
+  /** @returns {number | null} */
+  daemonPid() {
+    try {
+      const pid = parseInt(readFileSync(join(this.home, 'pm2.pid'), 'utf8'), 10);
+      return Number.isInteger(pid) && isAlive(pid) ? pid : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** PM2's daemon is the cluster primary of every app: there is nothing else. */
+  async managerPids() {
+    return { daemon: this.daemonPid(), primaries: /** @type {number[]} */ ([]) };
+  }
+
+  async restartDaemon() {
+    await this.ok(['kill'], 60000);
+    await this.ok(['ping']);
+  }
+
+  cleanup() {
+    runSync(process.execPath, [this.bin, 'kill'], { env: this.env, timeoutMs: 30000 });
+    sweep('PM2_HOME', this.home);
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** The limit: a bare node:cluster primary per app (bench/apps/raw-primary.js). */
+class RawEngine {
+  /** @param {{ root: string, runTag: string }} o */
+  constructor(o) {
+    this.id = 'raw';
+    this.version = process.version;
+    this.primary = join(o.root, 'bench', 'apps', 'raw-primary.js');
+    this.tag = `${o.runTag}-raw`;
+    this.env = { ...baseEnv(o.runTag), CLUSTERCTL_BENCH_RAW: this.tag };
+    /** @type {Map<string, import('node:child_process').ChildProcess>} */
+    this.apps = new Map();
+  }
+
+  /** @param {AppStart} a */
+  async startApp(a) {
+    const child = spawn(process.execPath, [this.primary, a.script, String(a.instances)], {
+      env: { ...this.env, PORT: String(a.port) },
+      stdio: 'ignore',
+    });
+    this.apps.set(a.name, child);
+    await waitServing(a.port);
+  }
+
+  /** @param {string} name */
+  async deleteApp(name) {
+    const child = this.apps.get(name);
+    this.apps.delete(name);
+    if (!child || child.pid === undefined) return;
+    const pid = child.pid;
+    child.kill('SIGTERM');
+    await waitFor(() => !isAlive(pid), { timeoutMs: 10000, what: `raw primary ${pid} to exit` });
+  }
+
+  cleanup() {
+    for (const child of this.apps.values()) if (child.pid !== undefined) killPids([child.pid], 'SIGTERM');
+    this.apps.clear();
+    sweep('CLUSTERCTL_BENCH_RAW', this.tag);
+  }
+}
+
+/**
+ * A process that writes its stdout straight into a file, no manager at all:
+ * the limit of the log scenario.
+ */
+class DirectLogEngine {
+  /** @param {{ runTag: string }} o */
+  constructor(o) {
+    this.id = 'direct';
+    this.tag = `${o.runTag}-direct`;
+    this.env = { ...baseEnv(o.runTag), CLUSTERCTL_BENCH_DIRECT: this.tag };
+    /** @type {Map<string, import('node:child_process').ChildProcess>} */
+    this.apps = new Map();
+  }
+
+  /** @param {AppStart & { logFile: string }} a */
+  async startApp(a) {
+    const fd = require('node:fs').openSync(a.logFile, 'a');
+    const child = spawn(process.execPath, [a.script], { env: { ...this.env, PORT: String(a.port) }, stdio: ['ignore', fd, fd] });
+    require('node:fs').closeSync(fd);
+    this.apps.set(a.name, child);
+    await waitServing(a.port);
+  }
+
+  /** @param {string} name */
+  async deleteApp(name) {
+    const child = this.apps.get(name);
+    this.apps.delete(name);
+    if (!child || child.pid === undefined) return;
+    const pid = child.pid;
+    child.kill('SIGKILL');
+    await waitFor(() => !isAlive(pid), { timeoutMs: 10000, what: `process ${pid} to exit` });
+  }
+
+  cleanup() {
+    for (const child of this.apps.values()) if (child.pid !== undefined) killPids([child.pid]);
+    this.apps.clear();
+    sweep('CLUSTERCTL_BENCH_DIRECT', this.tag);
+  }
+}
+
+/**
+ * SIGKILL every live process tagged KEY=value, repeatedly for a moment:
+ * a dying primary may still fork a worker while we sweep.
+ * @param {string} key
+ * @param {string} value
+ */
+function sweep(key, value) {
+  for (let i = 0; i < 5; i++) {
+    const left = pidsWithEnv(key, value);
+    if (left.length === 0) return;
+    killPids(left);
+    const until = Date.now() + 200;
+    while (Date.now() < until && left.some(isAlive)) {
+      /* SIGKILL is quick; a short spin keeps this usable from an 'exit' handler */
+    }
+  }
+}
+
+module.exports = { ClusterctlEngine, Pm2Engine, RawEngine, DirectLogEngine, sweep, RUN_TAG_VAR, baseEnv };

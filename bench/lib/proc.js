@@ -1,0 +1,193 @@
+'use strict';
+/**
+ * Processes: timing a command, reading a process's memory and CPU from
+ * /proc, and finding every process a bench engine started by the variable
+ * it carries in its environment (so cleanup kills exactly what we started,
+ * by pid, and nothing else).
+ */
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { readdirSync, readFileSync } = require('node:fs');
+const { performance } = require('node:perf_hooks');
+
+/**
+ * @typedef {{ code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string, ms: number }} RunResult
+ */
+
+/**
+ * Run a command to completion; `ms` is the wall time from spawn to exit with
+ * its output drained, which is what a person at a shell waits for.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, cwd?: string, timeoutMs?: number }} [opts]
+ * @returns {Promise<RunResult>}
+ */
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60000);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - t0 });
+    });
+  });
+}
+
+/**
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ env?: NodeJS.ProcessEnv, timeoutMs?: number }} [opts]
+ */
+function runSync(cmd, args, opts = {}) {
+  return spawnSync(cmd, args, { env: opts.env, stdio: 'ignore', timeout: opts.timeoutMs ?? 30000 });
+}
+
+/** Present in /proc and not a zombie (PID 1 here does not reap orphans). */
+function isAlive(pid) {
+  try {
+    const m = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m !== null && m[1] !== 'Z' && m[1] !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Every live process whose environment holds exactly `KEY=value`.
+ * @param {string} key
+ * @param {string} value
+ * @returns {number[]}
+ */
+function pidsWithEnv(key, value) {
+  const needle = Buffer.from(`${key}=${value}\0`);
+  const out = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    let environ;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`);
+    } catch {
+      continue;
+    }
+    // environ starts without a NUL: match at offset 0 or after a NUL.
+    let at = environ.indexOf(needle);
+    while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(needle, at + 1);
+    if (at !== -1 && isAlive(pid)) out.push(pid);
+  }
+  return out;
+}
+
+/** @param {number[]} pids @param {NodeJS.Signals} [signal] */
+function killPids(pids, signal = 'SIGKILL') {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+let clockTicks = 0;
+function ticksPerSecond() {
+  if (clockTicks === 0) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/**
+ * utime + stime of a process in clock ticks, or null when it is gone.
+ * @param {number} pid
+ * @returns {number | null}
+ */
+function cpuTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses: fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Resident set size of a process in bytes (VmRSS), or null when it is gone.
+ * @param {number} pid
+ * @returns {number | null}
+ */
+function rssBytes(pid) {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Direct children of a process.
+ * @param {number} pid
+ * @returns {number[]}
+ */
+function childrenOf(pid) {
+  const out = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && isAlive(Number(entry))) out.push(Number(entry));
+    } catch {
+      /* raced with its exit */
+    }
+  }
+  return out;
+}
+
+/**
+ * Poll until check() returns a truthy value or the deadline passes.
+ * @template T
+ * @param {() => T | Promise<T>} check
+ * @param {{ timeoutMs?: number, intervalMs?: number, what?: string }} [opts]
+ * @returns {Promise<NonNullable<T>>}
+ */
+async function waitFor(check, opts = {}) {
+  const deadline = Date.now() + (opts.timeoutMs ?? 20000);
+  let lastError;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return /** @type {NonNullable<T>} */ (v);
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${why}`);
+    }
+    await sleep(opts.intervalMs ?? 50);
+  }
+}
+
+/** @param {number} ms */
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+module.exports = { run, runSync, isAlive, pidsWithEnv, killPids, ticksPerSecond, cpuTicks, rssBytes, childrenOf, waitFor, sleep };

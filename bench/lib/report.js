@@ -1,0 +1,160 @@
+'use strict';
+/**
+ * Rows of figures → summaries and ratios → a terminal table,
+ * bench/results/latest.json and bench/results/latest.md.
+ */
+const { mkdirSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { summarize, ratio, formatRatio, formatNumber } = require('./stats');
+
+/** @typedef {'clusterctl' | 'pm2' | 'limit'} Side */
+const SIDES = /** @type {const} */ (['clusterctl', 'pm2', 'limit']);
+
+/**
+ * @typedef {Object} Row
+ * @property {string} metric
+ * @property {string} unit
+ * @property {'lower' | 'higher'} better
+ * @property {string | null} limitLabel what the limit column is for this row, null when there is none
+ * @property {Partial<Record<Side, number[]>>} values
+ * @property {Partial<Record<Side, string>>} unavailable why a side has no figure
+ * @property {Record<string, unknown>[]} [runs] per-run details (error breakdowns, pids…)
+ * @property {Partial<Record<Side, import('./stats').Summary>>} [summary]
+ * @property {{ vsLimit: number | null, vsPm2: number | null }} [ratios]
+ */
+
+/**
+ * @param {string} metric
+ * @param {string} unit
+ * @param {{ better?: 'lower' | 'higher', limitLabel?: string | null }} [o]
+ * @returns {Row}
+ */
+function newRow(metric, unit, o = {}) {
+  return { metric, unit, better: o.better ?? 'lower', limitLabel: o.limitLabel ?? null, values: {}, unavailable: {}, runs: [] };
+}
+
+/** @param {Row} row @param {Side} side @param {number} v */
+function push(row, side, v) {
+  (row.values[side] ??= []).push(v);
+}
+
+/** @param {Row} row @param {Side} side @param {unknown} err */
+function markUnavailable(row, side, err) {
+  if (row.unavailable[side]) return;
+  row.unavailable[side] = err instanceof Error ? err.message : String(err);
+}
+
+/** Medians, min, max per side, and clusterctl's ratio to each reference. @param {Row} row */
+function finalizeRow(row) {
+  row.summary = {};
+  for (const side of SIDES) if (row.values[side]) row.summary[side] = summarize(/** @type {number[]} */ (row.values[side]));
+  const c = row.summary.clusterctl?.median ?? null;
+  row.ratios = { vsLimit: ratio(c, row.summary.limit?.median ?? null), vsPm2: ratio(c, row.summary.pm2?.median ?? null) };
+  return row;
+}
+
+/** @param {Row} row @param {Side} side */
+function cell(row, side) {
+  const s = row.summary?.[side];
+  if (row.unavailable[side] && (!s || s.n === 0)) return 'not available';
+  if (!s || s.n === 0) return side === 'limit' && !row.limitLabel ? '' : '—';
+  if (s.n === 1 || s.min === s.max) return formatNumber(s.median);
+  return `${formatNumber(s.median)} (${formatNumber(s.min)}–${formatNumber(s.max)})`;
+}
+
+/** @param {Row} row */
+function label(row) {
+  const arrow = row.better === 'higher' ? ', higher is better' : '';
+  return `${row.metric} [${row.unit}${arrow}]`;
+}
+
+/** @param {Row} row */
+function limitCell(row) {
+  const c = cell(row, 'limit');
+  return row.limitLabel && c !== '' ? `${c}\n${row.limitLabel}` : c;
+}
+
+/**
+ * @param {{ id: string, title: string, notes: string[], rows: Row[], error?: string, seconds?: number }} scenario
+ * @returns {string}
+ */
+function terminalTable(scenario) {
+  const Table = require('cli-table3');
+  const table = new Table({
+    head: ['metric', 'clusterctl', 'PM2', 'limit', '× limit', '× PM2'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [34, 22, 22, 22, 9, 9],
+  });
+  for (const row of scenario.rows) {
+    table.push([label(row), cell(row, 'clusterctl'), cell(row, 'pm2'), limitCell(row), formatRatio(row.ratios?.vsLimit ?? null), formatRatio(row.ratios?.vsPm2 ?? null)]);
+  }
+  const lines = [`\n${scenario.title}${scenario.seconds ? ` (${scenario.seconds.toFixed(0)} s)` : ''}`];
+  if (scenario.error) lines.push(`  scenario failed: ${scenario.error}`);
+  if (scenario.rows.length) lines.push(table.toString());
+  for (const n of scenario.notes) lines.push(`  note: ${n}`);
+  for (const row of scenario.rows) {
+    for (const side of SIDES) {
+      if (row.unavailable[side]) lines.push(`  ${row.metric}: ${side} not available: ${row.unavailable[side]}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** @param {string} s */
+function mdEscape(s) {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/**
+ * @param {Record<string, unknown> & { scenarios: Array<{ id: string, title: string, notes: string[], rows: Row[], error?: string }> }} report
+ * @param {{ machine: Record<string, unknown>, versions: Record<string, unknown>, date: string, mode: string, command: string, loadGenerator: string }} meta
+ */
+function markdown(report, meta) {
+  const m = /** @type {Record<string, string | number>} */ (meta.machine);
+  const v = /** @type {Record<string, string>} */ (meta.versions);
+  const out = [];
+  out.push(`# clusterctl benchmark (${meta.mode})`, '');
+  out.push(`- Date: ${meta.date}`);
+  out.push(`- Machine: ${m.cpu}, ${m.cores} cores (${m.cpusUsable} usable), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`);
+  out.push(`- Compared: clusterctl ${v.clusterctl}; PM2 ${v.pm2}; limits: a raw \`node:cluster\` primary, \`node -e 0\`, a process writing straight to a file`);
+  out.push(`- Load: ${meta.loadGenerator}`);
+  out.push(`- Reproduce: \`${meta.command}\``);
+  out.push('');
+  out.push('Each cell is the median, then (min–max) over the runs; engines took turns run by run. "× limit" and "× PM2" are clusterctl\'s median divided by that column\'s median (below 1 is faster or smaller for a time or a size, slower for a throughput).');
+  for (const s of report.scenarios) {
+    out.push('', `## ${s.title}`, '');
+    if (s.error) out.push(`Scenario failed: ${s.error}`, '');
+    if (s.rows.length) {
+      out.push('| metric | clusterctl | PM2 | limit | × limit | × PM2 |', '|---|---|---|---|---|---|');
+      for (const row of s.rows) {
+        const lim = cell(row, 'limit');
+        out.push(
+          `| ${mdEscape(label(row))} | ${mdEscape(cell(row, 'clusterctl'))} | ${mdEscape(cell(row, 'pm2'))} | ${mdEscape(lim && row.limitLabel ? `${lim} (${row.limitLabel})` : lim)} | ${formatRatio(row.ratios?.vsLimit ?? null)} | ${formatRatio(row.ratios?.vsPm2 ?? null)} |`,
+        );
+      }
+    }
+    const notes = [...s.notes];
+    for (const row of s.rows) for (const side of SIDES) if (row.unavailable[side]) notes.push(`${row.metric}: ${side} not available: ${row.unavailable[side]}`);
+    if (notes.length) {
+      out.push('');
+      for (const n of notes) out.push(`- ${mdEscape(n)}`);
+    }
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+/**
+ * @param {string} dir
+ * @param {Record<string, unknown> & { scenarios: any[] }} report
+ * @param {Parameters<typeof markdown>[1]} meta
+ * @param {string} stem 'latest', or 'quick' for a smoke run
+ */
+function writeResults(dir, report, meta, stem) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${stem}.json`), JSON.stringify({ ...meta, ...report }, null, 2) + '\n');
+  writeFileSync(join(dir, `${stem}.md`), markdown(report, meta));
+}
+
+module.exports = { newRow, push, markUnavailable, finalizeRow, terminalTable, markdown, writeResults };

@@ -1,0 +1,109 @@
+'use strict';
+/**
+ * 4. Crash recovery: under keep-alive load, SIGKILL one worker (a pid taken
+ * from the responses, so it is certainly one that serves) and time until a
+ * response comes from a pid never seen before: its replacement, serving.
+ * Failed requests are the ones the dead worker held (no manager can save
+ * those) plus any failure while it is replaced. The limit is a raw
+ * node:cluster primary that forks a replacement on 'exit' at once.
+ */
+const { performance } = require('node:perf_hooks');
+const { newRow, push, markUnavailable } = require('../lib/report');
+const { alternate } = require('../lib/stats');
+const { freePort } = require('../lib/probe');
+const { startLoad } = require('../lib/load');
+const { sleep, waitFor, isAlive } = require('../lib/proc');
+
+const CONNECTIONS = 32;
+
+/** @param {Buffer} body */
+function pidOf(body) {
+  const m = /"pid":(\d+)/.exec(body.toString('latin1'));
+  return m ? Number(m[1]) : null;
+}
+
+/** @param {import('../run').Context} ctx */
+async function crash(ctx) {
+  const rounds = ctx.quick ? 1 : 5;
+  const notes = [`${ctx.maxInstances} workers, ${CONNECTIONS} keep-alive connections, ${rounds} kill(s) per engine; recovery = kill -9 → first response from a new pid`];
+  const sides = /** @type {const} */ (['limit', 'clusterctl', 'pm2']);
+  const engineOf = (side) => (side === 'limit' ? ctx.engines.raw : ctx.engines[side]);
+  /** @type {Record<string, number>} */
+  const ports = {};
+  /** @type {Record<string, unknown>} */
+  const setupError = {};
+  for (const side of sides) {
+    const engine = engineOf(side);
+    if (!engine) {
+      setupError[side] = ctx.skipped[side];
+      continue;
+    }
+    try {
+      const port = await freePort();
+      await engine.startApp({ name: 'crash-hello', script: ctx.apps.hello, instances: ctx.maxInstances, port });
+      ports[side] = port;
+    } catch (err) {
+      setupError[side] = err;
+    }
+  }
+
+  const recovery = newRow('kill -9 of a worker → replacement serving', 'ms', { limitLabel: 'raw node:cluster' });
+  const failed = newRow('failed requests per kill', 'requests', { limitLabel: 'raw node:cluster' });
+  failed.runs = [];
+  const live = [];
+  for (const side of sides) {
+    if (ports[side] === undefined) {
+      markUnavailable(recovery, side, setupError[side] ?? 'not started');
+      markUnavailable(failed, side, setupError[side] ?? 'not started');
+    } else live.push(side);
+  }
+
+  for (const { round, engine: side } of alternate(live, rounds)) {
+    const seen = new Set();
+    /** @type {number | null} */
+    let killedAt = null;
+    /** @type {number | null} */
+    let recoveredAt = null;
+    const load = startLoad({
+      port: ports[side],
+      connections: CONNECTIONS,
+      keepAlive: true,
+      maxMs: 120000,
+      onResponse: (status, body) => {
+        const pid = pidOf(body);
+        if (pid === null) return;
+        if (killedAt === null) seen.add(pid);
+        else if (recoveredAt === null && !seen.has(pid)) recoveredAt = performance.now();
+      },
+    });
+    await sleep(1000);
+    const victim = [...seen].find(isAlive);
+    if (victim === undefined) {
+      await load.stop();
+      markUnavailable(recovery, side, 'no worker answered in the first second');
+      continue;
+    }
+    const failedBefore = load.failedSoFar();
+    killedAt = performance.now();
+    process.kill(victim, 'SIGKILL');
+    const ok = await waitFor(() => recoveredAt !== null, { timeoutMs: 30000, intervalMs: 10 }).then(
+      () => true,
+      () => false,
+    );
+    await sleep(500);
+    const res = await load.stop();
+    const lost = res.failed - failedBefore;
+    push(failed, side, lost);
+    if (ok && recoveredAt !== null) push(recovery, side, recoveredAt - killedAt);
+    else notes.push(`${side}, run ${round + 1}: no new worker served within 30 s of the kill`);
+    failed.runs.push({ side, round, victim, recoveryMs: ok && recoveredAt !== null ? recoveredAt - killedAt : null, failed: lost, errors: res.errors });
+  }
+
+  for (const side of sides) {
+    const engine = engineOf(side);
+    if (engine && ports[side] !== undefined) await engine.deleteApp('crash-hello').catch(() => undefined);
+  }
+  return { rows: [recovery, failed], notes };
+}
+
+module.exports = { id: 'crash', title: '4. Crash recovery under load', run: crash };

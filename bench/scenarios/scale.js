@@ -1,0 +1,85 @@
+'use strict';
+/**
+ * 7. Scale: many apps × 2 workers under one manager. Figures: `ls` latency
+ * (the daemon gathers and the CLI renders 100 rows) and the CPU the manager
+ * burns while nothing happens (status polling, metrics sampling). One engine
+ * at a time: 50 apps × 2 workers is 150 to 200 Node processes per engine,
+ * and two such sets at once would starve a 2-core machine others share; the
+ * `ls` runs still alternate with the `node -e 0` limit.
+ */
+const { newRow, push, markUnavailable } = require('../lib/report');
+const { alternate, cpuPercent } = require('../lib/stats');
+const { freePort } = require('../lib/probe');
+const { run, sleep, cpuTicks, ticksPerSecond } = require('../lib/proc');
+const { performance } = require('node:perf_hooks');
+
+/**
+ * CPU % of one core used by the given pids together over a window.
+ * @param {number[]} pids
+ * @param {number} windowMs
+ */
+async function cpuOver(pids, windowMs) {
+  const before = pids.map((p) => cpuTicks(p) ?? 0);
+  const t0 = performance.now();
+  await sleep(windowMs);
+  const after = pids.map((p) => cpuTicks(p) ?? 0);
+  const elapsed = performance.now() - t0;
+  const sum = (a) => a.reduce((x, y) => x + y, 0);
+  return cpuPercent(sum(before), sum(after), elapsed, ticksPerSecond());
+}
+
+/** @param {import('../run').Context} ctx */
+async function scale(ctx) {
+  const apps = ctx.quick ? 10 : 50;
+  const rounds = ctx.quick ? 3 : 10;
+  const windowMs = ctx.quick ? 3000 : 10000;
+  const notes = [
+    `${apps} apps × 2 workers (hello world), one engine at a time; ${rounds} ls runs alternating with node -e 0; CPU measured over ${windowMs / 1000} s with no command running, after 3 s of settling`,
+  ];
+  const ls = newRow(`ls, ${apps} apps × 2 workers`, 'ms', { limitLabel: 'node -e 0' });
+  const startAll = newRow(`start ${apps} apps one after another`, 's');
+  const daemonCpu = newRow('daemon CPU, idle', '% of a core');
+  const managerCpu = newRow('daemon + app primaries CPU, idle', '% of a core');
+
+  for (const side of /** @type {const} */ (['clusterctl', 'pm2'])) {
+    const engine = ctx.engines[side];
+    if (!engine) {
+      for (const row of [ls, startAll, daemonCpu, managerCpu]) markUnavailable(row, side, ctx.skipped[side]);
+      continue;
+    }
+    let started = 0;
+    try {
+      const t0 = performance.now();
+      for (let i = 0; i < apps; i++) {
+        await engine.startApp({ name: `scale-${i}`, script: ctx.apps.hello, instances: 2, port: await freePort() });
+        started++;
+      }
+      push(startAll, side, (performance.now() - t0) / 1000);
+      await sleep(3000);
+      const m = await engine.managerPids();
+      if (!m.daemon) throw new Error('no daemon pid');
+      const d = await cpuOver([m.daemon], windowMs);
+      const all = await cpuOver([m.daemon, ...m.primaries], windowMs);
+      if (d !== null) push(daemonCpu, side, d);
+      if (all !== null) push(managerCpu, side, all);
+      const cmd = engine.latencyCommands().ls;
+      for (let i = 0; i < 2; i++) await engine.cli(cmd);
+      for (const { engine: who } of alternate([side, 'limit'], rounds)) {
+        if (who === 'limit') {
+          push(ls, 'limit', (await run(process.execPath, ['-e', '0'], { env: ctx.env })).ms);
+          continue;
+        }
+        const r = await engine.cli(cmd, 120000);
+        if (r.code !== 0) throw new Error(`ls exited ${r.code}: ${r.stderr.trim().split('\n')[0]}`);
+        push(ls, side, r.ms);
+      }
+    } catch (err) {
+      const why = started < apps ? `after ${started} of ${apps} apps: ${err instanceof Error ? err.message : err}` : err;
+      for (const row of [ls, startAll, daemonCpu, managerCpu]) if (!row.values[side]) markUnavailable(row, side, why);
+    }
+    if (started > 0) await engine.deleteAll().catch(() => undefined);
+  }
+  return { rows: [ls, startAll, daemonCpu, managerCpu], notes };
+}
+
+module.exports = { id: 'scale', title: '7. Scale: many apps under one daemon', run: scale };
