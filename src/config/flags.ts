@@ -11,9 +11,10 @@ import { ClusterctlError } from '../protocol/errors';
 import { APP_NAME_PATTERN, STOP_SIGNALS, type AppSpec, type StopSignal } from '../protocol/types';
 import { defaultSpec } from './defaults';
 import { parseInstances, resolveInstances, usableCpus, type CpuProbe } from './instances';
+import { applyLogFlags, type LogFlags } from './log-flags';
 
 /** Flags as commander hands them over: strings, booleans and repeated values. */
-export interface StartFlags {
+export interface StartFlags extends LogFlags {
   instances?: string;
   name?: string;
   cwd?: string;
@@ -197,5 +198,6 @@ export function specFromFlags(scriptArg: string, args: readonly string[], flags:
   spec.instances = instances;
   if (flags.nodeArgs !== undefined) spec.nodeArgs = splitArgs(flags.nodeArgs);
   spec.interpreter = flags.interpreter === undefined ? process.execPath : resolveInterpreter(flags.interpreter, ctx.cwd, ctx.env);
+  spec.logs = applyLogFlags(spec.logs, flags, ctx.cwd);
   return { ...spec, ...lifecycleOverrides(flags) };
 }

@@ -18,6 +18,7 @@ import { parseWith, primaryParamSchemas } from '../protocol/schemas';
 import { APP_NAME_PATTERN } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { AppController, type Logger } from './app';
+import { flushHandler, reopenLogsHandler } from './logs/handlers';
 import { sessionMembers } from './process-tree';
 
 /** A primary nobody initialises (its daemon died right after spawning it) goes away. */
@@ -158,6 +159,8 @@ const handlers: Handlers = {
     const { instances } = parseWith(primaryParamSchemas.scale, params, 'scale params');
     return requireApp().scale(instances);
   },
+  flush: flushHandler(() => requireApp().logs),
+  reopenLogs: reopenLogsHandler(() => requireApp().logs),
 };
 
 const initTimer = setTimeout(() => {

@@ -12,7 +12,8 @@ import { withClient } from '../session';
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Flags that describe a new app; meaningless when starting a registered app by name. */
-const NEW_APP_FLAGS: Array<keyof StartFlags> = ['instances', 'name', 'cwd', 'nodeArgs', 'interpreter', 'killTimeout', 'stopSignal', 'waitReady', 'listenTimeout', 'env'];
+const NEW_APP_FLAGS: Array<keyof StartFlags> = ['instances', 'name', 'cwd', 'nodeArgs', 'interpreter', 'killTimeout', 'stopSignal', 'waitReady', 'listenTimeout', 'env',
+  'out', 'err', 'time', 'logFormat', 'logMaxSize', 'logRetain', 'logCompress'];
 
 function pathExists(path: string): boolean {
   try {
@@ -39,6 +40,13 @@ export function registerStart(program: Command): void {
     .option('--wait-ready', 'a worker is online only once it calls process.send("ready")')
     .option('--listen-timeout <ms>', 'ms a worker may take to come online (default 10000)')
     .option('--env <KEY=VALUE>', 'set a variable in the app environment (repeatable)', collect)
+    .option('--out <file>', 'stdout log file, or /dev/null to discard (default CLUSTERCTL_HOME/logs/<name>-out.log)')
+    .option('--err <file>', 'stderr log file, or /dev/null to discard (default CLUSTERCTL_HOME/logs/<name>-err.log)')
+    .option('--time', 'prefix every log line with an ISO 8601 timestamp')
+    .option('--log-format <format>', '"text" (<instance>|<message>) or "json" (one object per line) (default text)')
+    .option('--log-max-size <size>', 'rotate a log file before it would exceed this size, e.g. 512K, 10M, 1G (default 10M)')
+    .option('--log-retain <n>', 'rotated files kept per log file, 0 to 1000 (default 5)')
+    .option('--log-compress', 'gzip rotated log files')
     .addHelpText('after', `
 Examples:
   $ clusterctl start app.js -i max              one worker per usable CPU

@@ -1,24 +1,27 @@
 /**
  * The app primary's control methods for its logs, for the primary's RPC
- * handler table: `flush: flushHandler(capture)`, `reopenLogs: reopenLogsHandler(capture)`.
+ * handler table:
+ *   flush: flushHandler(() => requireApp().logs),
+ *   reopenLogs: reopenLogsHandler(() => requireApp().logs),
+ * The capture is looked up per call because it exists only after `init`.
  */
 import { parseWith, primaryParamSchemas } from '../../protocol/schemas';
 import type { LogCapture } from './index';
 
 /** Empties the app's out and err files and removes their rotated files (`clusterctl flush`). */
-export function flushHandler(capture: LogCapture) {
+export function flushHandler(capture: () => LogCapture) {
   return async (params: unknown): Promise<null> => {
     parseWith(primaryParamSchemas.flush, params, 'flush params');
-    await capture.truncate();
+    await capture().truncate();
     return null;
   };
 }
 
 /** Closes and reopens the files by path, after an external logrotate moved them (`clusterctl reload-logs`). */
-export function reopenLogsHandler(capture: LogCapture) {
+export function reopenLogsHandler(capture: () => LogCapture) {
   return async (params: unknown): Promise<null> => {
     parseWith(primaryParamSchemas.reopenLogs, params, 'reopenLogs params');
-    await capture.reopen();
+    await capture().reopen();
     return null;
   };
 }
