@@ -137,10 +137,15 @@ export class AppManager {
     this.refuseWhileShuttingDown();
     const entries = this.registry.resolve(target);
     const parallel = options.parallel ?? 1;
+    const newSpec = options.spec;
+    if (newSpec && (entries.length !== 1 || entries[0]?.name !== newSpec.name)) {
+      // `apply` reloads one app with its new spec; a spec is never spread over another app.
+      throw new ClusterctlError('E_USAGE', `a reload with a new spec targets that one app (${newSpec.name}), not ${JSON.stringify(target)}`);
+    }
     await this.registry.exclusive(entries, 'reload', async () => {
       // One app at a time: a reload briefly runs extra workers, and `reload all` should not double the machine's load.
       for (const entry of entries) {
-        const spec = withOverrides(entry.spec, options);
+        const spec = newSpec ?? withOverrides(entry.spec, options);
         const handle = entry.primary;
         if (handle) {
           entry.status = await handle.reload(spec, parallel, onProgress);

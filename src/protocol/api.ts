@@ -4,6 +4,7 @@
  * may call on the daemon; `PrimaryApi` is what the daemon calls on an app
  * primary's control socket. Schemas for the params live in ./schemas.
  */
+import type { ErrorPayload } from './errors';
 import type { AppInfo, AppSpec, DaemonInfo, StopSignal, WorkerInfo } from './types';
 
 export interface HelloParams {
@@ -27,6 +28,11 @@ export interface LifecycleOverrides {
 export interface ReloadOptions extends LifecycleOverrides {
   /** Instances replaced at a time (default 1). Capacity never drops below instances - parallel + parallel. */
   parallel?: number;
+  /**
+   * `apply`: reload with this spec (same name as the single target) instead of the
+   * stored one, replacing script, args, env and options; the overrides above are ignored.
+   */
+  spec?: AppSpec;
 }
 
 export interface RestartOptions extends LifecycleOverrides {
@@ -65,6 +71,32 @@ export interface DaemonApi {
   flush: { params: { target?: string }; result: { flushed: string[] } };
   /** Every running app primary closes and reopens its log files by path (after an external logrotate). */
   reloadLogs: { params: Record<string, never>; result: { reopened: string[] } };
+  /** Write the specs of every app that should run to dump.json (atomic; the previous dump is kept as dump.json.bak). */
+  save: { params: { force?: boolean }; result: SaveResult };
+  /** Start the apps of dump.json (or of dump.json.bak when the dump is missing or corrupt) that are not registered. */
+  resurrect: { params: Record<string, never>; result: ResurrectResult };
+}
+
+export interface SaveResult {
+  path: string;
+  /** Where the previous dump was kept, or null when there was none worth keeping. */
+  backup: string | null;
+  saved: string[];
+  /** Registered apps left out because they are stopped on purpose. */
+  skipped: string[];
+}
+
+export interface ResurrectResult {
+  /** The file the apps came from: dump.json, or dump.json.bak. */
+  path: string;
+  source: 'dump' | 'backup';
+  /** Why the backup was used, or null. */
+  fallbackReason: string | null;
+  savedAt: string;
+  started: AppInfo[];
+  /** Saved apps that were already registered, left as they are. */
+  skipped: Array<{ name: string; reason: string }>;
+  failed: Array<{ name: string; error: ErrorPayload }>;
 }
 
 export type DaemonMethod = keyof DaemonApi;

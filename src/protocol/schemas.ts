@@ -85,11 +85,13 @@ export const daemonParamSchemas = {
   }).strict(),
   reload: z.object({
     target,
-    options: z.object({ ...lifecycleOverrides, parallel: posInt.max(4096).optional() }).strict().optional(),
+    options: z.object({ ...lifecycleOverrides, parallel: posInt.max(4096).optional(), spec: appSpecSchema.optional() }).strict().optional(),
   }).strict(),
   kill: empty,
   flush: z.object({ target: target.optional() }).strict(),
   reloadLogs: empty,
+  save: z.object({ force: z.boolean().optional() }).strict(),
+  resurrect: empty,
 } as const;
 
 export const primaryParamSchemas = {

@@ -12,6 +12,8 @@ import { pingHandler } from './ping';
 import { reloadHandler } from './reload';
 import { reloadLogsHandler } from './reload-logs';
 import { restartHandler } from './restart';
+import { resurrectHandler } from './resurrect';
+import { saveHandler } from './save';
 import { resumeHandler } from './resume';
 import { scaleHandler } from './scale';
 import { startHandler } from './start';
@@ -33,5 +35,7 @@ export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler
     kill: killHandler(ctx),
     flush: flushHandler(ctx),
     reloadLogs: reloadLogsHandler(ctx),
+    save: saveHandler(ctx),
+    resurrect: resurrectHandler(ctx),
   };
 }
