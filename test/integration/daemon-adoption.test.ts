@@ -1,0 +1,112 @@
+/**
+ * The apps outlive the daemon. kill -9 of the daemon under a steady stream
+ * of requests fails none of them; the next command starts a new daemon that
+ * adopts the running app primaries (same worker pids, nothing restarted) and
+ * starts again, from state.json, an app whose primary is gone.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isAlive } from '../helpers/proc';
+import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
+import { waitFor } from '../helpers/wait';
+import { freePort, httpGet } from '../helpers/net';
+
+/** A steady stream of requests from a few sequential clients, each on a fresh connection. */
+function steadyTraffic(port: number, clients = 4): { stop(): Promise<{ ok: number; failed: string[] }> } {
+  let running = true;
+  let ok = 0;
+  const failed: string[] = [];
+  const loops = Array.from({ length: clients }, async () => {
+    const deadline = Date.now() + 60000;
+    while (running && Date.now() < deadline) {
+      try {
+        const r = await httpGet(port, '/', 5000);
+        if (r.status === 200) ok++;
+        else failed.push(`status ${r.status}`);
+      } catch (err) {
+        failed.push(err instanceof Error ? err.message : String(err));
+      }
+    }
+  });
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return { ok, failed };
+    },
+  };
+}
+
+function daemonPid(home: string): number {
+  return Number(readFileSync(join(home, 'daemon.pid'), 'utf8'));
+}
+
+describe('daemon restarts do not touch the apps', () => {
+  let sb: Sandbox;
+  afterEach(async () => {
+    await sb.cleanup();
+  });
+
+  it('kill -9 of the daemon under steady load fails no request, and the next ls shows the same pids', async () => {
+    sb = createSandbox();
+    const port = await freePort();
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web'], { env: { PORT: String(port) } });
+    const before = await sb.list();
+    const traffic = steadyTraffic(port);
+    await waitFor(async () => (await httpGet(port)).status === 200, { what: 'traffic flowing' });
+    const oldDaemon = daemonPid(sb.home);
+    process.kill(oldDaemon, 'SIGKILL');
+    await waitFor(() => !isAlive(oldDaemon), { timeoutMs: 10000, what: 'daemon to die' });
+    // Keep the traffic going for a while with no daemon at all.
+    const servedBefore = (await httpGet(port)).status;
+    const after = await sb.list();
+    const result = await traffic.stop();
+    expect(servedBefore).toBe(200);
+    expect(result.failed).toEqual([]);
+    expect(result.ok).toBeGreaterThan(0);
+    expect(daemonPid(sb.home)).not.toBe(oldDaemon);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.status).toBe('online');
+    expect(after[0]?.workers.map((w) => [w.instance, w.pid, w.restarts])).toEqual(before[0]?.workers.map((w) => [w.instance, w.pid, w.restarts]));
+  });
+
+  it('starts again, from state.json, an app whose primary died while no daemon ran', async () => {
+    sb = createSandbox();
+    const port = await freePort();
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'web', '--env', `PORT=${port}`]);
+    await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '--name', 'idle']);
+    await sb.ok(['stop', 'idle']);
+    const described = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as { primaryPid: number; workers: Array<{ pid: number }> };
+    const oldDaemon = daemonPid(sb.home);
+    process.kill(oldDaemon, 'SIGKILL');
+    process.kill(described.primaryPid, 'SIGKILL');
+    await waitFor(() => !isAlive(oldDaemon) && !isAlive(described.primaryPid), { timeoutMs: 10000, what: 'daemon and primary to die' });
+    // The worker follows its primary (its IPC channel closes); the new daemon sweeps up any straggler.
+    await waitFor(async () => {
+      const apps = await sb.list();
+      const web = apps.find((a) => a.name === 'web');
+      return web?.status === 'online' && web.workers[0]?.pid !== described.workers[0]?.pid ? apps : undefined;
+    }, { timeoutMs: 30000, what: 'web to be started again' });
+    const apps = await sb.list();
+    expect(apps.map((a) => [a.name, a.status])).toEqual([['web', 'online'], ['idle', 'stopped']]);
+    expect((await httpGet(port)).status).toBe(200);
+    for (const w of described.workers) expect(isAlive(w.pid)).toBe(false);
+  });
+
+  it('restarts an app primary that dies under a running daemon, counting one restart per worker', async () => {
+    sb = createSandbox();
+    const port = await freePort();
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web', '--env', `PORT=${port}`]);
+    const before = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as { primaryPid: number; workers: Array<{ pid: number }> };
+    process.kill(before.primaryPid, 'SIGKILL');
+    const after = await waitFor(async () => {
+      const app = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as { status: string; primaryPid: number | null; workers: Array<{ pid: number; restarts: number }> };
+      return app.status === 'online' && app.primaryPid !== before.primaryPid ? app : undefined;
+    }, { timeoutMs: 20000, what: 'a new primary online' });
+    expect(after.workers.map((w) => w.restarts)).toEqual([1, 1]);
+    for (const w of before.workers) expect(isAlive(w.pid)).toBe(false);
+    expect((await httpGet(port)).status).toBe(200);
+    const log = readFileSync(join(sb.home, 'daemon.log'), 'utf8');
+    expect(log).toMatch(/app primary exited unexpectedly/);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * The daemon's own life: started by the first CLI that needs it, one per
+ * home even when CLIs race, a stale socket replaced, files with tight modes,
+ * hostile lines refused without harm, SIGTERM ends the daemon but not the
+ * apps, and `kill` never starts a daemon.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { isAlive, processesOfHome } from '../helpers/proc';
+import { createSandbox, FIXTURES, runNode, type Sandbox } from '../helpers/sandbox';
+import { waitFor } from '../helpers/wait';
+import { freePort, httpGet } from '../helpers/net';
+
+function daemonPids(home: string): number[] {
+  return processesOfHome(home).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(join('dist', 'daemon', 'main.js'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Writes raw bytes on the daemon socket and collects the first `count` reply lines. */
+function rawExchange(path: string, payload: Buffer[], count: number): Promise<Array<{ id: unknown; ok: boolean; error?: { code: string; message: string }; result?: unknown }>> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    let buf = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no ${count} replies; got: ${buf}`));
+    }, 20000);
+    socket.on('data', (c: Buffer) => {
+      buf += c.toString('utf8');
+      const lines = buf.split('\n').filter((l) => l !== '');
+      if (lines.length >= count) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(lines.slice(0, count).map((l) => JSON.parse(l)));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('connect', () => {
+      for (const p of payload) socket.write(p);
+    });
+  });
+}
+
+describe('daemon lifecycle', () => {
+  let sb: Sandbox;
+  afterEach(async () => {
+    await sb.cleanup();
+  });
+
+  it('is started by the first command, with a private home, socket and pid file', async () => {
+    sb = createSandbox();
+    const r = await sb.ok(['ping']);
+    const pid = Number(/daemon pid (\d+)/.exec(r.stdout)?.[1]);
+    expect(isAlive(pid)).toBe(true);
+    expect(readFileSync(join(sb.home, 'daemon.pid'), 'utf8').trim()).toBe(String(pid));
+    expect(statSync(sb.home).mode & 0o777).toBe(0o700);
+    expect(statSync(join(sb.home, 'daemon.sock')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(sb.home, 'daemon.pid')).mode & 0o777).toBe(0o600);
+    expect(r.stdout).toMatch(/version \d+\.\d+\.\d+ \(protocol \d+\), up \d+s, home /);
+    // pino JSON lines
+    const firstLine = readFileSync(join(sb.home, 'daemon.log'), 'utf8').split('\n').find((l) => l.startsWith('{'));
+    expect(JSON.parse(firstLine ?? '{}')).toMatchObject({ msg: expect.any(String), level: expect.any(Number) });
+  });
+
+  it('ends with exactly one daemon when several CLIs race to start it', async () => {
+    sb = createSandbox();
+    const results = await Promise.all(Array.from({ length: 5 }, () => sb.cli(['ping'])));
+    for (const r of results) expect(r.code).toBe(0);
+    const pids = new Set(results.map((r) => /daemon pid (\d+)/.exec(r.stdout)?.[1]));
+    expect(pids.size).toBe(1);
+    // Losers of the race exit on their own; wait for them rather than assume.
+    await waitFor(() => daemonPids(sb.home).length === 1, { timeoutMs: 10000, what: 'one daemon process' });
+    expect(daemonPids(sb.home)).toEqual([Number([...pids][0])]);
+  });
+
+  it('replaces a stale socket file that nobody listens on', async () => {
+    sb = createSandbox();
+    const sock = join(sb.home, 'daemon.sock');
+    // A process that binds the socket and dies without cleaning up leaves exactly this behind.
+    await runNode(['-e', "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))", sock], { env: sb.env });
+    expect(statSync(sock).isSocket()).toBe(true);
+    const r = await sb.cli(['ls']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(daemonPids(sb.home)).toHaveLength(1);
+  });
+
+  it('refuses a garbage line and a 2 MiB line with an error reply and keeps serving', async () => {
+    sb = createSandbox();
+    await sb.ok(['ping']);
+    const sock = join(sb.home, 'daemon.sock');
+    const replies = await rawExchange(sock, [
+      Buffer.from('garbage that is not json\n'),
+      Buffer.alloc(2 * 1024 * 1024, 'x'),
+      Buffer.from('\n{"id":5,"method":"start","params":{"spec":{"name":"x"}}}\n{"id":6,"method":"ping","params":{}}\n'),
+    ], 4);
+    expect(replies[0]).toMatchObject({ id: null, ok: false, error: { code: 'E_PROTOCOL' } });
+    expect(replies[1]).toMatchObject({ id: null, ok: false, error: { code: 'E_PROTOCOL', message: expect.stringMatching(/line too long/) } });
+    expect(replies[2]).toMatchObject({ id: 5, ok: false, error: { code: 'E_BAD_SPEC' } });
+    expect(replies[3]).toMatchObject({ id: 6, ok: true });
+    // Another client is served as usual, and nothing was registered.
+    expect(await sb.list()).toEqual([]);
+  });
+
+  it('on SIGTERM exits and removes its socket, but the apps keep running and are adopted', async () => {
+    sb = createSandbox();
+    const port = await freePort();
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '2'], { env: { PORT: String(port) } });
+    const before = await sb.list();
+    const pid = Number(readFileSync(join(sb.home, 'daemon.pid'), 'utf8'));
+    process.kill(pid, 'SIGTERM');
+    await waitFor(() => !isAlive(pid), { timeoutMs: 10000, what: 'daemon to exit' });
+    expect(existsSync(join(sb.home, 'daemon.sock'))).toBe(false);
+    expect(existsSync(join(sb.home, 'daemon.pid'))).toBe(false);
+    expect((await httpGet(port)).status).toBe(200);
+    const after = await sb.list();
+    expect(after[0]?.workers.map((w) => w.pid)).toEqual(before[0]?.workers.map((w) => w.pid));
+    expect(after[0]?.status).toBe('online');
+  });
+
+  it('kill with no daemon running exits 0 and does not start one', async () => {
+    sb = createSandbox();
+    const r = await sb.cli(['kill']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/no daemon is running/);
+    expect(existsSync(join(sb.home, 'daemon.sock'))).toBe(false);
+    expect(processesOfHome(sb.home)).toEqual([]);
+  });
+});
