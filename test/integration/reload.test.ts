@@ -1,0 +1,139 @@
+/**
+ * Reload under real HTTP load drops nothing: three consecutive rolling
+ * reloads of a 2- and a 4-worker app, with keep-alive connections and with
+ * `Connection: close`, give zero failed requests. Every pid is new after each
+ * reload and the instance numbers do not change.
+ */
+import { join } from 'node:path';
+import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
+import { freePort, httpGet } from '../helpers/net';
+import { startLoad } from '../helpers/load';
+import { waitFor } from '../helpers/wait';
+import { isAlive } from '../helpers/proc';
+
+let sb: Sandbox;
+beforeEach(() => {
+  sb = createSandbox();
+});
+afterEach(async () => {
+  await sb.cleanup();
+});
+
+async function workersOf(name: string): Promise<Array<{ instance: number; pid: number | null; status: string; restarts: number }>> {
+  const apps = await sb.list();
+  const app = apps.find((a) => a.name === name);
+  if (!app) throw new Error(`app ${name} not listed`);
+  return app.workers;
+}
+
+describe.each([
+  [2, true],
+  [2, false],
+  [4, true],
+  [4, false],
+])('reload of a %i-worker app under load (keep-alive: %s)', (instances, keepAlive) => {
+  test('three reloads, zero failed requests, new pids, same instance numbers', async () => {
+    const port = await freePort();
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', String(instances), '--name', 'web', '--env', `PORT=${port}`]);
+    const before = await workersOf('web');
+    expect(before.map((w) => w.instance)).toEqual([...Array(instances).keys()]);
+
+    const load = startLoad(port, { keepAlive, connections: 10, maxSeconds: 120 });
+    // Let the load reach every worker before the first reload.
+    await waitFor(async () => (await httpGet(port)).status === 200, { what: 'app answering' });
+    let previous = new Set(before.map((w) => w.pid));
+    for (let round = 1; round <= 3; round++) {
+      await sb.ok(['reload', 'web']);
+      const after = await workersOf('web');
+      expect(after.map((w) => w.instance)).toEqual([...Array(instances).keys()]);
+      expect(after.every((w) => w.status === 'online')).toBe(true);
+      for (const w of after) {
+        expect(w.pid).not.toBeNull();
+        expect(previous.has(w.pid)).toBe(false);
+        expect(w.restarts).toBe(round);
+      }
+      previous = new Set(after.map((w) => w.pid));
+    }
+    const result = await load.stop();
+    expect(result.requests).toBeGreaterThan(100);
+    expect({ non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, kinds: result.errorKinds })
+      .toEqual({ non2xx: 0, errors: 0, timeouts: 0, kinds: {} });
+  });
+});
+
+test('a reload whose replacement crashes at start exits 1 and the old workers keep serving', async () => {
+  const port = await freePort();
+  const marker = join(sb.home, 'crash-marker');
+  await sb.ok(['start', join(FIXTURES, 'crashes-if-marker.js'), '-i', '2', '--name', 'web', '--env', `PORT=${port}`, '--env', `MARKER=${marker}`]);
+  const before = await workersOf('web');
+  require('node:fs').writeFileSync(marker, '');
+  const load = startLoad(port, { keepAlive: true, connections: 5, maxSeconds: 60 });
+  const r = await sb.cli(['reload', 'web']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/instance 0/);
+  expect(r.stderr).toMatch(/marker present/);
+  const after = await workersOf('web');
+  expect(after.map((w) => w.pid)).toEqual(before.map((w) => w.pid));
+  expect(after.every((w) => w.status === 'online')).toBe(true);
+  const res = await httpGet(port);
+  expect(res.status).toBe(200);
+  const result = await load.stop();
+  expect(result.requests).toBeGreaterThan(10);
+  expect({ non2xx: result.non2xx, errors: result.errors }).toEqual({ non2xx: 0, errors: 0 });
+});
+
+test('--wait-ready: the old worker is gone within 4 s of the reload starting', async () => {
+  const port = await freePort();
+  await sb.ok(['start', join(FIXTURES, 'ready-after-1s.js'), '--name', 'ready', '--wait-ready', '--env', `PORT=${port}`]);
+  const [old] = await workersOf('ready');
+  const started = Date.now();
+  const reload = sb.cli(['reload', 'ready']);
+  await waitFor(() => !isAlive(old.pid as number), { timeoutMs: 15000, intervalMs: 20, what: 'old worker gone' });
+  const goneAfter = Date.now() - started;
+  expect((await reload).code).toBe(0);
+  // The replacement is ready ~1 s after it starts; 4 s is the issue's bound.
+  expect(goneAfter).toBeLessThan(4000);
+});
+
+test('an app that ignores its stop signal is shown stopping, then killed after the kill timeout', async () => {
+  const port = await freePort();
+  await sb.ok(['start', join(FIXTURES, 'ignores-sigint.js'), '--name', 'stubborn', '--kill-timeout', '1500', '--env', `PORT=${port}`]);
+  const [w] = await workersOf('stubborn');
+  const stopStarted = Date.now();
+  const stop = sb.cli(['stop', 'stubborn']);
+  await waitFor(async () => {
+    const app = (await sb.list()).find((a) => a.name === 'stubborn');
+    return app?.status === 'stopping' || app?.workers[0]?.status === 'stopping';
+  }, { timeoutMs: 15000, what: 'status stopping' });
+  expect(isAlive(w.pid as number)).toBe(true);
+  expect((await stop).code).toBe(0);
+  expect(isAlive(w.pid as number)).toBe(false);
+  // Only SIGKILL ends it, and that comes no sooner than the kill timeout.
+  expect(Date.now() - stopStarted).toBeGreaterThanOrEqual(1500);
+  const apps = await sb.list();
+  expect(apps.find((a) => a.name === 'stubborn')?.status).toBe('stopped');
+});
+
+test('an app that never listens (a queue consumer) reloads too', async () => {
+  await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '-i', '2', '--name', 'consumer']);
+  const before = await workersOf('consumer');
+  await sb.ok(['reload', 'consumer']);
+  const after = await workersOf('consumer');
+  expect(after.map((w) => w.instance)).toEqual([0, 1]);
+  for (const w of after) expect(before.map((b) => b.pid)).not.toContain(w.pid);
+  for (const b of before) expect(isAlive(b.pid as number)).toBe(false);
+});
+
+test('a second reload while one runs is refused, never interleaved', async () => {
+  const port = await freePort();
+  await sb.ok(['start', join(FIXTURES, 'ready-after-1s.js'), '-i', '2', '--name', 'slow', '--wait-ready', '--env', `PORT=${port}`]);
+  const first = sb.cli(['reload', 'slow']);
+  await waitFor(async () => (await sb.list()).find((a) => a.name === 'slow')?.status === 'reloading', { timeoutMs: 15000, intervalMs: 20, what: 'first reload running' });
+  const second = await sb.cli(['reload', 'slow']);
+  expect(second.code).not.toBe(0);
+  expect(second.stderr).toMatch(/busy|in progress|already/i);
+  expect((await first).code).toBe(0);
+  const workers = await workersOf('slow');
+  expect(workers.map((w) => w.instance)).toEqual([0, 1]);
+  expect(workers.every((w) => w.status === 'online' && w.restarts === 1)).toBe(true);
+});
