@@ -1,0 +1,146 @@
+/**
+ * Issue 2's "bad input" list, each case through the real binary: one clear
+ * line on stderr, a non-zero exit code, and nothing changed.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSandbox, BIN, FIXTURES, type CliResult, type Sandbox } from '../helpers/sandbox';
+import { freePort, httpGet } from '../helpers/net';
+import { processesOfHome } from '../helpers/proc';
+
+/** The error contract: exactly one `clusterctl:` line (plus at most a hint), no stack trace. */
+function expectOneLineError(r: CliResult, code: number, pattern: RegExp): void {
+  expect({ code: r.code, stdout: r.stdout }).toEqual({ code, stdout: '' });
+  const lines = r.stderr.trim().split('\n');
+  expect(lines[0]).toMatch(/^clusterctl: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('bad input', () => {
+  let sb: Sandbox;
+  let scratch: string;
+  beforeAll(async () => {
+    sb = createSandbox();
+    scratch = mkdtempSync(join(tmpdir(), 'clusterctl-bad-'));
+    chmodSync(scratch, 0o755);
+    // One app that must be untouched by every bad command below.
+    await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '--name', 'keeper']);
+  });
+  afterAll(async () => {
+    await sb.cleanup();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  let baseline: string;
+  beforeEach(async () => {
+    baseline = JSON.stringify((await sb.list()).map((a) => [a.name, a.status, a.workers.map((w) => w.pid)]));
+  });
+  afterEach(async () => {
+    expect(JSON.stringify((await sb.list()).map((a) => [a.name, a.status, a.workers.map((w) => w.pid)]))).toBe(baseline);
+  });
+
+  it('a missing script', async () => {
+    expectOneLineError(await sb.cli(['start', 'no-such-app.js'], { cwd: scratch }), 2, /script no-such-app\.js not found/);
+  });
+
+  it('a directory', async () => {
+    expectOneLineError(await sb.cli(['start', FIXTURES]), 2, /is not a file/);
+  });
+
+  it('an unreadable file', async () => {
+    const locked = join(scratch, 'locked.js');
+    writeFileSync(locked, "require('http').createServer().listen(0)\n");
+    chmodSync(locked, 0o000);
+    // root reads any file, so the CLI runs as an unprivileged user when the tests run as root.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const r = await new Promise<CliResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, 'start', locked], { ...asUser, env: { ...sb.env, CLUSTERCTL_HOME: join(scratch, 'unused-home') }, cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+      child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expectOneLineError(r, 2, /cannot be read \(permission denied/);
+  });
+
+  it.each([['0.5'], ['abc']])('-i %s', async (value) => {
+    expectOneLineError(await sb.cli(['start', join(FIXTURES, 'hello.js'), '-i', value]), 2, /-i "[^"]+": expected a whole number/);
+  });
+
+  it('-i without a value', async () => {
+    expectOneLineError(await sb.cli(['start', join(FIXTURES, 'hello.js'), '-i']), 2, /argument missing/);
+  });
+
+  it('a name with /', async () => {
+    expectOneLineError(await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'a/b']), 2, /app name "a\/b" is not allowed: it contains "\/"/);
+  });
+
+  it('a name over 64 characters', async () => {
+    expectOneLineError(await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'n'.repeat(65)]), 2, /is 65 characters long \(at most 64\)/);
+  });
+
+  it.each([['stop'], ['restart'], ['delete'], ['describe'], ['reload']])('an unknown app for %s', async (command) => {
+    expectOneLineError(await sb.cli([command, 'ghost']), 1, /no app named "ghost"/);
+  });
+
+  it('a name that already exists', async () => {
+    const other = join(scratch, 'keeper.js');
+    writeFileSync(other, "setInterval(() => {}, 1000);\n");
+    expectOneLineError(await sb.cli(['start', other]), 1, /app keeper already exists; use `clusterctl restart keeper` or `clusterctl delete keeper`/);
+  });
+
+  it('scale below 1, and bad scale values', async () => {
+    expectOneLineError(await sb.cli(['scale', 'keeper', '-1']), 2, /cannot scale keeper to 0 instances; to stop it, run `clusterctl stop keeper`/);
+    expectOneLineError(await sb.cli(['scale', 'keeper', '0']), 2, /clusterctl stop keeper/);
+    expectOneLineError(await sb.cli(['scale', 'keeper', 'lots']), 2, /expected N, \+N, -N or "max"/);
+  });
+
+  it('a script that throws at start: its own message, exit 1, never retried in a loop', async () => {
+    const r = await sb.cli(['start', join(FIXTURES, 'throws-at-start.js'), '-i', '2']);
+    expectOneLineError(r, 1, /boom: this app cannot start \(throws-at-start\.js\)/);
+    // Nothing of it is left running or restarting.
+    const leftovers = processesOfHome(sb.home).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('throws-at-start');
+      } catch {
+        return false;
+      }
+    });
+    expect(leftovers).toEqual([]);
+  });
+
+  it('two apps on the same port: the second fails naming the port', async () => {
+    const port = await freePort();
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'first', '--env', `PORT=${port}`]);
+    const firstPids = (await sb.list()).find((a) => a.name === 'first')?.workers.map((w) => w.pid);
+    const r = await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'second', '--env', `PORT=${port}`]);
+    expectOneLineError(r, 1, new RegExp(`EADDRINUSE.*${port}`));
+    // Traffic goes to the first app only.
+    for (let i = 0; i < 5; i++) {
+      const body = JSON.parse((await httpGet(port)).body) as { pid: number };
+      expect(firstPids).toContain(body.pid);
+    }
+    await sb.ok(['delete', 'first']);
+  });
+});
+
+describe('targets that match nothing', () => {
+  let sb: Sandbox;
+  beforeAll(() => {
+    sb = createSandbox();
+  });
+  afterAll(async () => {
+    await sb.cleanup();
+  });
+
+  it.each([['stop'], ['restart'], ['delete'], ['reload']])('%s all with no apps is an error', async (command) => {
+    const r = await sb.cli([command, 'all']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^clusterctl: no apps are registered/);
+  });
+});
