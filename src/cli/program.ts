@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { packageVersion } from '../protocol/version';
+import { registerApply } from './commands/apply';
 import { registerDelete } from './commands/delete';
 import { registerDescribe } from './commands/describe';
 import { registerFlush } from './commands/flush';
@@ -15,9 +16,12 @@ import { registerPing } from './commands/ping';
 import { registerReload } from './commands/reload';
 import { registerReloadLogs } from './commands/reload-logs';
 import { registerRestart } from './commands/restart';
+import { registerResurrect } from './commands/resurrect';
+import { registerSave } from './commands/save';
 import { registerScale } from './commands/scale';
 import { registerStart } from './commands/start';
 import { registerStop } from './commands/stop';
+import { registerUpdate } from './commands/update';
 
 export function buildProgram(): Command {
   const program = new Command('clusterctl');
@@ -51,6 +55,10 @@ Environment:
   registerFlush(program);
   registerReloadLogs(program);
   registerPing(program);
+  registerApply(program);
+  registerSave(program);
+  registerResurrect(program);
+  registerUpdate(program);
   registerKill(program);
   return program;
 }

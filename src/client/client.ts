@@ -5,7 +5,7 @@
  * handshake, and returns typed methods for every daemon call.
  */
 import { connect as netConnect } from 'node:net';
-import type { DaemonApi, HelloResult, ProgressEvent, ReloadOptions, RestartOptions, ScaleTarget } from '../protocol/api';
+import type { DaemonApi, HelloResult, ProgressEvent, ReloadOptions, RestartOptions, ResurrectResult, SaveResult, ScaleTarget } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { homePaths, resolveHome, type HomePaths } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
@@ -65,6 +65,14 @@ export class Client {
         if (event === 'progress' && onProgress) onProgress(data as ProgressEvent);
       },
     });
+  }
+  /** Writes the apps that should run to dump.json; refuses to empty a dump unless `force`. */
+  save(force = false): Promise<SaveResult> {
+    return this.rpc.call('save', force ? { force } : {});
+  }
+  /** Starts the saved apps that are not registered (dump.json, or its backup). */
+  resurrect(): Promise<ResurrectResult> {
+    return this.rpc.call('resurrect', {});
   }
   /** Stops every app, then the daemon; resolves once the daemon process is gone. */
   kill(): Promise<{ stopped: string[] }> {

@@ -1,0 +1,74 @@
+/**
+ * Config files on the command line: `start <file>` and `apply <file>` both
+ * load the file here (zod and yaml are loaded only then, never on the CLI's
+ * start-up path), print its notices, and hand back validated specs.
+ */
+import { appEnvironment } from '../../config/flags';
+import { resolveHome } from '../../protocol/paths';
+import type { AppSpec } from '../../protocol/types';
+import { notice, print, usage } from '../output';
+import { renderAppTable } from '../render/table';
+import { withClient } from '../session';
+
+export interface ConfigFlags {
+  /** `--env <name>`: the env_<name> block of each app. */
+  env?: string;
+  /** `--only a,b` as given. */
+  only?: string;
+}
+
+export function parseOnly(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const names = raw.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  if (names.length === 0) throw usage(`--only ${JSON.stringify(raw)}: expected app names separated by commas`);
+  return names;
+}
+
+export function parseEnvName(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[A-Za-z0-9_.-]+$/.test(raw)) {
+    throw usage(`--env ${JSON.stringify(raw)}: with a config file, --env names the env_<name> block to use (e.g. --env production)`);
+  }
+  return raw;
+}
+
+export async function loadSpecs(file: string, flags: ConfigFlags): Promise<AppSpec[]> {
+  const { loadConfigFile } = await import('../../config/file/load');
+  const { specs, notices } = await loadConfigFile(file, {
+    env: parseEnvName(flags.env),
+    only: parseOnly(flags.only),
+    cwd: process.cwd(),
+    home: resolveHome(),
+    baseEnv: appEnvironment(process.env, []),
+  });
+  for (const n of notices) notice(n);
+  return specs;
+}
+
+/**
+ * `clusterctl start <file>`: start every app of the file (or of --only).
+ * Apps that already exist are reported and left alone, as PM2 does;
+ * `apply` is the command that changes them. Nothing is started unless the
+ * whole file is valid.
+ */
+export async function startFromConfig(file: string, flags: ConfigFlags): Promise<void> {
+  const specs = await loadSpecs(file, flags);
+  const { apps, failures } = await withClient(async (client) => {
+    const existing = new Set((await client.list()).map((a) => a.name));
+    const fresh = specs.filter((s) => {
+      if (!existing.has(s.name)) return true;
+      notice(`${s.name} already exists; left as it is (\`clusterctl apply ${file}\` updates it)`);
+      return false;
+    });
+    // Each app has its own primary: start them together, so one slow app does not hold up the rest.
+    const results = await Promise.allSettled(fresh.map((s) => client.start(s)));
+    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: fresh[i]?.name ?? '?', err: r.reason as unknown }] : []));
+    const names = new Set(specs.map((s) => s.name));
+    return { apps: (await client.list()).filter((a) => names.has(a.name)), failures };
+  });
+  if (apps.length > 0) print(renderAppTable(apps));
+  if (failures.length > 0) {
+    for (const f of failures.slice(1)) notice(`${f.name}: ${f.err instanceof Error ? f.err.message.split('\n')[0] : String(f.err)}`);
+    throw failures[0]?.err;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * `clusterctl update` and `clusterctl daemon restart`: replace the running
+ * daemon by one from this installation without stopping any app. The old
+ * daemon gets SIGTERM, which every daemon version answers by detaching from
+ * the app primaries and exiting (only `kill` stops apps); then this CLI
+ * starts the new daemon, which adopts every primary through its control
+ * socket before it answers. A signal rather than an RPC, because the daemon
+ * being replaced may be older than any method this CLI knows.
+ */
+import type { Command } from 'commander';
+import { connect, type Client } from '../../client/client';
+import { ClusterctlError } from '../../protocol/errors';
+import { waitForExit } from '../../protocol/liveness';
+import { resolveHome } from '../../protocol/paths';
+import type { AppInfo } from '../../protocol/types';
+import { packageVersion } from '../../protocol/version';
+import { notice, print } from '../output';
+import { renderAppTable } from '../render/table';
+
+const GRACEFUL_EXIT_MS = 10000;
+const FORCED_EXIT_MS = 5000;
+
+async function connectIfRunning(): Promise<Client | null> {
+  try {
+    return await connect({ autoStart: false });
+  } catch (err) {
+    if (err instanceof ClusterctlError && err.code === 'E_DAEMON_UNREACHABLE' && /no daemon is running/.test(err.message)) return null;
+    throw err;
+  }
+}
+
+function workerPids(apps: AppInfo[]): Map<string, string> {
+  return new Map(apps.map((a) => [a.name, a.workers.map((w) => w.pid ?? '-').join(',')]));
+}
+
+async function replaceDaemon(what: 'updated' | 'restarted'): Promise<void> {
+  const old = await connectIfRunning();
+  if (!old) {
+    const fresh = await connect();
+    fresh.close();
+    print(`no daemon was running for ${resolveHome()}; started daemon ${fresh.daemon.version} (pid ${fresh.daemon.pid})`);
+    return;
+  }
+  const { pid, version } = old.daemon;
+  let before: AppInfo[];
+  try {
+    before = await old.list();
+  } finally {
+    old.close();
+  }
+
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw new ClusterctlError('E_DAEMON_UNREACHABLE', `cannot signal the daemon (pid ${pid}): ${(err as Error).message}`);
+  }
+  if (!(await waitForExit(pid, GRACEFUL_EXIT_MS))) {
+    // Safe for the apps: they are supervised by their own primaries, which outlive the daemon.
+    notice(`the daemon (pid ${pid}) did not exit within ${GRACEFUL_EXIT_MS / 1000} s of SIGTERM; sending SIGKILL`);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* it exited in between */
+    }
+    if (!(await waitForExit(pid, FORCED_EXIT_MS))) throw new ClusterctlError('E_TIMEOUT', `the daemon (pid ${pid}) is still running after SIGKILL`);
+  }
+
+  const next = await connect();
+  let after: AppInfo[];
+  try {
+    after = await next.list();
+  } finally {
+    next.close();
+  }
+  const beforePids = workerPids(before);
+  const afterPids = workerPids(after);
+  const missing = before.filter((a) => !afterPids.has(a.name)).map((a) => a.name);
+  const moved = after.filter((a) => beforePids.has(a.name) && beforePids.get(a.name) !== afterPids.get(a.name)).map((a) => a.name);
+  for (const name of missing) notice(`${name} was registered before and is not now; see ${next.paths.daemonLog}`);
+  for (const name of moved) notice(`${name}: worker pids changed during the switch (it was restarting or reloading)`);
+  const cli = packageVersion();
+  const versions = version === next.daemon.version ? `version ${version}` : `version ${version} → ${next.daemon.version}`;
+  print(`daemon ${what}: ${versions}, pid ${pid} → ${next.daemon.pid}; ${after.length} app${after.length === 1 ? '' : 's'} adopted without a restart`);
+  if (next.daemon.version !== cli) notice(`the new daemon reports version ${next.daemon.version}, this CLI is ${cli}`);
+  if (after.length > 0) print(renderAppTable(after));
+}
+
+export function registerUpdate(program: Command): void {
+  program
+    .command('update')
+    .description('replace the running daemon with this version of clusterctl; apps keep running (same workers, same pids)')
+    .addHelpText('after', `
+Run it after upgrading clusterctl, when commands say the daemon is older than the CLI.
+
+Example:
+  $ npm install -g clusterctl@latest && clusterctl update`)
+    .action(() => replaceDaemon('updated'));
+
+  const daemon = program.command('daemon').description('manage the daemon itself');
+  daemon
+    .command('restart')
+    .description('restart the daemon; apps keep running and are adopted by the new one')
+    .addHelpText('after', `
+Example:
+  $ clusterctl daemon restart`)
+    .action(() => replaceDaemon('restarted'));
+}
