@@ -1,5 +1,6 @@
 /** `clusterctl describe <name>`: the spec and every worker's state and last exit. */
 import type { Command } from 'commander';
+import { redactAppInfo } from '../../protocol/redact';
 import { print } from '../output';
 import { renderDescribe } from '../render/describe';
 import { withClient } from '../session';
@@ -10,12 +11,13 @@ export function registerDescribe(program: Command): void {
     .description("show an app's spec and, per worker, pid, status, start time, restarts and last exit")
     .argument('<name>', 'app name')
     .option('--json', 'print the AppInfo object as JSON')
+    .option('--show-env', 'with --json: show env values (they are replaced by *** otherwise: they may be secrets)')
     .addHelpText('after', `
 Examples:
   $ clusterctl describe web
   $ clusterctl describe web --json | jq '.workers[].lastExit'`)
-    .action(async (name: string, opts: { json?: boolean }) => {
+    .action(async (name: string, opts: { json?: boolean; showEnv?: boolean }) => {
       const app = await withClient((client) => client.describe(name));
-      print(opts.json ? JSON.stringify(app, null, 2) : renderDescribe(app));
+      print(opts.json ? JSON.stringify(opts.showEnv === true ? app : redactAppInfo(app), null, 2) : renderDescribe(app));
     });
 }

@@ -1,5 +1,6 @@
 /** `clusterctl ls`: every app and its workers, answered from the daemon's memory. */
 import type { Command } from 'commander';
+import { redactAppInfo } from '../../protocol/redact';
 import { print } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
@@ -10,12 +11,13 @@ export function registerLs(program: Command): void {
     .alias('list')
     .description('list every app and its workers: instance, pid, status, restarts, uptime, CPU and memory')
     .option('--json', 'print the AppInfo array as JSON (shape documented in the README)')
+    .option('--show-env', 'with --json: show env values (they are replaced by *** otherwise: they may be secrets)')
     .addHelpText('after', `
 Examples:
   $ clusterctl ls
   $ clusterctl ls --json | jq '.[].workers[].pid'`)
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; showEnv?: boolean }) => {
       const apps = await withClient((client) => client.list());
-      print(opts.json ? JSON.stringify(apps, null, 2) : renderAppTable(apps));
+      print(opts.json ? JSON.stringify(opts.showEnv === true ? apps : apps.map(redactAppInfo), null, 2) : renderAppTable(apps));
     });
 }
