@@ -11,7 +11,7 @@ export async function withClient<T>(fn: (client: Client) => Promise<T>, opts: Se
   const client = await connect({ autoStart: opts.autoStart ?? true });
   try {
     if (client.daemon.versionMismatch) {
-      notice(`the running daemon is version ${client.daemon.version}, this CLI is ${cliVersion()}; run \`clusterctl kill\` and start your apps again to use the new version`);
+      notice(`the running daemon is version ${client.daemon.version}, this CLI is ${cliVersion()}; run \`clusterctl update\` to switch to the new daemon without stopping your apps`);
     }
     return await fn(client);
   } finally {
