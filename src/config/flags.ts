@@ -12,9 +12,10 @@ import { APP_NAME_PATTERN, STOP_SIGNALS, type AppSpec, type StopSignal } from '.
 import { defaultSpec } from './defaults';
 import { parseInstances, resolveInstances, usableCpus, type CpuProbe } from './instances';
 import { applyLogFlags, type LogFlags } from './log-flags';
+import { applySupervisionFlags, type SupervisionFlags } from './supervision-flags';
 
 /** Flags as commander hands them over: strings, booleans and repeated values. */
-export interface StartFlags extends LogFlags {
+export interface StartFlags extends LogFlags, SupervisionFlags {
   instances?: string;
   name?: string;
   cwd?: string;
@@ -199,5 +200,5 @@ export function specFromFlags(scriptArg: string, args: readonly string[], flags:
   if (flags.nodeArgs !== undefined) spec.nodeArgs = splitArgs(flags.nodeArgs);
   spec.interpreter = flags.interpreter === undefined ? process.execPath : resolveInterpreter(flags.interpreter, ctx.cwd, ctx.env);
   spec.logs = applyLogFlags(spec.logs, flags, ctx.cwd);
-  return { ...spec, ...lifecycleOverrides(flags) };
+  return { ...applySupervisionFlags(spec, flags), ...lifecycleOverrides(flags) };
 }

@@ -65,7 +65,15 @@ export class AppManager {
     try {
       await this.launch(entry);
     } catch (err) {
-      this.registry.remove(spec.name);
+      if (entry.primary) {
+        // A worker did not come online, but the primary runs and its restart
+        // policy has the instance (backoff, then errored): the app exists and
+        // `ls` shows why; the caller still gets the error and exits 1.
+        entry.registered = true;
+        this.registry.persist();
+      } else {
+        this.registry.remove(spec.name);
+      }
       throw err;
     } finally {
       entry.op = null;
@@ -276,6 +284,14 @@ export class AppManager {
     try {
       status = await handle.init(entry.spec);
     } catch (err) {
+      if (err instanceof ClusterctlError && err.code === 'E_START_FAILED') {
+        // Reported by a live primary: it keeps the app under its restart policy.
+        const now = await handle.status().catch(() => null);
+        if (now) {
+          this.attach(entry, handle, now);
+          throw err;
+        }
+      }
       await handle.stop(entry.spec.killTimeout);
       if (err instanceof ClusterctlError && err.code !== 'E_PRIMARY_UNREACHABLE') throw err;
       const why = err instanceof Error ? err.message : String(err);

@@ -199,12 +199,15 @@ export class AppController {
   }
 
   /**
-   * A start a person asked for: resolves when online, rejects with the reason
-   * (and leaves no process) when the worker cannot come online.
+   * A start a person asked for (init, scale up, restart): resolves when the
+   * worker is online; rejects with the reason when it is not. Either way the
+   * worker is supervised from the start: one that fails is handed to the
+   * restart policy (backoff, then errored), never retried in a tight loop and
+   * never silently dropped, as PM2 and systemd users expect.
    */
   private async launch(slot: Slot): Promise<void> {
     this.cancelRestart(slot);
-    slot.supervised = false;
+    slot.supervised = true;
     slot.reason = null;
     const mw = this.fork(slot);
     slot.current = mw;
@@ -213,13 +216,13 @@ export class AppController {
       await mw.waitOnline(this.readiness());
     } catch (err) {
       const why = await this.failureText(mw, err);
-      await mw.kill('start-failed');
-      if (slot.current === mw) slot.current = null;
-      this.setIdle(slot, 'errored', why);
+      if (!mw.exit) {
+        // Alive but not online (listen failed, or too slow): ended here, counted as a crash.
+        mw.failure = messageOf(err);
+        void mw.kill('not-online');
+      }
       throw new Error(why);
     }
-    slot.supervised = true;
-    slot.history = freshHistory();
     this.changed();
   }
 
@@ -235,7 +238,6 @@ export class AppController {
     slot.lastExit = { code: e.code, signal: e.signal, at: e.at, reason };
     slot.current = null;
     this.log.info('worker exited', { instance: slot.instance, pid: mw.pid, code: e.code, signal: e.signal, reason });
-    if (mw.stopReason === 'start-failed') return; // launch() reports it
     if (mw.stopReason !== null && mw.stopReason !== 'not-online') {
       this.setIdle(slot, 'stopped', null);
       return;
@@ -359,17 +361,19 @@ export class AppController {
     }
   }
 
-  /** Start every instance; on any failure stop them all and report the first reason. */
+  /**
+   * Start every instance and wait until each is online. When one cannot come
+   * online the first reason is reported (E_START_FAILED) but the app keeps
+   * running: the failed instance is already under the restart policy.
+   */
   init(): Promise<PrimaryStatus> {
     return this.exclusive('start', async () => {
       if (this.slots.size > 0) return this.status();
       const slots = Array.from({ length: this.spec.instances }, (_, i) => this.newSlot(i));
       const results = await Promise.allSettled(slots.map((s) => this.launch(s)));
+      this.sampleTick();
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
-        await this.stopWorkers([...this.slots.values()], 'start-failed');
-        throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
-      }
+      if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
       return this.status();
     });
   }
@@ -383,12 +387,9 @@ export class AppController {
           if (!this.slots.has(i)) added.push(this.newSlot(i));
         }
         const results = await Promise.allSettled(added.map((s) => this.launch(s)));
+        this.spec = { ...this.spec, instances: this.slots.size };
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) {
-          await this.removeSlots(added);
-          this.spec = { ...this.spec, instances: this.slots.size };
-          throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
-        }
+        if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
       } else if (instances < current.length) {
         // The highest instance numbers go; instance 0 (often the one running scheduled jobs) stays.
         const gone = current.slice(instances).map((i) => this.slots.get(i) as Slot);

@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { specFromFlags, type StartFlags } from '../../config/flags';
+import { SUPERVISION_FLAG_KEYS } from '../../config/supervision-flags';
 import { resolveHome } from '../../protocol/paths';
 import { APP_NAME_PATTERN } from '../../protocol/types';
 import { print, usage } from '../output';
@@ -13,7 +14,7 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 /** Flags that describe a new app; meaningless when starting a registered app by name. */
 const NEW_APP_FLAGS: Array<keyof StartFlags> = ['instances', 'name', 'cwd', 'nodeArgs', 'interpreter', 'killTimeout', 'stopSignal', 'waitReady', 'listenTimeout', 'env',
-  'out', 'err', 'time', 'logFormat', 'logMaxSize', 'logRetain', 'logCompress'];
+  'out', 'err', 'time', 'logFormat', 'logMaxSize', 'logRetain', 'logCompress', ...SUPERVISION_FLAG_KEYS];
 
 function pathExists(path: string): boolean {
   try {
@@ -47,6 +48,15 @@ export function registerStart(program: Command): void {
     .option('--log-max-size <size>', 'rotate a log file before it would exceed this size, e.g. 512K, 10M, 1G (default 10M)')
     .option('--log-retain <n>', 'rotated files kept per log file, 0 to 1000 (default 5)')
     .option('--log-compress', 'gzip rotated log files')
+    .option('--min-uptime <ms>', 'a worker that exits sooner than this after starting crashed "unstably" (default 1000; 500ms, 2s accepted)')
+    .option('--max-restarts <n>', 'unstable restarts in a row before the instance is errored (default 16)')
+    .option('--exp-backoff-restart-delay <ms>', 'first delay of the exponential restart backoff, x1.5 per restart, capped at 15 s (default 100)')
+    .option('--restart-delay <ms>', 'fixed delay before each restart instead of the exponential backoff')
+    .option('--no-autorestart', 'never restart a worker that exits on its own')
+    .option('--stop-exit-codes <codes>', 'exit codes that mean "done": no restart, e.g. 0,42')
+    .option('--max-memory-restart <size>', 'replace a worker gracefully when its process tree uses more memory than this, e.g. 300M, 1G')
+    .option('--instance-var <name>', 'variable that carries the instance number (default NODE_APP_INSTANCE)')
+    .option('--increment-var <name>', 'variable increased by the instance number in each worker, e.g. PORT (3000, 3001, ...)')
     .addHelpText('after', `
 Examples:
   $ clusterctl start app.js -i max              one worker per usable CPU
