@@ -34,7 +34,9 @@ Examples:
       if (flags.parallel !== undefined) options.parallel = parsePositiveInt('--parallel', flags.parallel, 4096);
       const progress = process.stderr.isTTY === true;
       const onProgress = (event: ProgressEvent): void => {
-        if (progress) process.stderr.write(`\rreloading ${event.app}: ${event.done}/${event.total}\x1b[K`);
+        // While an instance is being replaced it is the one in progress: "2/4" means the second of four.
+        const current = event.step === 'replacing' ? event.done + 1 : event.done;
+        if (progress) process.stderr.write(`\rreloading ${event.app}: ${current}/${event.total} (instance ${event.instance} ${event.step})\x1b[K`);
       };
       try {
         const apps = await withClient((client) => client.reload(target, options, onProgress));
