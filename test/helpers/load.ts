@@ -20,20 +20,22 @@ export interface Load {
 
 export function startLoad(port: number, opts: { keepAlive: boolean; connections?: number; maxSeconds?: number }): Load {
   const errorKinds: Record<string, number> = {};
+  let settle: (r: autocannon.Result) => void = () => undefined;
+  let fail: (err: Error) => void = () => undefined;
+  const done = new Promise<autocannon.Result>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
   const instance = autocannon({
     url: `http://127.0.0.1:${port}/`,
     connections: opts.connections ?? 10,
     duration: opts.maxSeconds ?? 60,
     timeout: 10,
     headers: opts.keepAlive ? {} : { connection: 'close' },
-  });
+  }, (err: Error | null, result: autocannon.Result) => (err ? fail(err) : settle(result)));
   instance.on('reqError', (err: NodeJS.ErrnoException) => {
     const kind = err.code ?? err.message;
     errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
-  });
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    instance.on('done', resolve);
-    instance.on('error', reject);
   });
   return {
     async stop() {
