@@ -5,12 +5,15 @@
  * file is read to its end first, then the new one from its start), `flush`
  * (the size went down: read again from 0) and a file that does not exist yet.
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { rotatedPath } from '../../protocol/log-rotation';
 
 const READ_CHUNK = 256 * 1024;
 /** Bytes read per file per poll at most, so one flooding app cannot starve the others' output. */
 const MAX_PER_POLL = 4 * 1024 * 1024;
+/** Rotated names searched for the file we were reading, when it rotated more than once between polls. */
+const MAX_MISSED_ROTATIONS = 50;
 
 export class FileFollower {
   private fd: number | null = null;
@@ -38,9 +41,11 @@ export class FileFollower {
     }
     if (this.fd !== null && (st === null || st.ino !== this.ino)) {
       // Rotated or moved away: whatever was appended to the old file before the switch comes first.
+      const oldIno = this.ino as number;
       this.drain(Infinity);
       this.flushPartial();
       this.closeFd();
+      this.readMissedRotations(oldIno);
     }
     if (this.fd === null) {
       if (st === null) return;
@@ -74,6 +79,36 @@ export class FileFollower {
     return true;
   }
 
+  /**
+   * Under a flood the file can rotate more than once between two polls: the
+   * file we read is then `.2` or further, and the ones between it and the
+   * current file were written whole in the meantime. They are read here, in
+   * order. (A gzipped rotated file has a new inode and cannot be matched; with
+   * --log-compress such an in-between file is skipped.)
+   */
+  private readMissedRotations(oldIno: number): void {
+    let found = 0;
+    for (let n = 1; n <= MAX_MISSED_ROTATIONS; n++) {
+      const ino = inodeOf(rotatedPath(this.path, n, false));
+      if (ino === oldIno) {
+        found = n;
+        break;
+      }
+      if (ino === null && inodeOf(rotatedPath(this.path, n, true)) === null) break;
+    }
+    for (let n = found - 1; n >= 1; n--) {
+      let text: string;
+      try {
+        text = readFileSync(rotatedPath(this.path, n, false), 'utf8');
+      } catch {
+        continue;
+      }
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      if (lines.length > 0) this.onLines(lines);
+    }
+  }
+
   private drain(limit: number): void {
     if (this.fd === null) return;
     let read = 0;
@@ -102,5 +137,13 @@ export class FileFollower {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     this.ino = null;
+  }
+}
+
+function inodeOf(path: string): number | null {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return null;
   }
 }

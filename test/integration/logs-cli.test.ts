@@ -1,0 +1,214 @@
+/**
+ * `clusterctl logs`, `flush` and `reload-logs` against a real daemon, real
+ * app primaries and real workers writing to their log files.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
+import { waitFor } from '../helpers/wait';
+import { fileLines } from './logs-helpers';
+
+const TICKS = join(FIXTURES, 'logs', 'ticks.js');
+
+let sb: Sandbox;
+const followers: ChildProcessWithoutNullStreams[] = [];
+
+beforeEach(() => {
+  sb = createSandbox();
+});
+afterEach(async () => {
+  for (const f of followers.splice(0)) if (f.exitCode === null && f.signalCode === null) f.kill('SIGKILL');
+  await sb.cleanup();
+});
+
+interface Follower {
+  child: ChildProcessWithoutNullStreams;
+  lines: string[];
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+function follow(args: string[]): Follower {
+  const child = spawn(process.execPath, [BIN, 'logs', ...args], { env: sb.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  followers.push(child);
+  const lines: string[] = [];
+  let partial = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    const parts = (partial + c).split('\n');
+    partial = parts.pop() as string;
+    lines.push(...parts);
+  });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, lines, stderr: () => err, exit };
+}
+
+function logPath(name: string, stream: 'out' | 'err'): string {
+  return join(sb.home, 'logs', `${name}-${stream}.log`);
+}
+
+async function startTicks(name: string, extra: string[] = []): Promise<void> {
+  await sb.ok(['start', TICKS, '--name', name, ...extra]);
+}
+
+test('logs --lines 5 --nostream returns at once with at most 5 lines per stream per instance', async () => {
+  await startTicks('tick', ['-i', '2', '--env', 'TICK_MS=20']);
+  // Enough history that 5 is a real cut: 10+ err lines per instance means 50+ out lines.
+  await waitFor(() => fileLines(logPath('tick', 'err')).filter((l) => l.startsWith('1|')).length >= 10 || undefined, { what: 'history in the logs' });
+  const r = await sb.ok(['logs', 'tick', '--lines', '5', '--nostream'], { timeoutMs: 15000 });
+  const lines = r.stdout.trim().split('\n');
+  const counts = new Map<string, number>();
+  for (const l of lines) {
+    const m = /^tick:(\d) (out|err) \| (tick|warn) instance=(\d)/.exec(l);
+    if (!m) throw new Error(`unexpected line: ${l}`);
+    expect(m[1]).toBe(m[4]);
+    expect(m[2] === 'out').toBe(m[3] === 'tick');
+    counts.set(`${m[2]}:${m[1]}`, (counts.get(`${m[2]}:${m[1]}`) ?? 0) + 1);
+  }
+  expect([...counts.keys()].sort()).toEqual(expect.arrayContaining(['err:0', 'err:1', 'out:0', 'out:1']));
+  for (const n of counts.values()) expect(n).toBeLessThanOrEqual(5);
+  // Five lines per file: out and err.
+  expect(lines.length).toBe(10);
+
+  const only = await sb.ok(['logs', 'tick', '--lines', '4', '--nostream', '--err', '--instance', '1', '--json']);
+  const recs = only.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(recs).toHaveLength(4);
+  for (const rec of recs) {
+    expect(Object.keys(rec)).toEqual(['time', 'app', 'instance', 'stream', 'msg']);
+    expect(rec).toMatchObject({ app: 'tick', instance: 1, stream: 'err', time: null });
+    expect(rec.msg).toMatch(/^warn instance=1 /);
+  }
+});
+
+test('logs of every app interleaves them by time, each line prefixed with its app and instance', async () => {
+  await startTicks('a', ['--time', '--env', 'TICK_MS=30']);
+  await startTicks('b', ['--time', '--env', 'TICK_MS=30']);
+  await waitFor(() => fileLines(logPath('b', 'out')).length >= 10 || undefined, { what: 'lines from b' });
+  const r = await sb.ok(['logs', '--lines', '8', '--nostream', '--out']);
+  const lines = r.stdout.trim().split('\n');
+  expect(lines).toHaveLength(16);
+  const times = lines.map((l) => {
+    const m = /^(\S+Z) (a|b):0 out \| tick instance=0 /.exec(l);
+    if (!m) throw new Error(`unexpected line: ${l}`);
+    return Date.parse(m[1] as string);
+  });
+  expect(times).toEqual([...times].sort((x, y) => x - y));
+  expect(new Set(lines.map((l) => / (a|b):0 /.exec(l)?.[1]))).toEqual(new Set(['a', 'b']));
+});
+
+test('following receives new lines promptly and keeps receiving them across a reload; Ctrl-C exits 0', async () => {
+  await startTicks('live', ['-i', '2']);
+  const f = follow(['live', '--lines', '0', '--out']);
+  const pidsBefore = new Set((await sb.list())[0]?.workers.map((w) => w.pid));
+  // A tick every 100 ms: the first one should show well within this generous deadline.
+  await waitFor(() => f.lines.some((l) => /tick instance=\d pid=\d+/.test(l)) || undefined, { timeoutMs: 10000, what: 'a followed line' });
+
+  await sb.ok(['reload', 'live']);
+  const pidsAfter = new Set((await sb.list())[0]?.workers.map((w) => w.pid));
+  for (const p of pidsAfter) expect(pidsBefore.has(p)).toBe(false);
+  await waitFor(() => {
+    const seen = new Set(f.lines.map((l) => Number(/pid=(\d+)/.exec(l)?.[1])));
+    return [...pidsAfter].every((p) => seen.has(p as number)) || undefined;
+  }, { timeoutMs: 15000, what: 'lines from both replacement workers' });
+
+  f.child.kill('SIGINT');
+  expect(await f.exit).toBe(0);
+  expect(f.stderr()).toBe('');
+});
+
+test('following survives rotation: no line lost or repeated while the file rotates under it', async () => {
+  await startTicks('spin', ['--env', 'TICK_MS=5', '--log-max-size', '4K', '--log-retain', '50']);
+  const f = follow(['spin', '--lines', '0', '--out']);
+  await waitFor(() => f.lines.length >= 5 || undefined, { timeoutMs: 10000, what: 'followed lines' });
+  // About 55 bytes a line, 4K a file: 400 lines span several rotations.
+  await waitFor(() => f.lines.length >= 400 || undefined, { timeoutMs: 30000, what: '400 followed lines' });
+  f.child.kill('SIGINT');
+  expect(await f.exit).toBe(0);
+  const ns = f.lines.map((l) => Number(/ n=(\d+)$/.exec(l)?.[1]));
+  expect(ns.every((n) => Number.isInteger(n))).toBe(true);
+  expect(ns.filter((n, i) => i > 0 && n !== (ns[i - 1] as number) + 1)).toEqual([]);
+  expect(existsSync(`${logPath('spin', 'out')}.3`)).toBe(true);
+});
+
+test('logs exits 0 when its reader goes away (| head)', async () => {
+  await startTicks('piped', ['--env', 'TICK_MS=10']);
+  const f = follow(['piped', '--lines', '0']);
+  await waitFor(() => f.lines.length >= 3 || undefined, { timeoutMs: 10000, what: 'three lines' });
+  f.child.stdout.destroy();
+  expect(await f.exit).toBe(0);
+  expect(f.stderr()).toBe('');
+});
+
+test('logs of an unknown app: one error line, exit 1', async () => {
+  const r = await sb.cli(['logs', 'nope', '--nostream']);
+  expect(r.code).toBe(1);
+  expect(r.stderr.split('\n')[0]).toMatch(/^clusterctl: no app named "nope"/);
+  expect(r.stdout).toBe('');
+});
+
+test('bad logs options are usage errors', async () => {
+  for (const args of [['--lines', 'x'], ['--instance', '-1'], ['--out', '--err'], ['--follow', '--nostream'], ['--daemon', 'app']]) {
+    const r = await sb.cli(['logs', ...args]);
+    expect({ args, code: r.code }).toEqual({ args, code: 2 });
+    expect(r.stderr).toMatch(/^clusterctl: /);
+  }
+});
+
+test('flush empties the logs of one app and leaves the others; reload-logs reopens moved files', async () => {
+  await startTicks('one', ['--env', 'TICK_MS=20', '--log-max-size', '2K']);
+  await startTicks('two', ['--env', 'TICK_MS=20']);
+  await waitFor(() => existsSync(`${logPath('one', 'out')}.1`) && fileLines(logPath('two', 'out')).length >= 20 || undefined, { what: 'history in both apps' });
+  const r = await sb.ok(['flush', 'one']);
+  expect(r.stdout).toMatch(/flushed the logs of one/);
+  expect(existsSync(`${logPath('one', 'out')}.1`)).toBe(false);
+  // Right after the flush the file holds at most the lines of the last few ticks.
+  expect(fileLines(logPath('one', 'out')).length).toBeLessThan(10);
+  expect(fileLines(logPath('two', 'out')).length).toBeGreaterThanOrEqual(20);
+
+  const missing = await sb.cli(['flush', 'nope']);
+  expect(missing.code).toBe(1);
+
+  renameSync(logPath('two', 'out'), `${logPath('two', 'out')}.moved`);
+  const moved = fileLines(`${logPath('two', 'out')}.moved`).length;
+  expect((await sb.ok(['reload-logs'])).stdout).toMatch(/reopened the log files of .*two/);
+  await waitFor(() => fileLines(logPath('two', 'out')).length >= 3 || undefined, { what: 'lines in the reopened file' });
+  // The moved file got no more than what was in flight during the reopen.
+  expect(fileLines(`${logPath('two', 'out')}.moved`).length).toBeLessThan(moved + 10);
+});
+
+test('logs --daemon shows daemon.log readably', async () => {
+  await startTicks('d');
+  const r = await sb.ok(['logs', '--daemon', '--nostream', '--lines', '50']);
+  const lines = r.stdout.trim().split('\n');
+  expect(lines.some((l) => /^\d{4}-\d\d-\d\dT\S+Z INFO  \(\d+\) app started .*app=d/.test(l))).toBe(true);
+  const json = await sb.ok(['logs', '--daemon', '--nostream', '--lines', '1', '--json']);
+  expect(JSON.parse(json.stdout.trim())).toHaveProperty('msg');
+});
+
+test('start log flags: --out, --err /dev/null, --log-format json with --time; bad values change nothing', async () => {
+  const out = join(sb.home, 'custom', 'x.log');
+  const bad = await sb.cli(['start', TICKS, '--name', 'x', '--out', out]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toMatch(/--out .*does not exist/);
+  for (const args of [['--log-max-size', '12'], ['--log-retain', 'many'], ['--log-format', 'yaml']]) {
+    const r = await sb.cli(['start', TICKS, '--name', 'x', ...args]);
+    expect({ args, code: r.code }).toEqual({ args, code: 2 });
+  }
+  expect(await sb.list()).toEqual([]);
+
+  const custom = join(sb.home, 'x-stdout.log');
+  await startTicks('x', ['--out', custom, '--err', '/dev/null', '--log-format', 'json', '--time', '--log-compress']);
+  await waitFor(() => fileLines(custom).length >= 6 || undefined, { what: 'json lines' });
+  const rec = JSON.parse(fileLines(custom)[0] as string) as Record<string, unknown>;
+  expect(rec).toMatchObject({ app: 'x', instance: 0, stream: 'out' });
+  expect(Number.isFinite(Date.parse(rec.time as string))).toBe(true);
+  expect(existsSync(logPath('x', 'err'))).toBe(false);
+  expect(existsSync(logPath('x', 'out'))).toBe(false);
+  const info = JSON.parse((await sb.ok(['describe', 'x', '--json'])).stdout) as { spec: { logs: Record<string, unknown> } };
+  expect(info.spec.logs).toMatchObject({ out: custom, err: '/dev/null', format: 'json', time: true, compress: true });
+  const r = await sb.ok(['logs', 'x', '--lines', '2', '--nostream']);
+  expect(r.stdout.trim().split('\n')).toHaveLength(2);
+  expect(statSync(custom).size).toBeGreaterThan(0);
+});

@@ -1,0 +1,53 @@
+/** The log flags of `start`, checked in the CLI before anything reaches the daemon. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultSpec } from '../../src/config/defaults';
+import { applyLogFlags } from '../../src/config/log-flags';
+import { ClusterctlError } from '../../src/protocol/errors';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'clusterctl-logflags-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = () => defaultSpec('/home/x/.clusterctl', 'api', '/srv/app.js', '/srv', {}).logs;
+
+test('defaults: text, no time, 10 MiB, 5 rotated files, no gzip, files in the home', () => {
+  expect(applyLogFlags(base(), {}, dir)).toEqual({
+    out: '/home/x/.clusterctl/logs/api-out.log',
+    err: '/home/x/.clusterctl/logs/api-err.log',
+    time: false,
+    format: 'text',
+    maxSize: 10 * 1024 * 1024,
+    retain: 5,
+    compress: false,
+  });
+});
+
+test('every flag lands in the spec; relative paths resolve against the caller', () => {
+  const logs = applyLogFlags(base(), { out: 'o.log', err: '/dev/null', time: true, logFormat: 'json', logMaxSize: '1.5M', logRetain: '0', logCompress: true }, dir);
+  expect(logs).toEqual({ out: join(dir, 'o.log'), err: '/dev/null', time: true, format: 'json', maxSize: 1.5 * 1024 * 1024, retain: 0, compress: true });
+  expect(applyLogFlags(base(), { logMaxSize: '512K' }, dir).maxSize).toBe(512 * 1024);
+  expect(applyLogFlags(base(), { logMaxSize: '2048' }, dir).maxSize).toBe(2048);
+});
+
+test.each([
+  [{ logMaxSize: '100' }, /--log-max-size "100"/],
+  [{ logMaxSize: 'big' }, /--log-max-size "big"/],
+  [{ logRetain: '-1' }, /--log-retain "-1"/],
+  [{ logRetain: '1001' }, /--log-retain "1001"/],
+  [{ logFormat: 'xml' }, /--log-format "xml"/],
+  [{ out: 'no/such/dir/o.log' }, /--out no\/such\/dir\/o.log: folder .* does not exist/],
+])('%j is a usage error', (flags, message) => {
+  let err: unknown;
+  try {
+    applyLogFlags(base(), flags, dir);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ClusterctlError);
+  expect((err as ClusterctlError).code).toBe('E_USAGE');
+  expect((err as ClusterctlError).message).toMatch(message);
+});
