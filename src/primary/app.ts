@@ -146,6 +146,8 @@ export class AppController {
   }
 
   private fork(slot: Slot): ManagedWorker {
+    // A stop may arrive in the middle of a reload or scale: nothing new starts after it.
+    if (this.closing) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is stopping`);
     const spec = this.spec;
     // Settings persist between setupPrimary calls; set all of them every time.
     cluster.setupPrimary({
