@@ -72,3 +72,21 @@ export async function startFromConfig(file: string, flags: ConfigFlags): Promise
     throw failures[0]?.err;
   }
 }
+
+function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * The flags of `start <file>`: a config file carries every option itself, so
+ * only --env (one environment name) and --only apply; anything else would be
+ * silently ignored, so it is refused.
+ */
+export function configStartFlags(args: readonly string[], env: readonly string[] | undefined, only: string | undefined, otherFlags: readonly string[]): ConfigFlags {
+  if (otherFlags.length > 0) {
+    throw usage(`${otherFlags.map(flagName).join(', ')}: with a config file, set options in the file (only --env NAME and --only apply)`);
+  }
+  if (args.length > 0) throw usage('arguments after a config file are not used: set "args" in the file');
+  if (env !== undefined && env.length > 1) throw usage('--env: with a config file, give one environment name (e.g. --env production)');
+  return { env: env?.[0], only };
+}

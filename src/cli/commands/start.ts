@@ -2,6 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { isConfigFile } from '../../config/file/detect';
 import { specFromFlags, type StartFlags } from '../../config/flags';
 import { SUPERVISION_FLAG_KEYS } from '../../config/supervision-flags';
 import { resolveHome } from '../../protocol/paths';
@@ -9,6 +10,7 @@ import { APP_NAME_PATTERN } from '../../protocol/types';
 import { print, usage } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
+import { configStartFlags, startFromConfig } from './start-config';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -40,7 +42,8 @@ export function registerStart(program: Command): void {
     .option('--stop-signal <signal>', 'signal that asks a worker to stop (default SIGINT)')
     .option('--wait-ready', 'a worker is online only once it calls process.send("ready")')
     .option('--listen-timeout <ms>', 'ms a worker may take to come online (default 10000)')
-    .option('--env <KEY=VALUE>', 'set a variable in the app environment (repeatable)', collect)
+    .option('--env <KEY=VALUE>', 'set a variable in the app environment (repeatable); with a config file: the env_<name> block to use', collect)
+    .option('--only <names>', 'with a config file: start only these apps (comma-separated)')
     .option('--out <file>', 'stdout log file, or /dev/null to discard (default CLUSTERCTL_HOME/logs/<name>-out.log)')
     .option('--err <file>', 'stderr log file, or /dev/null to discard (default CLUSTERCTL_HOME/logs/<name>-err.log)')
     .option('--time', 'prefix every log line with an ISO 8601 timestamp')
@@ -62,8 +65,16 @@ Examples:
   $ clusterctl start app.js -i max              one worker per usable CPU
   $ clusterctl start server.mjs -i -1 --name api -- --port 8080
   $ clusterctl start app.js --env PORT=3000 --env NODE_ENV=production
-  $ clusterctl start api                        start the stopped app "api" again`)
-    .action(async (target: string, args: string[], flags: StartFlags) => {
+  $ clusterctl start api                        start the stopped app "api" again
+  $ clusterctl start ecosystem.config.js --env production --only api,web`)
+    .action(async (target: string, args: string[], flags: StartFlags & { only?: string }) => {
+      if (isConfigFile(target)) {
+        const others: string[] = NEW_APP_FLAGS.filter((f) => f !== 'env' && flags[f] !== undefined);
+        if (flags.autorestart === false) others.push('noAutorestart');
+        await startFromConfig(target, configStartFlags(args, flags.env, flags.only, others));
+        return;
+      }
+      if (flags.only !== undefined) throw usage('--only selects apps of a config file (*.config.js, .json, .yaml)');
       const callerCwd = process.cwd();
       const isFile = pathExists(resolve(callerCwd, target));
       if (!isFile && APP_NAME_PATTERN.test(target) && !target.includes('/')) {
