@@ -9,6 +9,6 @@ export interface DaemonContext {
   logger: Logger;
   /** epoch ms the daemon started */
   startedAt: number;
-  /** Ends the daemon once the reply of the current call is out (used by `kill`). */
-  exitAfterReply(waitFor: (listener: () => void) => void): void;
+  /** Ends the daemon: closes and removes its socket and pid file; the apps are left as they are. */
+  exit(why: string): void;
 }

@@ -67,12 +67,7 @@ export async function runDaemon(home: string): Promise<void> {
     manager,
     logger,
     startedAt,
-    exitAfterReply(waitFor) {
-      // The reply is written right after the handler returns; the CLI then hangs up.
-      // A CLI that never hangs up does not keep the daemon alive for long.
-      waitFor(() => setImmediate(() => exit('kill')));
-      setTimeout(() => exit('kill'), 1000).unref();
-    },
+    exit,
   };
 
   process.on('SIGTERM', () => exit('SIGTERM'));

@@ -100,10 +100,18 @@ describe('bad input', () => {
     expectOneLineError(await sb.cli(['scale', 'keeper', 'lots']), 2, /expected N, \+N, -N or "max"/);
   });
 
-  it('a script that throws at start: its own message, exit 1, never retried in a loop', async () => {
+  it('a script that throws at start: its own message, exit 1, and no tight restart loop', async () => {
     const r = await sb.cli(['start', join(FIXTURES, 'throws-at-start.js'), '-i', '2']);
     expectOneLineError(r, 1, /boom: this app cannot start \(throws-at-start\.js\)/);
-    // Nothing of it is left running or restarting.
+    // The app stays listed under its restart policy (issue 4: backoff, then errored), never online.
+    const app = (await sb.list()).find((a) => a.name === 'throws-at-start');
+    expect(app?.status).not.toBe('online');
+    const described = JSON.parse((await sb.ok(['describe', 'throws-at-start', '--json'])).stdout) as { workers: Array<{ status: string; reason: string | null }> };
+    for (const w of described.workers) {
+      expect(['launching', 'waiting-restart', 'errored']).toContain(w.status);
+      if (w.status === 'waiting-restart') expect(w.reason).toMatch(/restarting in \d+ ms/);
+    }
+    await sb.ok(['delete', 'throws-at-start']);
     const leftovers = processesOfHome(sb.home).filter((pid) => {
       try {
         return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('throws-at-start');
@@ -114,18 +122,19 @@ describe('bad input', () => {
     expect(leftovers).toEqual([]);
   });
 
-  it('two apps on the same port: the second fails naming the port', async () => {
+  it('two apps on the same port: the second fails naming the port, traffic stays with the first', async () => {
     const port = await freePort();
     await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'first', '--env', `PORT=${port}`]);
     const firstPids = (await sb.list()).find((a) => a.name === 'first')?.workers.map((w) => w.pid);
     const r = await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'second', '--env', `PORT=${port}`]);
     expectOneLineError(r, 1, new RegExp(`EADDRINUSE.*${port}`));
-    // Traffic goes to the first app only.
+    expect((await sb.list()).find((a) => a.name === 'second')?.status).not.toBe('online');
     for (let i = 0; i < 5; i++) {
       const body = JSON.parse((await httpGet(port)).body) as { pid: number };
       expect(firstPids).toContain(body.pid);
     }
     await sb.ok(['delete', 'first']);
+    await sb.ok(['delete', 'second']);
   });
 });
 

@@ -8,7 +8,8 @@ export function killHandler(ctx: DaemonContext) {
     parseWith(daemonParamSchemas.kill, params, 'kill params');
     ctx.logger.info('kill requested');
     const stopped = await ctx.manager.killAll();
-    ctx.exitAfterReply((listener) => call.onClose(listener));
+    // Exit once the reply is handed to the kernel, so the CLI always reads it.
+    call.afterReply(() => ctx.exit('kill'));
     return { stopped };
   };
 }
