@@ -132,4 +132,14 @@ describe('daemon lifecycle', () => {
     expect(existsSync(join(sb.home, 'daemon.sock'))).toBe(false);
     expect(processesOfHome(sb.home)).toEqual([]);
   });
+
+  it('a start refused for bad input does not start a daemon either', async () => {
+    sb = createSandbox();
+    for (const args of [['start', 'missing.js'], ['start', 'web'], ['start', join(FIXTURES, 'hello.js'), '-i', 'abc']]) {
+      const r = await sb.cli(args);
+      expect(r.code).toBe(2);
+    }
+    expect(existsSync(join(sb.home, 'daemon.sock'))).toBe(false);
+    expect(processesOfHome(sb.home)).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ import { resolveHome } from '../../protocol/paths';
 import { APP_NAME_PATTERN } from '../../protocol/types';
 import { print, usage } from '../output';
 import { renderAppTable } from '../render/table';
-import { withClient } from '../session';
+import { withClient, withRunningDaemon } from '../session';
 import { configStartFlags, startFromConfig } from './start-config';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -78,7 +78,8 @@ Examples:
       const callerCwd = process.cwd();
       const isFile = pathExists(resolve(callerCwd, target));
       if (!isFile && APP_NAME_PATTERN.test(target) && !target.includes('/')) {
-        const resumed = await withClient(async (client) => {
+        // With no daemon running there is no registered app: do not start one just to find out.
+        const resumed = await withRunningDaemon(async (client) => {
           const known = (await client.list()).some((a) => a.name === target) || target === 'all';
           if (!known) return null;
           const given = NEW_APP_FLAGS.filter((f) => flags[f] !== undefined);
