@@ -112,7 +112,8 @@ describe('loadConfigFile: env', () => {
     expect(prod.specs[0]?.env.PORT).toBe('5000');
     expect(prod.specs[1]?.env.WEB_ONLY).toBe('yes');
     expect(prod.specs[0]?.env.WEB_ONLY).toBeUndefined();
-    expect(prod.notices).toEqual([expect.stringContaining('no env_production block in "worker"')]);
+    expect(prod.notices).toEqual([]);
+    expect((await loadConfigFile(p, opts({ env: 'prodution' }))).notices).toEqual([`${p}: no app has an env_prodution block; --env prodution changes nothing`]);
   });
 
   it('stringifies numbers and booleans as PM2 does, and rejects objects', async () => {

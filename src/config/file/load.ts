@@ -124,9 +124,9 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
     selected = validated.filter((v) => wanted.has(v.name));
   }
 
-  if (opts.env !== undefined) {
-    const without = selected.filter((v) => !v.envBlocks.has(opts.env as string)).map((v) => v.name);
-    if (without.length > 0) notices.push(`${file}: no env_${opts.env} block in ${without.map((n) => `"${n}"`).join(', ')}: only "env" applies there`);
+  // Apps without the block are normal (nothing differs there); no app with it is most likely a typo in --env.
+  if (opts.env !== undefined && !selected.some((v) => v.envBlocks.has(opts.env as string))) {
+    notices.push(`${file}: no app has an env_${opts.env} block; --env ${opts.env} changes nothing`);
   }
 
   const cpus = opts.cpus ?? usableCpus();
