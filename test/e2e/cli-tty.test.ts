@@ -10,7 +10,7 @@ import { freePort } from '../helpers/net';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
-function inTerminal(sb: Sandbox, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+function inTerminal(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   // `script -e` returns the command's exit code; its own output is the terminal's.
   return runNode(['-e', `
@@ -33,13 +33,13 @@ function inTerminal(sb: Sandbox, args: string[], env: Record<string, string>): P
   });
 
   it('ls colours the status green when online', async () => {
-    const r = await inTerminal(sb, ['ls'], ttyEnv);
+    const r = await inTerminal(['ls'], ttyEnv);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('\x1b[32monline\x1b[39m');
   });
 
   it('NO_COLOR turns colour off, and so does a pipe', async () => {
-    const r = await inTerminal(sb, ['ls'], { ...ttyEnv, NO_COLOR: '1' });
+    const r = await inTerminal(['ls'], { ...ttyEnv, NO_COLOR: '1' });
     expect(r.stdout).toMatch(/│ online/);
     expect(r.stdout).not.toContain('\x1b[32m');
     const piped = await sb.ok(['ls'], { env: { NO_COLOR: '' } });
@@ -47,7 +47,7 @@ function inTerminal(sb: Sandbox, args: string[], env: Record<string, string>): P
   });
 
   it('reload shows progress per instance', async () => {
-    const r = await inTerminal(sb, ['reload', 'web'], ttyEnv);
+    const r = await inTerminal(['reload', 'web'], ttyEnv);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/reloading web: 1\/2/);
     expect(r.stdout).toMatch(/reloading web: 2\/2/);
