@@ -57,7 +57,7 @@ export class AppManager {
     return toAppInfo(this.registry.find(name));
   }
 
-  /** `clusterctl start <script>`: a new app; on failure nothing is registered. */
+  /** `clusterctl start <script>`: a new app; if no primary could run it, nothing is registered. */
   async start(spec: AppSpec): Promise<AppInfo> {
     this.refuseWhileShuttingDown();
     if (spec.name === 'all') throw new ClusterctlError('E_BAD_NAME', 'app name "all" is reserved (it means every app)');
@@ -376,8 +376,15 @@ export class AppManager {
     } catch (err) {
       entry.recovery = null;
       const why = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
-      this.logger.warn({ app: entry.name, err: why }, 'app primary restart failed');
       entry.op = null;
+      // launch() attaches a primary that is alive even when a worker failed (TS narrowed this field before the await).
+      const attached = entry.primary as PrimaryHandle | null;
+      if (attached) {
+        // The new primary runs and its own restart policy has the workers that failed: nothing more to do here.
+        this.logger.warn({ app: entry.name, err: why, primaryPid: attached.pid }, 'app primary restarted, but a worker did not come online');
+        return;
+      }
+      this.logger.warn({ app: entry.name, err: why }, 'app primary restart failed');
       this.scheduleRecovery(entry, `could not be started again (${why})`, 0);
     } finally {
       if (entry.op === 'start') entry.op = null;
