@@ -4,7 +4,7 @@
  * adopts the running app primaries (same worker pids, nothing restarted) and
  * starts again, from state.json, an app whose primary is gone.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from '../helpers/proc';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
@@ -108,5 +108,22 @@ describe('daemon restarts do not touch the apps', () => {
     expect((await httpGet(port)).status).toBe(200);
     const log = readFileSync(join(sb.home, 'daemon.log'), 'utf8');
     expect(log).toMatch(/app primary exited unexpectedly/);
+  });
+
+  it('adopts a running primary found in run/ even when state.json is corrupt', async () => {
+    sb = createSandbox();
+    const port = await freePort();
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web', '--env', `PORT=${port}`]);
+    const before = await sb.list();
+    const oldDaemon = daemonPid(sb.home);
+    process.kill(oldDaemon, 'SIGKILL');
+    await waitFor(() => !isAlive(oldDaemon), { timeoutMs: 10000, what: 'daemon to die' });
+    writeFileSync(join(sb.home, 'state.json'), '{"apps": [ torn');
+    const after = await sb.list();
+    expect(after.map((a) => [a.name, a.status, a.workers.map((w) => w.pid)])).toEqual(before.map((a) => [a.name, 'online', a.workers.map((w) => w.pid)]));
+    expect((await httpGet(port)).status).toBe(200);
+    expect(readFileSync(join(sb.home, 'daemon.log'), 'utf8')).toMatch(/not valid JSON/);
+    // The new daemon rewrote a sound state.json.
+    expect(JSON.parse(readFileSync(join(sb.home, 'state.json'), 'utf8'))).toMatchObject({ apps: [{ spec: { name: 'web' }, desired: 'running' }] });
   });
 });
