@@ -96,7 +96,12 @@ Example:
   $ npm install -g clusterctl@latest && clusterctl update`)
     .action(() => replaceDaemon('updated'));
 
-  const daemon = program.command('daemon').description('manage the daemon itself');
+  const daemon = program
+    .command('daemon')
+    .description('manage the daemon itself')
+    .addHelpText('after', `
+Example:
+  $ clusterctl daemon restart    restart the daemon; the apps keep running`);
   daemon
     .command('restart')
     .description('restart the daemon; apps keep running and are adopted by the new one')
