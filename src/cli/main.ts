@@ -4,7 +4,7 @@ import { notice, reportError } from './output';
 import { buildProgram } from './program';
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -75,4 +75,17 @@ describe('argv parsing', () => {
       expect(`${cmd.name()}: ${help}`).toMatch(/Examples?:/);
     }
   });
+
+  it('loads only the command a run names (all for help or an unknown command)', () => {
+    const names = (argv: string[]): string[] => (buildProgram(['node', 'clusterctl', ...argv]).commands as Command[]).map((c) => c.name());
+    expect(names(['ls', '--json'])).toEqual(['ls']);
+    expect(names(['list'])).toEqual(['ls']);
+    expect(names(['del', 'web'])).toEqual(['delete']);
+    expect(names(['--version'])).toEqual([]);
+    const all = names([]);
+    expect(all).toEqual(expect.arrayContaining(['start', 'ls', 'stop', 'restart', 'reload', 'scale', 'delete', 'describe', 'ping', 'kill']));
+    expect(names(['--help'])).toEqual(all);
+    expect(names(['lss'])).toEqual(all);
+    expect(names(['help', 'start'])).toEqual(all);
+  });
 });
