@@ -17,8 +17,10 @@ function flood(run, lines, done) {
   let seq = 0;
   const pump = () => {
     while (seq < lines) {
-      const ok = process.stdout.write(line(run, seq++));
-      if (!ok) {
+      // Only an explicit false is back-pressure: a manager that patches
+      // stdout.write (PM2 does, in cluster mode) may return undefined and
+      // never emit 'drain'.
+      if (process.stdout.write(line(run, seq++)) === false) {
         process.stdout.once('drain', pump);
         return;
       }

@@ -15,6 +15,7 @@ const { startLoad } = require('../lib/load');
 const { sleep, waitFor, isAlive } = require('../lib/proc');
 
 const CONNECTIONS = 32;
+const PROBES = 4;
 
 /** @param {Buffer} body */
 function pidOf(body) {
@@ -25,7 +26,7 @@ function pidOf(body) {
 /** @param {import('../run').Context} ctx */
 async function crash(ctx) {
   const rounds = ctx.quick ? 1 : 5;
-  const notes = [`${ctx.maxInstances} workers, ${CONNECTIONS} keep-alive connections, ${rounds} kill(s) per engine; recovery = kill -9 → first response from a new pid`];
+  const notes = [`${ctx.maxInstances} workers, ${CONNECTIONS} keep-alive connections plus ${PROBES} with a new connection per request, ${rounds} kill(s) per engine; recovery = kill -9 → first response from a new pid`];
   const sides = /** @type {const} */ (['limit', 'clusterctl', 'pm2']);
   const engineOf = (side) => (side === 'limit' ? ctx.engines.raw : ctx.engines[side]);
   /** @type {Record<string, number>} */
@@ -64,26 +65,27 @@ async function crash(ctx) {
     let killedAt = null;
     /** @type {number | null} */
     let recoveredAt = null;
-    const load = startLoad({
-      port: ports[side],
-      connections: CONNECTIONS,
-      keepAlive: true,
-      maxMs: 120000,
-      onResponse: (status, body) => {
-        const pid = pidOf(body);
-        if (pid === null) return;
-        if (killedAt === null) seen.add(pid);
-        else if (recoveredAt === null && !seen.has(pid)) recoveredAt = performance.now();
-      },
-    });
+    const onResponse = (status, body) => {
+      const pid = pidOf(body);
+      if (pid === null) return;
+      if (killedAt === null) seen.add(pid);
+      else if (recoveredAt === null && !seen.has(pid)) recoveredAt = performance.now();
+    };
+    // Keep-alive clients stay on the worker they reached: after the kill they all
+    // reconnect to the survivor and would never meet the replacement. A few
+    // clients that open a new connection per request see it as soon as the
+    // primary routes to it, and their failures count too.
+    const load = startLoad({ port: ports[side], connections: CONNECTIONS, keepAlive: true, maxMs: 120000, onResponse });
+    const probe = startLoad({ port: ports[side], connections: PROBES, keepAlive: false, maxMs: 120000, onResponse });
     await sleep(1000);
     const victim = [...seen].find(isAlive);
     if (victim === undefined) {
       await load.stop();
+      await probe.stop();
       markUnavailable(recovery, side, 'no worker answered in the first second');
       continue;
     }
-    const failedBefore = load.failedSoFar();
+    const failedBefore = load.failedSoFar() + probe.failedSoFar();
     killedAt = performance.now();
     process.kill(victim, 'SIGKILL');
     const ok = await waitFor(() => recoveredAt !== null, { timeoutMs: 30000, intervalMs: 10 }).then(
@@ -92,11 +94,12 @@ async function crash(ctx) {
     );
     await sleep(500);
     const res = await load.stop();
-    const lost = res.failed - failedBefore;
+    const pres = await probe.stop();
+    const lost = res.failed + pres.failed - failedBefore;
     push(failed, side, lost);
     if (ok && recoveredAt !== null) push(recovery, side, recoveredAt - killedAt);
     else notes.push(`${side}, run ${round + 1}: no new worker served within 30 s of the kill`);
-    failed.runs.push({ side, round, victim, recoveryMs: ok && recoveredAt !== null ? recoveredAt - killedAt : null, failed: lost, errors: res.errors });
+    failed.runs.push({ side, round, victim, recoveryMs: ok && recoveredAt !== null ? recoveredAt - killedAt : null, failed: lost, errors: res.errors, probeErrors: pres.errors });
   }
 
   for (const side of sides) {
