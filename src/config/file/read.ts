@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { runInNewContext } from 'node:vm';
 import { parse as parseYaml } from 'yaml';
 import { ClusterctlError } from '../../protocol/errors';
 import { isConfigFile } from './detect';
@@ -67,6 +68,27 @@ function unwrapDefault(exported: unknown): unknown {
   return exported;
 }
 
+/**
+ * PM2 reads a .json config as a JavaScript object literal, so the ecosystem
+ * .json files in the wild carry comments, trailing commas and unquoted keys.
+ * Strict JSON first; if that fails, the same literal evaluation PM2 does (the
+ * file is the user's own, trusted as much as a .config.js), round-tripped
+ * through JSON so only data comes out. The error shown is the JSON one.
+ */
+function parseJsonConfig(text: string, absPath: string, display: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (jsonErr) {
+    try {
+      const value: unknown = runInNewContext(`(${text}\n)`, Object.create(null) as object, { filename: absPath, timeout: 1000 });
+      if (typeof value === 'object' && value !== null) return JSON.parse(JSON.stringify(value)) as unknown;
+    } catch {
+      /* not a literal either: report the JSON error */
+    }
+    throw configError(display, `invalid JSON: ${firstLine(jsonErr instanceof Error ? jsonErr.message : String(jsonErr))}`);
+  }
+}
+
 /** The file's content as a value; every failure is a one-line E_CONFIG naming the file. */
 export async function readConfigValue(absPath: string, display: string): Promise<unknown> {
   let isFile: boolean;
@@ -89,11 +111,11 @@ export async function readConfigValue(absPath: string, display: string): Promise
     } catch (err) {
       throw configError(display, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
+    if (ext === '.json') return parseJsonConfig(text, absPath, display);
     try {
-      return ext === '.json' ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown);
+      return parseYaml(text) as unknown;
     } catch (err) {
-      const what = ext === '.json' ? 'invalid JSON' : 'invalid YAML';
-      throw configError(display, `${what}: ${firstLine(err instanceof Error ? err.message : String(err))}`);
+      throw configError(display, `invalid YAML: ${firstLine(err instanceof Error ? err.message : String(err))}`);
     }
   }
   try {
