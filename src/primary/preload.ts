@@ -21,6 +21,8 @@
  */
 import * as net from 'node:net';
 import * as http from 'node:http';
+// Before the app writes anything: no line may wait in the worker's memory when it dies.
+import './logs/blocking-stdio';
 
 const IDLE_GRACE_MS = 1000;
 const CHECK_EVERY_MS = 25;
