@@ -118,6 +118,16 @@ test('following receives new lines promptly and keeps receiving them across a re
   expect(f.stderr()).toBe('');
 });
 
+test('following every app picks up an app started after it began', async () => {
+  await startTicks('first');
+  const f = follow(['--lines', '0']);
+  await waitFor(() => f.lines.some((l) => l.startsWith('first:0 ')) || undefined, { timeoutMs: 10000, what: 'lines of the first app' });
+  await startTicks('second');
+  await waitFor(() => f.lines.some((l) => l.startsWith('second:0 out | tick')) || undefined, { timeoutMs: 15000, what: 'lines of the app started later' });
+  f.child.kill('SIGINT');
+  expect(await f.exit).toBe(0);
+});
+
 test('following survives rotation: no line lost or repeated while the file rotates under it', async () => {
   await startTicks('spin', ['--env', 'TICK_MS=5', '--log-max-size', '4K', '--log-retain', '50']);
   const f = follow(['spin', '--lines', '0', '--out']);
