@@ -5,8 +5,6 @@
  * gzipped to `x.log.N.gz`. `clusterctl logs` and `flush` use the same names.
  */
 import { createReadStream, createWriteStream, existsSync, renameSync, unlinkSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
 
 export function rotatedPath(path: string, n: number, compressed: boolean): string {
   return compressed ? `${path}.${n}.gz` : `${path}.${n}`;
@@ -91,6 +89,9 @@ export async function compressRotated(path: string): Promise<void> {
   const plain = rotatedPath(path, 1, false);
   const gz = rotatedPath(path, 1, true);
   const tmp = `${gz}.tmp`;
+  // Loaded here: the CLI imports this file for the names only, and should not pay for zlib at start-up.
+  const { pipeline } = require('node:stream/promises') as typeof import('node:stream/promises');
+  const { createGzip } = require('node:zlib') as typeof import('node:zlib');
   await pipeline(createReadStream(plain), createGzip(), createWriteStream(tmp, { mode: 0o600 }));
   renameSync(tmp, gz);
   unlinkIfPresent(plain);

@@ -5,7 +5,6 @@
  * rotated files (`.1`, `.1.gz`, `.2` …) supply the older ones.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { existingRotated } from '../../protocol/log-rotation';
 
 const BLOCK = 64 * 1024;
@@ -109,7 +108,8 @@ function olderLines(path: string, n: number, keep: Keep): string[] {
     let text: string;
     try {
       const raw = readFileSync(file);
-      text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+      // zlib is loaded only when a gzipped file is read: most runs of the CLI never need it.
+      text = file.endsWith('.gz') ? (require('node:zlib') as typeof import('node:zlib')).gunzipSync(raw).toString('utf8') : raw.toString('utf8');
     } catch {
       break; // rotated away or half-written gzip: what we have is enough
     }
