@@ -4,7 +4,7 @@
  * printed by --dry-run is exactly what apply then does, the dry run changes
  * nothing, and the apps the plan leaves alone keep their pids.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, httpGet } from '../helpers/net';
@@ -169,6 +169,36 @@ describe('apply', () => {
     expect(stepLines(dry.stdout)).toEqual(['+ start   cache  1 instance, was stopped']);
     await sb.ok(['apply', file, '--only', 'cache']);
     await waitFor(async () => (await httpGet(ports.cache)).status === 200, { what: 'cache serving again' });
+  });
+
+  it('an interpreter change replaces the app primary: stop, then start on the new binary', async () => {
+    // Another path to a node binary stands for an upgraded Node.
+    const otherNode = join(dir, 'bin', 'node');
+    mkdirSync(join(dir, 'bin'));
+    symlinkSync(process.execPath, otherNode);
+    const apps = JSON.parse((await sb.ok(['ls', '--json'])).stdout) as Array<App & { primaryPid: number }>;
+    const cacheBefore = apps.find((a) => a.name === 'cache');
+    const v4 = [
+      { name: 'api', script: REPORTS_ENV, instances: 3, env: { PORT: ports.api, GREETING: 'three' } },
+      { name: 'web', script: HELLO, instances: 2, env: { PORT: ports.web } },
+      { name: 'cache', script: HELLO, interpreter: otherNode, env: { PORT: ports.cache } },
+    ];
+    const file = writeConfig('v4.config.js', v4);
+    const dry = await sb.ok(['apply', file, '--dry-run']);
+    expect(stepLines(dry.stdout)).toEqual([
+      '= keep    api    unchanged',
+      '= keep    web    unchanged',
+      '! restart cache  interpreter changed: the app primary is replaced (stop, then start); options (interpreter)',
+    ]);
+    const applied = await sb.ok(['apply', file]);
+    expect(stepLines(applied.stdout)).toEqual(stepLines(dry.stdout));
+    const cache = (JSON.parse((await sb.ok(['ls', '--json'])).stdout) as Array<App & { primaryPid: number; spec: { interpreter: string } }>).find((a) => a.name === 'cache');
+    expect(cache?.status).toBe('online');
+    expect(cache?.spec.interpreter).toBe(otherNode);
+    expect(cache?.primaryPid).not.toBe(cacheBefore?.primaryPid);
+    // The new primary was started through the new path (argv[0]).
+    expect(readFileSync(`/proc/${cache?.primaryPid}/cmdline`, 'utf8').split('\0')[0]).toBe(otherNode);
+    expect((await httpGet(ports.cache)).status).toBe(200);
   });
 
   it('bad input changes nothing: an invalid file, --prune with --only', async () => {
