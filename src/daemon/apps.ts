@@ -117,7 +117,8 @@ export class AppManager {
 
   async restart(target: string, options: RestartOptions = {}): Promise<AppInfo[]> {
     this.refuseWhileShuttingDown();
-    const entries = this.registry.resolve(target);
+    const listed = this.registry.resolve(target);
+    const entries = forTarget(listed, target);
     await this.registry.exclusive(entries, 'restart', async () => {
       await settleAll(entries, async (entry) => {
         const spec = withOverrides(entry.spec, options, options.env);
@@ -138,12 +139,13 @@ export class AppManager {
       }, () => this.registry.persist());
     });
     // Built once the operation has released the apps, so they do not read as still busy.
-    return entries.map(toAppInfo);
+    return listed.map(toAppInfo);
   }
 
   async reload(target: string, options: ReloadOptions = {}, onProgress?: (event: ProgressEvent) => void): Promise<AppInfo[]> {
     this.refuseWhileShuttingDown();
-    const entries = this.registry.resolve(target);
+    const listed = this.registry.resolve(target);
+    const entries = forTarget(listed, target);
     const parallel = options.parallel ?? 1;
     const newSpec = options.spec;
     if (newSpec && (entries.length !== 1 || entries[0]?.name !== newSpec.name)) {
@@ -170,7 +172,7 @@ export class AppManager {
       }
     });
     // Built once the operation has released the apps, so they do not read as still busy.
-    return entries.map(toAppInfo);
+    return listed.map(toAppInfo);
   }
 
   async scale(name: string, target: ScaleTarget): Promise<AppInfo> {
@@ -399,6 +401,11 @@ export class AppManager {
   private refuseWhileShuttingDown(): void {
     if (this.shuttingDown) throw new ClusterctlError('E_BUSY', 'the daemon is shutting down');
   }
+}
+
+/** `all` leaves out the apps someone stopped on purpose; a name is taken as asked, stopped or not. */
+function forTarget(entries: AppEntry[], target: string): AppEntry[] {
+  return target === 'all' ? entries.filter((e) => e.desired === 'running') : entries;
 }
 
 /** Adds the restarts a primary counted to the entry, so they survive it; a crash replaces every worker once more. */

@@ -125,3 +125,31 @@ describe('reload', () => {
     }
   });
 });
+
+describe('restart all and reload all', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = createSandbox();
+    await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '--name', 'busy']);
+    await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '--name', 'parked']);
+    await sb.ok(['stop', 'parked']);
+  });
+  afterAll(async () => {
+    await sb.cleanup();
+  });
+
+  it.each([['restart'], ['reload']])('%s all replaces the running apps and leaves a stopped app stopped', async (command) => {
+    const before = await workersOf(sb, 'busy');
+    const r = await sb.ok([command, 'all']);
+    expect(r.stdout).toMatch(/│ parked\s+│ -\s+│ -\s+│ stopped/);
+    const after = await workersOf(sb, 'busy');
+    expect(after[0]?.pid).not.toBe(before[0]?.pid);
+    expect(after[0]?.restarts).toBe((before[0]?.restarts ?? 0) + 1);
+    expect((await sb.list()).find((a) => a.name === 'parked')?.status).toBe('stopped');
+  });
+
+  it('restart of a stopped app by name starts it', async () => {
+    await sb.ok(['restart', 'parked']);
+    expect((await workersOf(sb, 'parked')).map((w) => w.status)).toEqual(['online']);
+  });
+});
