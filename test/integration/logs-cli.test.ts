@@ -151,6 +151,16 @@ test('logs exits 0 when its reader goes away (| head)', async () => {
   expect(f.stderr()).toBe('');
 });
 
+test('logs --nostream exits 0 too when its reader goes away in the middle of the history', async () => {
+  await sb.ok(['start', join(FIXTURES, 'logs', 'prints-100k-lines.js'), '--name', 'big', '--env', 'LINES=30000']);
+  await waitFor(() => fileLines(logPath('big', 'out')).length > 30000 || undefined, { timeoutMs: 30000, what: 'the 30,000 lines' });
+  const f = follow(['big', '--lines', '30000', '--nostream']);
+  await waitFor(() => f.lines.length >= 1 || undefined, { timeoutMs: 10000, what: 'the first line' });
+  f.child.stdout.destroy();
+  expect(await f.exit).toBe(0);
+  expect(f.stderr()).toBe('');
+});
+
 test('logs of an unknown app: one error line, exit 1', async () => {
   const r = await sb.cli(['logs', 'nope', '--nostream']);
   expect(r.code).toBe(1);

@@ -98,7 +98,7 @@ Examples:
 
 async function showAppLogs(name: string | undefined, apps: AppInfo[], opts: LogsOptions): Promise<void> {
   const render = (e: LogEntry): string => (opts.json ? formatEntryJson(e) : formatEntry(e, opts.palette));
-  if (opts.follow) exitQuietlyOnClose();
+  exitQuietlyOnClose(opts.follow);
   const sources = sourcesOf(apps, opts.filter);
   const tails = tailSources(sources, opts.lines, opts.filter);
   if (opts.lines > 0) writeLines(interleave(tails).map(render));
@@ -145,7 +145,7 @@ async function showAppLogs(name: string | undefined, apps: AppInfo[], opts: Logs
 async function showDaemonLog(opts: LogsOptions): Promise<void> {
   const path = homePaths(resolveHome()).daemonLog;
   const render = (line: string): string => (opts.json ? line : formatDaemonLine(line, opts.palette));
-  if (opts.follow) exitQuietlyOnClose();
+  exitQuietlyOnClose(opts.follow);
   const tail = tailLog(path, opts.lines);
   writeLines(tail.lines.map(render));
   if (!opts.follow) return;

@@ -8,18 +8,14 @@ export function writeLines(lines: readonly string[]): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-export function exitQuietlyOnClose(onExit: () => void = () => undefined): void {
-  const quit = (): void => {
-    onExit();
-    process.exit(0);
-  };
+/** A reader that went away (EPIPE) ends the command with status 0; with `follow`, so do Ctrl-C and SIGTERM. */
+export function exitQuietlyOnClose(follow: boolean): void {
+  const quit = (): void => process.exit(0);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') quit();
     else throw err;
   });
+  if (!follow) return;
   process.once('SIGINT', quit);
   process.once('SIGTERM', quit);
-  // A closed pipe is only noticed on the next write; a reader that went away while
-  // no line came would otherwise keep us polling forever.
-  process.stdout.once('close', quit);
 }
