@@ -350,13 +350,17 @@ export class AppController {
 
   // ---- operations a person asks for --------------------------------------
 
-  private async exclusive<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs one operation a person asked for; resolves with the status after it, freshly sampled. */
+  private async exclusive(what: string, fn: () => Promise<unknown>): Promise<PrimaryStatus> {
     if (this.closing) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is stopping`);
     if (this.busy) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is busy with ${this.busy}; try again when it is done`);
     this.busy = what;
     this.changed();
     try {
-      return await fn();
+      await fn();
+      // Fresh CPU and memory for the rows the command prints.
+      this.sampleTick();
+      return this.status();
     } finally {
       this.busy = null;
       this.changed();
@@ -373,7 +377,6 @@ export class AppController {
       if (this.slots.size > 0) return this.status();
       const slots = Array.from({ length: this.spec.instances }, (_, i) => this.newSlot(i));
       const results = await Promise.allSettled(slots.map((s) => this.launch(s)));
-      this.sampleTick();
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
       return this.status();
