@@ -47,7 +47,8 @@ async function loadJsModule(absPath: string): Promise<unknown> {
     // createRequire gives Node's own loader and cache even inside a test runner's module system.
     const req = createRequire(absPath);
     try {
-      delete req.cache[absPath];
+      // The cache is keyed by the resolved path (symlinks followed), not necessarily the one given.
+      delete req.cache[req.resolve(absPath)];
       const exported: unknown = req(absPath);
       return unwrapDefault(exported);
     } catch (err) {
