@@ -112,23 +112,30 @@ async function handshake(paths: HomePaths, startedDaemon: boolean): Promise<Clie
 export async function connect(opts: ConnectOptions = {}): Promise<Client> {
   const paths = homePaths(opts.home ?? resolveHome(opts.env ?? process.env));
   const first = await probe(paths.socket);
-  if (first.ok) return handshake(paths, false);
-  if (!first.absent) {
+  if (first.ok) {
+    try {
+      return await handshake(paths, false);
+    } catch (err) {
+      // A daemon that was exiting (`kill`, SIGTERM) as we connected: start a fresh one below.
+      if (!(err instanceof ClusterctlError) || err.code !== 'E_DAEMON_UNREACHABLE' || opts.autoStart === false) throw err;
+    }
+  } else if (!first.absent) {
     throw new ClusterctlError('E_DAEMON_UNREACHABLE', `cannot connect to the daemon at ${paths.socket}: ${first.reason}`);
   }
   if (opts.autoStart === false) {
     throw new ClusterctlError('E_DAEMON_UNREACHABLE', `no daemon is running for ${paths.home}`);
   }
+  const firstReason = first.ok ? 'the daemon closed the connection' : first.reason;
   launchDaemon(paths, opts.env ?? process.env);
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10000);
-  let last = first.reason;
+  let last = firstReason;
   for (;;) {
     const attempt = await probe(paths.socket);
     if (attempt.ok) {
       try {
         return await handshake(paths, true);
       } catch (err) {
-        // The daemon that answered may be the loser of a start race, closing as we connect.
+        // The daemon that answered may be an old one on its way out (kill), closing as we connect.
         if (!(err instanceof ClusterctlError) || err.code !== 'E_DAEMON_UNREACHABLE' || Date.now() > deadline) throw err;
         last = err.message;
       }
