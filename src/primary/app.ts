@@ -428,10 +428,11 @@ export class AppController {
           if (slot.current && !slot.current.exit) await this.replaceSlot(slot, 'reload');
           else {
             // Nothing serves this instance (errored, stopped, waiting): a reload gives it a fresh start.
+            slot.history = freshHistory();
+            slot.restarts++;
             await this.launch(slot).catch((err: unknown) => {
               throw new ClusterctlError('E_RELOAD_FAILED', messageOf(err));
             });
-            slot.restarts++;
           }
           done++;
           onProgress({ app: this.spec.name, done, total, instance, step: 'replaced' });
@@ -459,8 +460,10 @@ export class AppController {
       for (let i = 0; i < spec.instances; i++) if (!this.slots.has(i)) this.newSlot(i);
       const slots = [...this.slots.values()];
       const results = await Promise.allSettled(slots.map(async (s) => {
-        await this.launch(s);
+        // A person asked: errored instances and their backoff start over.
+        s.history = freshHistory();
         s.restarts++;
+        await this.launch(s);
       }));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));

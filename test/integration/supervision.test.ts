@@ -66,9 +66,13 @@ test('a crash loop ends errored after the 16th unstable restart, and everything 
   await waitFor(() => primaryEvents('loop').some((e) => e.msg === 'crash loop: giving up'), { what: 'giving up logged' });
   expect((await app('loop')).workers[0].restarts).toBe(16);
   expect(primaryEvents('loop').filter((e) => e.msg === 'forked worker').length).toBe(forks);
-  // `restart` gives it a fresh start (it will crash again, but it is running).
+  // `restart` gives it a fresh start: a new process, and a whole new backoff
+  // (it crashes again, so restart reports that, but it is not errored at once).
   const r = await sb.cli(['restart', 'loop']);
-  expect([0, 1]).toContain(r.code);
+  expect(r.code).toBe(1);
+  const fresh = (await app('loop')).workers[0];
+  expect(['launching', 'waiting-restart', 'online']).toContain(fresh.status);
+  expect(fresh.restarts).toBeGreaterThanOrEqual(17);
 }, 120000);
 
 test('exponential backoff: the delays grow 100, 150, 225, 337 ms (±40 %)', async () => {
