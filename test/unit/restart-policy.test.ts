@@ -1,0 +1,82 @@
+import { decideRestart, freshHistory, BACKOFF_CAP_MS, type RestartHistory } from '../../src/primary/restart-policy';
+import { defaultSpec } from '../../src/config/defaults';
+import { workerEnv } from '../../src/primary/worker-env';
+import { canTransition } from '../../src/primary/worker-state';
+
+const spec = defaultSpec('/home/x/.clusterctl', 'web', '/srv/app.js', '/srv', { PORT: '3000' });
+
+function crashes(n: number, uptimeMs: number, s = spec): { delays: number[]; last: ReturnType<typeof decideRestart> } {
+  let h: RestartHistory = freshHistory();
+  const delays: number[] = [];
+  let last = decideRestart(s, { code: 1, signal: null, uptimeMs }, h);
+  for (let i = 0; i < n; i++) {
+    last = decideRestart(s, { code: 1, signal: null, uptimeMs }, h);
+    if (last.action !== 'restart') break;
+    delays.push(last.delayMs);
+    h = last.history;
+  }
+  return { delays, last };
+}
+
+describe('restart policy', () => {
+  test('exponential backoff: 100, 150, 225, 338 … capped at 15 s', () => {
+    const { delays } = crashes(16, 5000);
+    expect(delays.slice(0, 4)).toEqual([100, 150, 225, 338]);
+    expect(Math.max(...delays)).toBe(BACKOFF_CAP_MS);
+  });
+
+  test('a fixed --restart-delay replaces the backoff', () => {
+    const { delays } = crashes(5, 5000, { ...spec, restartDelay: 700 });
+    expect(delays).toEqual([700, 700, 700, 700, 700]);
+  });
+
+  test('16 unstable restarts in a row, then errored', () => {
+    let h = freshHistory();
+    for (let i = 0; i < 16; i++) {
+      const d = decideRestart(spec, { code: 1, signal: null, uptimeMs: 30 }, h);
+      expect(d.action).toBe('restart');
+      if (d.action === 'restart') h = d.history;
+    }
+    const final = decideRestart(spec, { code: 1, signal: null, uptimeMs: 30 }, h);
+    expect(final.action).toBe('errored');
+    if (final.action === 'errored') expect(final.reason).toMatch(/crash loop/);
+  });
+
+  test('a stable run resets the unstable count but not the backoff; 30 s up resets the backoff', () => {
+    let h = freshHistory();
+    for (let i = 0; i < 3; i++) {
+      const d = decideRestart(spec, { code: 1, signal: null, uptimeMs: 30 }, h);
+      if (d.action === 'restart') h = d.history;
+    }
+    expect(h.unstableInARow).toBe(3);
+    const stable = decideRestart(spec, { code: 1, signal: null, uptimeMs: 5000 }, h);
+    expect(stable.action === 'restart' && stable.history.unstableInARow).toBe(0);
+    expect(stable.action === 'restart' && stable.delayMs).toBe(338);
+    const long = decideRestart(spec, { code: 1, signal: null, uptimeMs: 31000 }, h);
+    expect(long.action === 'restart' && long.delayMs).toBe(100);
+  });
+
+  test('stop exit codes and --no-autorestart end the instance', () => {
+    expect(decideRestart({ ...spec, stopExitCodes: [0, 42] }, { code: 42, signal: null, uptimeMs: 10 }, freshHistory()).action).toBe('stop');
+    expect(decideRestart({ ...spec, stopExitCodes: [0, 42] }, { code: 1, signal: null, uptimeMs: 10 }, freshHistory()).action).toBe('restart');
+    expect(decideRestart({ ...spec, autorestart: false }, { code: null, signal: 'SIGKILL', uptimeMs: 10 }, freshHistory()).action).toBe('stop');
+  });
+});
+
+describe('worker environment', () => {
+  test('the app env plus instance number and app name; increment var counts up', () => {
+    const env = workerEnv({ ...spec, incrementVar: 'PORT' }, 2);
+    expect(env).toEqual({ PORT: '3002', NODE_APP_INSTANCE: '2', CLUSTERCTL_APP_NAME: 'web' });
+    expect(workerEnv({ ...spec, instanceVar: 'INSTANCE_ID' }, 1)).toEqual({ PORT: '3000', INSTANCE_ID: '1', CLUSTERCTL_APP_NAME: 'web' });
+  });
+});
+
+describe('worker state machine', () => {
+  test('named transitions only', () => {
+    expect(canTransition('launching', 'online')).toBe(true);
+    expect(canTransition('online', 'stopping')).toBe(true);
+    expect(canTransition('errored', 'launching')).toBe(true);
+    expect(canTransition('stopped', 'online')).toBe(false);
+    expect(canTransition('errored', 'online')).toBe(false);
+  });
+});
