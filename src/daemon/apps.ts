@@ -320,10 +320,11 @@ export class AppManager {
     entry.failure = null;
     const handle = entry.primary;
     if (!handle) return;
-    // Detach first, so the primary's exit is not taken for a crash.
-    entry.primary = null;
+    // The handle stays attached while it stops, so `ls` shows each worker stopping;
+    // stop() marks the exit as expected, so it is not taken for a crash.
     const final = await handle.stop(entry.spec.killTimeout);
     foldRestarts(entry, final ?? entry.status, false);
+    if (entry.primary === handle) entry.primary = null;
     entry.status = null;
     this.logger.info({ app: entry.name, primaryPid: handle.pid }, 'app stopped');
   }

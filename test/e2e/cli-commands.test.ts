@@ -164,3 +164,31 @@ describe('start, ls, describe, stop, restart, delete, ping, kill', () => {
     expect(await sb.list()).toEqual([]);
   });
 });
+
+describe('an app that ignores its stop signal', () => {
+  let sb: Sandbox;
+  beforeAll(() => {
+    sb = createSandbox();
+  });
+  afterAll(async () => {
+    await sb.cleanup();
+  });
+
+  it('is shown stopping, then killed after the kill timeout, leaving nothing behind', async () => {
+    await sb.ok(['start', join(FIXTURES, 'ignores-sigint.js'), '-i', '2', '--name', 'stubborn', '--kill-timeout', '3000', '--env', `PORT=${await freePort()}`]);
+    const before = await describeApp(sb, 'stubborn');
+    const stopping = sb.cli(['stop', 'stubborn']);
+    const seen = await waitFor(async () => {
+      const app = (await sb.list()).find((a) => a.name === 'stubborn');
+      return app?.status === 'stopping' && app.workers.length === 2 && app.workers.every((w) => w.status === 'stopping') ? app : undefined;
+    }, { timeoutMs: 10000, intervalMs: 20, what: 'the workers shown stopping' });
+    expect(seen.workers.map((w) => w.pid).sort()).toEqual(before.workers.map((w) => w.pid).sort());
+    const r = await stopping;
+    expect(r.code).toBe(0);
+    for (const w of before.workers) expect(isAlive(w.pid as number)).toBe(false);
+    expect(isAlive(before.primaryPid as number)).toBe(false);
+    const app = await describeApp(sb, 'stubborn');
+    expect(app.status).toBe('stopped');
+    expect(processesOfHome(sb.home).filter((pid) => pid !== Number(readFileSync(join(sb.home, 'daemon.pid'), 'utf8')))).toEqual([]);
+  });
+});
