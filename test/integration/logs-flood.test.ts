@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { RpcConnection } from '../../src/protocol/rpc-client';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
-import { allDone, checkEveryLineOnceInOrder, fileLines, rotationSet } from './logs-helpers';
+import { allDone, checkEveryLineOnceInOrder, finishedFileLines, rotationSet } from './logs-helpers';
 
 const FLOOD = join(FIXTURES, 'logs', 'prints-100k-lines.js');
 
@@ -62,7 +62,7 @@ test('100,000 lines from each of 2 workers: all in the file once, in order; the 
     daemon.close();
   }
 
-  checkEveryLineOnceInOrder(fileLines(path), [0, 1], 100000);
+  checkEveryLineOnceInOrder(finishedFileLines(path), [0, 1], 100000);
   const duringFlood = socketSamples.filter((s) => s.at >= floodStartedAt);
   expect(duringFlood.length).toBeGreaterThan(0);
   // Generous limits for a loaded 2-core machine: the figures themselves belong to bench/.
@@ -84,7 +84,7 @@ test('rotation at a small --log-max-size during the burst: every line once acros
   expect(files.length).toBeGreaterThan(10);
   expect(files.length - 1).toBeLessThanOrEqual(40);
   for (const f of files) expect(statSync(f).size).toBeLessThanOrEqual(256 * 1024);
-  checkEveryLineOnceInOrder(files.flatMap(fileLines), [0, 1], 100000);
+  checkEveryLineOnceInOrder(files.flatMap(finishedFileLines), [0, 1], 100000);
 });
 
 test('--log-retain bounds the rotated files, keeping the newest lines whole and contiguous', async () => {
@@ -93,7 +93,7 @@ test('--log-retain bounds the rotated files, keeping the newest lines whole and 
   await waitFor(() => allDone(path, [0]) || undefined, { timeoutMs: 60000, intervalMs: 200, what: 'the 20,000 lines' });
   const files = rotationSet(path);
   expect(files.map((f) => f.split('/').pop())).toEqual(['keep-out.log.2', 'keep-out.log.1', 'keep-out.log']);
-  const seqs = files.flatMap(fileLines).map((l) => /seq=(\d+)/.exec(l)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+  const seqs = files.flatMap(finishedFileLines).map((l) => /seq=(\d+)/.exec(l)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
   expect(seqs[seqs.length - 1]).toBe(19999);
   expect(seqs.filter((v, i) => v !== (seqs[0] as number) + i)).toEqual([]);
 });

@@ -4,13 +4,27 @@ import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseLogLine } from '../../src/protocol/log-line';
 
-/** Lines of a log file (gunzipped when .gz); throws if the file does not end on a whole line. */
+function readText(path: string): string {
+  if (!existsSync(path)) return '';
+  return path.endsWith('.gz') ? gunzipSync(readFileSync(path)).toString('utf8') : readFileSync(path, 'utf8');
+}
+
+/**
+ * Lines of a log file that may still be written to (gunzipped when .gz): a
+ * read can land in the middle of a write, so an unterminated last line is
+ * left out.
+ */
 export function fileLines(path: string): string[] {
-  if (!existsSync(path)) return [];
-  const text = path.endsWith('.gz') ? gunzipSync(readFileSync(path)).toString('utf8') : readFileSync(path, 'utf8');
-  if (text === '') return [];
-  if (!text.endsWith('\n')) throw new Error(`${path} does not end with a newline`);
-  return text.slice(0, -1).split('\n');
+  const lines = readText(path).split('\n');
+  lines.pop();
+  return lines;
+}
+
+/** Lines of a log file nobody writes to any more; throws if it does not end on a whole line. */
+export function finishedFileLines(path: string): string[] {
+  const text = readText(path);
+  if (text !== '' && !text.endsWith('\n')) throw new Error(`${path} does not end with a newline`);
+  return fileLines(path);
 }
 
 /** The rotated files of `path` (oldest first), then `path`: their lines read in write order. */
