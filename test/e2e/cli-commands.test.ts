@@ -2,7 +2,7 @@
  * The issue 2 commands through the real binary, against a real daemon,
  * real app primaries and real workers answering HTTP on 127.0.0.1.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive, processesOfHome } from '../helpers/proc';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
@@ -190,5 +190,44 @@ describe('an app that ignores its stop signal', () => {
     const app = await describeApp(sb, 'stubborn');
     expect(app.status).toBe('stopped');
     expect(processesOfHome(sb.home).filter((pid) => pid !== Number(readFileSync(join(sb.home, 'daemon.pid'), 'utf8')))).toEqual([]);
+  });
+});
+
+describe('start and restart options reach the processes', () => {
+  let sb: Sandbox;
+  let bin: string;
+  beforeAll(() => {
+    sb = createSandbox();
+    // A second name for this node binary: the processes must be started through it.
+    bin = join(sb.home, 'bin');
+    mkdirSync(bin);
+    symlinkSync(process.execPath, join(bin, 'node-for-app'));
+  });
+  afterAll(async () => {
+    await sb.cleanup();
+  });
+
+  const cmdline = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+
+  it('--interpreter runs the primary and workers on that binary, --node-args go to the workers', async () => {
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'flags', '--interpreter', join(bin, 'node-for-app'), '--node-args', '--max-old-space-size=96 --no-warnings', '--env', `PORT=${await freePort()}`]);
+    const app = await describeApp(sb, 'flags');
+    expect(cmdline(app.primaryPid as number)[0]).toBe(join(bin, 'node-for-app'));
+    // Workers are forked from the primary's own binary (node:cluster uses process.execPath, the resolved path).
+    const worker = app.workers[0]?.pid as number;
+    expect(readlinkSync(`/proc/${worker}/exe`)).toBe(realpathSync(join(bin, 'node-for-app')));
+    expect(cmdline(worker)).toEqual(expect.arrayContaining(['--max-old-space-size=96', '--no-warnings', join(FIXTURES, 'hello.js')]));
+    // A bare name is looked up in PATH and stored as an absolute path.
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'viapath', '--interpreter', 'node-for-app', '--env', `PORT=${await freePort()}`], { env: { PATH: `${bin}:${sb.env.PATH ?? ''}` } });
+    expect((await describeApp(sb, 'viapath')).spec).toMatchObject({ interpreter: join(bin, 'node-for-app') });
+    await sb.ok(['delete', 'viapath']);
+  });
+
+  it('restart overrides are applied and kept in the spec', async () => {
+    await sb.ok(['restart', 'flags', '--kill-timeout', '1500', '--stop-signal', 'SIGTERM', '--listen-timeout', '7000']);
+    expect((await describeApp(sb, 'flags')).spec).toMatchObject({ killTimeout: 1500, stopSignal: 'SIGTERM', listenTimeout: 7000 });
+    const bad = await sb.cli(['restart', 'flags', '--stop-signal', 'SIGSTOP']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--stop-signal "SIGSTOP": expected one of SIGINT/);
   });
 });
