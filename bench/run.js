@@ -191,6 +191,8 @@ async function main() {
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       os: `${os.type()} ${os.release()}`,
       node: process.version,
+      // Other jobs on the machine skew absolute figures (ratios of interleaved runs much less): say how busy it was.
+      loadAverageAtStart: os.loadavg().map((v) => Number(v.toFixed(2))),
     },
     versions: {
       clusterctl: clusterctl ? `${clusterctl.version} (${gitDescribe()})` : `not run (${skipped.clusterctl})`,
@@ -220,7 +222,7 @@ async function main() {
     scenarios.push(result);
   }
 
-  const report = { seconds: (Date.now() - started) / 1000, scenarios };
+  const report = { seconds: (Date.now() - started) / 1000, loadAverageAtEnd: os.loadavg().map((v) => Number(v.toFixed(2))), scenarios };
   const stem = opts.quick ? 'quick' : opts.only ? 'partial' : 'latest';
   writeResults(join(__dirname, 'results'), report, meta, stem);
   console.log(`\nbench: done in ${report.seconds.toFixed(0)} s; wrote bench/results/${stem}.json and ${stem}.md`);

@@ -106,6 +106,11 @@ class ClusterctlEngine {
     return { daemon, primaries: /** @type {number[]} */ (primaries) };
   }
 
+  /** Every live process of this engine: daemon, app primaries, workers. */
+  pids() {
+    return pidsWithEnv('CLUSTERCTL_HOME', this.home);
+  }
+
   /** @param {string} name */
   async logFile(name) {
     const app = (await this.list()).find((a) => a.name === name);
@@ -182,6 +187,11 @@ class Pm2Engine {
     }
   }
 
+  /** Every live process of this engine: the daemon and the workers. */
+  pids() {
+    return pidsWithEnv('PM2_HOME', this.home);
+  }
+
   /** PM2's daemon is the cluster primary of every app: there is nothing else. */
   async managerPids() {
     return { daemon: this.daemonPid(), primaries: /** @type {number[]} */ ([]) };
@@ -217,9 +227,19 @@ class RawEngine {
     const child = spawn(process.execPath, [this.primary, a.script, String(a.instances)], {
       env: { ...this.env, PORT: String(a.port) },
       stdio: 'ignore',
+      // Its own session, like the clusterctl and PM2 daemons (and any service
+      // manager's unit): with the kernel's autogroup scheduling a session is
+      // one scheduling group, so sharing the bench's session would hand the
+      // workers and the load generator one CPU share between them.
+      detached: true,
     });
     this.apps.set(a.name, child);
     await waitServing(a.port);
+  }
+
+  /** Every live process of this engine: the primaries and their workers. */
+  pids() {
+    return pidsWithEnv('CLUSTERCTL_BENCH_RAW', this.tag);
   }
 
   /** @param {string} name */
@@ -256,7 +276,7 @@ class DirectLogEngine {
   /** @param {AppStart & { logFile: string }} a */
   async startApp(a) {
     const fd = require('node:fs').openSync(a.logFile, 'a');
-    const child = spawn(process.execPath, [a.script], { env: { ...this.env, PORT: String(a.port) }, stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, [a.script], { env: { ...this.env, PORT: String(a.port) }, stdio: ['ignore', fd, fd], detached: true });
     require('node:fs').closeSync(fd);
     this.apps.set(a.name, child);
     await waitServing(a.port);

@@ -42,6 +42,7 @@ const { percentileOfSorted } = require('./stats');
  * @property {Record<string, number>} errors failed requests by cause (socket error code, 'EOF', 'timeout')
  * @property {number} failed non2xx + every error
  * @property {number} rps 2xx responses per second
+ * @property {number} connectionsOpened TCP connections opened (keep-alive: should stay near `connections`)
  * @property {{ p50: number|null, p90: number|null, p99: number|null, max: number|null }} latencyMs of 2xx responses
  */
 
@@ -67,6 +68,7 @@ function startLoad(opts) {
   const errors = {};
   let ok = 0;
   let non2xx = 0;
+  let opened = 0;
   let stopped = false;
   const t0 = performance.now();
   let tEnd = 0;
@@ -98,6 +100,7 @@ function startLoad(opts) {
     open() {
       if (stopped) return;
       const sock = net.connect({ host, port: opts.port });
+      opened++;
       this.sock = sock;
       this.buf = null;
       this.closing = false;
@@ -209,6 +212,7 @@ function startLoad(opts) {
       errors: { ...errors },
       failed,
       rps: ok / (durationMs / 1000),
+      connectionsOpened: opened,
       latencyMs: {
         p50: percentileOfSorted(latencies, 50),
         p90: percentileOfSorted(latencies, 90),

@@ -119,6 +119,8 @@ function markdown(report, meta) {
   out.push(`- Machine: ${m.cpu}, ${m.cores} cores (${m.cpusUsable} usable), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`);
   out.push(`- Compared: clusterctl ${v.clusterctl}; PM2 ${v.pm2}; limits: a raw \`node:cluster\` primary, \`node -e 0\`, a process writing straight to a file`);
   out.push(`- Load: ${meta.loadGenerator}`);
+  const la = (v) => (Array.isArray(v) ? v.join(', ') : '?');
+  out.push(`- Machine load average (1, 5, 15 min) at start: ${la(m.loadAverageAtStart)}; at end: ${la(report.loadAverageAtEnd)}`);
   out.push(`- Reproduce: \`${meta.command}\``);
   out.push('');
   out.push('Each cell is the median, then (min–max) over the runs; engines took turns run by run. "× limit" and "× PM2" are clusterctl\'s median divided by that column\'s median (below 1 is faster or smaller for a time or a size, slower for a throughput).');

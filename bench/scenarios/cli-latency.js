@@ -12,7 +12,7 @@ const { run } = require('../lib/proc');
 
 /** @param {import('../run').Context} ctx */
 async function cliLatency(ctx) {
-  const rounds = ctx.quick ? 4 : 15;
+  const rounds = ctx.quick ? 3 : 15;
   const rows = {
     ls: newRow('ls, 2 apps × 2 workers', 'ms', { limitLabel: 'node -e 0' }),
     ping: newRow('ping', 'ms', { limitLabel: 'node -e 0' }),

@@ -4,7 +4,7 @@
  * clusterctl is a daemon plus one app primary per app (its design: isolation
  * of ports, event loops and crashes per app); PM2 is one daemon that is the
  * cluster primary of every app. Figures: a fresh daemon idle, then the
- * managers with 1 app and with 10 apps (one worker each). A last row
+ * managers with 1 app and with 10 apps (one worker each; 4 with --quick). A last row
  * compares one worker's RSS, since a manager may load code into workers
  * (the limit: a worker of a raw node:cluster primary).
  */
@@ -38,7 +38,9 @@ async function memory(ctx) {
   const notes = [`RSS sampled ${samples}× after ${settleMs / 1000} s of settling, median; managers only (daemon, plus app primaries for clusterctl); apps are hello world with 1 worker each`];
   const idle = newRow('daemon, idle, no app', 'MB');
   const one = newRow('manager processes, 1 app', 'MB');
-  const ten = newRow('manager processes, 10 apps', 'MB');
+  // --quick keeps every row but starts fewer apps: the label says how many.
+  const many = ctx.quick ? 4 : 10;
+  const ten = newRow(`manager processes, ${many} apps`, 'MB');
   const worker = newRow('one worker of a hello app', 'MB', { limitLabel: 'raw node:cluster worker' });
 
   for (const side of /** @type {const} */ (['clusterctl', 'pm2'])) {
@@ -65,7 +67,7 @@ async function memory(ctx) {
       continue;
     }
     try {
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < many; i++) {
         await engine.startApp({ name: `mem-${i}`, script: ctx.apps.hello, instances: 1, port: await freePort() });
         if (i === 0) {
           await sleep(settleMs);

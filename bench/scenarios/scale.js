@@ -30,11 +30,12 @@ async function cpuOver(pids, windowMs) {
 
 /** @param {import('../run').Context} ctx */
 async function scale(ctx) {
-  const apps = ctx.quick ? 10 : 50;
+  const apps = ctx.quick ? 6 : 50;
   const rounds = ctx.quick ? 3 : 10;
-  const windowMs = ctx.quick ? 3000 : 10000;
+  const settleMs = ctx.quick ? 1000 : 3000;
+  const windowMs = ctx.quick ? 2000 : 10000;
   const notes = [
-    `${apps} apps × 2 workers (hello world), one engine at a time; ${rounds} ls runs alternating with node -e 0; CPU measured over ${windowMs / 1000} s with no command running, after 3 s of settling`,
+    `${apps} apps × 2 workers (hello world), one engine at a time; ${rounds} ls runs alternating with node -e 0; CPU measured over ${windowMs / 1000} s with no command running, after ${settleMs / 1000} s of settling`,
   ];
   const ls = newRow(`ls, ${apps} apps × 2 workers`, 'ms', { limitLabel: 'node -e 0' });
   const startAll = newRow(`start ${apps} apps one after another`, 's');
@@ -55,7 +56,7 @@ async function scale(ctx) {
         started++;
       }
       push(startAll, side, (performance.now() - t0) / 1000);
-      await sleep(3000);
+      await sleep(settleMs);
       const m = await engine.managerPids();
       if (!m.daemon) throw new Error('no daemon pid');
       const d = await cpuOver([m.daemon], windowMs);

@@ -12,14 +12,40 @@ const { newRow, push, markUnavailable } = require('../lib/report');
 const { alternate } = require('../lib/stats');
 const { freePort } = require('../lib/probe');
 const { startLoad } = require('../lib/load');
+const { cpuTicks, ticksPerSecond } = require('../lib/proc');
+
+/**
+ * CPU seconds used so far by each process of an engine (daemon, primaries,
+ * workers): the difference over a run, divided by the requests served, is
+ * the engine's cost per request. On a shared machine it drifts far less
+ * than throughput, which also depends on how much CPU the scheduler hands
+ * out while other jobs run.
+ * @param {number[]} pids
+ */
+function cpuSnapshot(pids) {
+  const m = new Map();
+  for (const p of pids) {
+    const t = cpuTicks(p);
+    if (t !== null) m.set(p, t);
+  }
+  return m;
+}
+
+/** @param {Map<number, number>} before @param {Map<number, number>} after */
+function cpuMsBetween(before, after) {
+  let ticks = 0;
+  // A process that appeared during the run (a restarted worker) counts from zero.
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return (ticks / ticksPerSecond()) * 1000;
+}
 
 const CONNECTIONS = 32;
 
 /** @param {import('../run').Context} ctx */
 async function throughput(ctx) {
   const rounds = ctx.quick ? 1 : 4;
-  const durationMs = ctx.quick ? 1500 : 4000;
-  const warmupMs = ctx.quick ? 500 : 1500;
+  const durationMs = ctx.quick ? 1000 : 4000;
+  const warmupMs = ctx.quick ? 300 : 1500;
   const notes = [
     `${ctx.maxInstances} workers each (-i max), ${CONNECTIONS} connections, ${rounds} run(s) of ${durationMs / 1000} s per engine after a ${warmupMs / 1000} s warm-up; the load generator shares the machine's ${ctx.cores} cores with the workers`,
   ];
@@ -58,23 +84,31 @@ async function throughput(ctx) {
       const mode = keepAlive ? 'keep-alive' : 'new connection per request';
       const rps = newRow(`${app.label}, ${mode}: throughput`, 'req/s', { better: 'higher', limitLabel: 'raw node:cluster' });
       const p99 = newRow(`${app.label}, ${mode}: p99 latency`, 'ms', { limitLabel: 'raw node:cluster' });
+      const cpu = newRow(`${app.label}, ${mode}: CPU of all the engine's processes per 1,000 requests`, 'ms', { limitLabel: 'raw node:cluster' });
       rps.runs = [];
       const live = [];
       for (const side of sides) {
         if (ports[side]?.[app.key] === undefined) {
           markUnavailable(rps, side, setupError[side] ?? 'not started');
           markUnavailable(p99, side, setupError[side] ?? 'not started');
+          markUnavailable(cpu, side, setupError[side] ?? 'not started');
         } else live.push(side);
       }
       for (const side of live) await startLoad({ port: ports[side][app.key], connections: CONNECTIONS, keepAlive, durationMs: warmupMs }).done;
       for (const { round, engine: side } of alternate(live, rounds)) {
+        const engine = /** @type {NonNullable<ReturnType<typeof engineOf>>} */ (engineOf(side));
+        const pids = engine.pids();
+        const before = cpuSnapshot(pids);
         const r = await startLoad({ port: ports[side][app.key], connections: CONNECTIONS, keepAlive, durationMs }).done;
+        const afterPids = engine.pids();
+        const cpuMs = cpuMsBetween(before, cpuSnapshot([...new Set([...pids, ...afterPids])]));
         push(rps, side, r.rps);
+        if (r.ok > 0) push(cpu, side, (cpuMs / r.ok) * 1000);
         if (r.latencyMs.p99 !== null) push(p99, side, r.latencyMs.p99);
-        rps.runs.push({ side, round, rps: Math.round(r.rps), p50: r.latencyMs.p50, p99: r.latencyMs.p99, failed: r.failed, errors: r.errors });
+        rps.runs.push({ side, round, rps: Math.round(r.rps), cpuMs: Math.round(cpuMs), p50: r.latencyMs.p50, p99: r.latencyMs.p99, failed: r.failed, errors: r.errors });
         if (r.failed > 0) notes.push(`${side}, ${app.label}, ${mode}, run ${round + 1}: ${r.failed} failed requests (${JSON.stringify(r.errors)}, non-2xx ${r.non2xx})`);
       }
-      rows.push(rps, p99);
+      rows.push(rps, p99, cpu);
     }
   }
 
