@@ -95,3 +95,14 @@ test('a file that does not exist yet is read from its start once it appears', ()
   f.poll();
   expect(got).toEqual(['0|first']);
 });
+
+test('a rotation between the tail and the first poll loses nothing appended after the tail', () => {
+  const path = join(dir, 'f.log');
+  writeFileSync(path, '0|tailed\n');
+  const { f, got } = follower(path, true);
+  appendFileSync(path, '0|after the tail\n');
+  renameSync(path, `${path}.1`);
+  writeFileSync(path, '0|new file\n');
+  f.poll();
+  expect(got).toEqual(['0|after the tail', '0|new file']);
+});

@@ -28,7 +28,18 @@ export class FileFollower {
    * `start.ino` (the end of what `tailLog` printed); any other file is read
    * from its start, because it appeared after the tail was taken.
    */
-  constructor(readonly path: string, private start: { ino: number | null; offset: number } | null, private readonly onLines: (lines: string[]) => void) {}
+  constructor(readonly path: string, private start: { ino: number | null; offset: number } | null, private readonly onLines: (lines: string[]) => void) {
+    // Hold the tailed file open from now on: if it rotates before the first
+    // poll, what was appended to it after the tail is still read.
+    if (start && start.ino !== null) {
+      try {
+        const st = statSync(path);
+        if (st.ino === start.ino) this.open(st.ino);
+      } catch {
+        /* gone already: the first poll finds its successor */
+      }
+    }
+  }
 
   /** Reads whatever is new; call it on a timer. */
   poll(): void {
