@@ -91,6 +91,18 @@ describe('reload', () => {
     expect(bad.stderr).toMatch(/--parallel "0": expected a whole number from 1/);
   });
 
+  it('reload --wait-ready waits for process.send("ready") and keeps the setting', async () => {
+    await sb.ok(['start', join(FIXTURES, 'ready-after-1s.js'), '--name', 'later', '--env', `PORT=${await freePort()}`]);
+    const r = await sb.ok(['reload', 'later', '--wait-ready']);
+    const app = (await sb.list()).find((a) => a.name === 'later') as unknown as { spec: { waitReady: boolean }; workers: Array<{ startedAt: number }> };
+    expect(app.spec.waitReady).toBe(true);
+    // The fixture says ready one second after it starts: the reload cannot have returned sooner.
+    const finished = Date.now();
+    expect(finished - (app.workers[0]?.startedAt ?? finished)).toBeGreaterThanOrEqual(1000);
+    expect(r.stdout).toMatch(/│ later .*│ online/);
+    await sb.ok(['delete', 'later']);
+  });
+
   it('refuses a second reload of the same app while one runs', async () => {
     const port = await freePort();
     await sb.ok(['start', join(FIXTURES, 'ready-after-1s.js'), '-i', '2', '--name', 'slow', '--wait-ready', '--env', `PORT=${port}`]);
