@@ -27,7 +27,8 @@ async function ensurePm2(cacheRoot, log) {
 
   let latest = null;
   try {
-    const r = await run('npm', ['view', 'pm2', 'version'], { env: npmEnv, timeoutMs: 30000 });
+    // No retries: an unreachable registry should cost seconds, not npm's minute of back-off.
+    const r = await run('npm', ['view', 'pm2', 'version', '--fetch-retries=0', '--fetch-timeout=15000'], { env: npmEnv, timeoutMs: 30000 });
     if (r.code === 0 && /^\d+\.\d+\.\d+/.test(r.stdout.trim())) latest = r.stdout.trim();
   } catch {
     /* npm missing or registry unreachable: handled below */
@@ -37,7 +38,7 @@ async function ensurePm2(cacheRoot, log) {
     const cached = readdirSync(cacheRoot)
       .filter((d) => /^pm2-\d+\.\d+\.\d+$/.test(d) && existsSync(binOf(join(cacheRoot, d))))
       .sort((a, b) => compareVersions(a.slice(4), b.slice(4)));
-    if (cached.length === 0) return { available: false, reason: 'the npm registry is unreachable and no PM2 is cached in bench/.cache: PM2 skipped' };
+    if (cached.length === 0) return { available: false, reason: `the npm registry is unreachable and no PM2 is cached in ${cacheRoot}: PM2 skipped` };
     const dir = join(cacheRoot, cached[cached.length - 1]);
     return { available: true, bin: binOf(dir), version: installedVersion(dir), notice: `npm registry unreachable: using cached PM2 ${installedVersion(dir)}` };
   }
