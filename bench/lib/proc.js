@@ -141,6 +141,23 @@ function rssBytes(pid) {
 }
 
 /**
+ * Proportional set size in bytes: private pages plus each shared page divided
+ * by the number of processes mapping it. Every Node process maps the same
+ * ~40 MB node binary; RSS counts it in full for each, PSS shares it out, so
+ * PSS summed over processes is what they really cost together.
+ * @param {number} pid
+ * @returns {number | null}
+ */
+function pssBytes(pid) {
+  try {
+    const m = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Direct children of a process.
  * @param {number} pid
  * @returns {number[]}
@@ -190,4 +207,4 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-module.exports = { run, runSync, isAlive, pidsWithEnv, killPids, ticksPerSecond, cpuTicks, rssBytes, childrenOf, waitFor, sleep };
+module.exports = { run, runSync, isAlive, pidsWithEnv, killPids, ticksPerSecond, cpuTicks, rssBytes, pssBytes, childrenOf, waitFor, sleep };

@@ -1,6 +1,6 @@
 'use strict';
 /**
- * 6. Memory: RSS of what manages the apps, the apps' own workers excluded.
+ * 6. Memory: RSS and PSS of what manages the apps, the apps' own workers excluded.
  * clusterctl is a daemon plus one app primary per app (its design: isolation
  * of ports, event loops and crashes per app); PM2 is one daemon that is the
  * cluster primary of every app. Figures: a fresh daemon idle, then the
@@ -10,43 +10,69 @@
  */
 const { newRow, push, markUnavailable } = require('../lib/report');
 const { freePort } = require('../lib/probe');
-const { sleep, rssBytes, childrenOf } = require('../lib/proc');
+const { sleep, rssBytes, pssBytes, childrenOf } = require('../lib/proc');
 const { median } = require('../lib/stats');
 
 const MB = 1024 * 1024;
 
 /**
- * Median over a few samples of the summed RSS of some pids.
+ * Median over a few samples of the summed RSS and PSS of some pids.
  * @param {() => Promise<number[]>} pids
  * @param {number} samples
  */
-async function sampleRss(pids, samples) {
-  const totals = [];
+async function sampleMemory(pids, samples) {
+  const rss = [];
+  const pss = [];
   for (let i = 0; i < samples; i++) {
     if (i > 0) await sleep(500);
-    let sum = 0;
-    for (const pid of await pids()) sum += rssBytes(pid) ?? 0;
-    totals.push(sum / MB);
+    let r = 0;
+    let p = 0;
+    for (const pid of await pids()) {
+      r += rssBytes(pid) ?? 0;
+      p += pssBytes(pid) ?? 0;
+    }
+    rss.push(r / MB);
+    pss.push(p / MB);
   }
-  return /** @type {number} */ (median(totals));
+  return { rss: /** @type {number} */ (median(rss)), pss: /** @type {number} */ (median(pss)) };
+}
+
+/**
+ * @param {{ rss: import('../lib/report').Row, pss: import('../lib/report').Row }} rows
+ * @param {'clusterctl' | 'pm2' | 'limit'} side
+ * @param {{ rss: number, pss: number }} m
+ */
+function pushMemory(rows, side, m) {
+  push(rows.rss, side, m.rss);
+  push(rows.pss, side, m.pss);
 }
 
 /** @param {import('../run').Context} ctx */
 async function memory(ctx) {
   const settleMs = ctx.quick ? 1000 : 3000;
   const samples = ctx.quick ? 2 : 5;
-  const notes = [`RSS sampled ${samples}× after ${settleMs / 1000} s of settling, median; managers only (daemon, plus app primaries for clusterctl); apps are hello world with 1 worker each`];
-  const idle = newRow('daemon, idle, no app', 'MB');
-  const one = newRow('manager processes, 1 app', 'MB');
+  const notes = [
+    `sampled ${samples}× after ${settleMs / 1000} s of settling, median; managers only (daemon, plus app primaries for clusterctl); apps are hello world with 1 worker each`,
+    'RSS counts the ~40 MB of the node binary and libraries in full for every process; PSS divides shared pages among the processes that map them, so a sum of PSS is what the processes cost together',
+  ];
   // --quick keeps every row but starts fewer apps: the label says how many.
   const many = ctx.quick ? 4 : 10;
-  const ten = newRow(`manager processes, ${many} apps`, 'MB');
-  const worker = newRow('one worker of a hello app', 'MB', { limitLabel: 'raw node:cluster worker' });
+  const pair = (label, o) => ({ rss: newRow(`${label}: RSS`, 'MB', o), pss: newRow(`${label}: PSS`, 'MB', o) });
+  const idle = pair('daemon, idle, no app');
+  const one = pair('manager processes, 1 app');
+  const ten = pair(`manager processes, ${many} apps`);
+  const worker = pair('one worker of a hello app', { limitLabel: 'raw node:cluster worker' });
+  const all = [idle, one, ten, worker].flatMap((p) => [p.rss, p.pss]);
+  /** @param {{ rss: import('../lib/report').Row, pss: import('../lib/report').Row }} p @param {'clusterctl' | 'pm2' | 'limit'} side @param {unknown} err */
+  const unavailable = (p, side, err) => {
+    markUnavailable(p.rss, side, err);
+    markUnavailable(p.pss, side, err);
+  };
 
   for (const side of /** @type {const} */ (['clusterctl', 'pm2'])) {
     const engine = ctx.engines[side];
     if (!engine) {
-      for (const row of [idle, one, ten, worker]) markUnavailable(row, side, ctx.skipped[side]);
+      for (const row of all) markUnavailable(row, side, ctx.skipped[side]);
       continue;
     }
     const managers = async () => {
@@ -58,12 +84,9 @@ async function memory(ctx) {
       await engine.restartDaemon();
       await sleep(settleMs);
       if (!engine.daemonPid()) throw new Error('no daemon pid after a fresh start');
-      push(idle, side, await sampleRss(managers, samples));
+      pushMemory(idle, side, await sampleMemory(managers, samples));
     } catch (err) {
-      markUnavailable(idle, side, err);
-      markUnavailable(one, side, err);
-      markUnavailable(ten, side, err);
-      markUnavailable(worker, side, err);
+      for (const row of all) markUnavailable(row, side, err);
       continue;
     }
     try {
@@ -71,18 +94,21 @@ async function memory(ctx) {
         await engine.startApp({ name: `mem-${i}`, script: ctx.apps.hello, instances: 1, port: await freePort() });
         if (i === 0) {
           await sleep(settleMs);
-          push(one, side, await sampleRss(managers, samples));
+          pushMemory(one, side, await sampleMemory(managers, samples));
         }
       }
       await sleep(settleMs);
-      push(ten, side, await sampleRss(managers, samples));
+      pushMemory(ten, side, await sampleMemory(managers, samples));
       const m = await engine.managerPids();
       const primaries = m.primaries.length ? m.primaries : m.daemon ? [m.daemon] : [];
-      const workers = primaries.flatMap((p) => childrenOf(p)).map((p) => (rssBytes(p) ?? 0) / MB).filter((v) => v > 0);
-      for (const w of workers) push(worker, side, w);
+      for (const w of primaries.flatMap((p) => childrenOf(p))) {
+        const r = rssBytes(w);
+        const p = pssBytes(w);
+        if (r !== null && p !== null) pushMemory(worker, side, { rss: r / MB, pss: p / MB });
+      }
     } catch (err) {
-      markUnavailable(one.values[side] ? ten : one, side, err);
-      markUnavailable(ten, side, err);
+      unavailable(one.rss.values[side] ? ten : one, side, err);
+      unavailable(ten, side, err);
     }
     await engine.deleteAll().catch(() => undefined);
   }
@@ -91,13 +117,17 @@ async function memory(ctx) {
     for (let i = 0; i < 3; i++) await ctx.engines.raw.startApp({ name: `mem-raw-${i}`, script: ctx.apps.hello, instances: 1, port: await freePort() });
     await sleep(settleMs);
     for (const child of ctx.engines.raw.apps.values()) {
-      for (const w of childrenOf(/** @type {number} */ (child.pid))) push(worker, 'limit', (rssBytes(w) ?? 0) / MB);
+      for (const w of childrenOf(/** @type {number} */ (child.pid))) {
+        const r = rssBytes(w);
+        const p = pssBytes(w);
+        if (r !== null && p !== null) pushMemory(worker, 'limit', { rss: r / MB, pss: p / MB });
+      }
     }
   } catch (err) {
-    markUnavailable(worker, 'limit', err);
+    unavailable(worker, 'limit', err);
   }
   for (let i = 0; i < 3; i++) await ctx.engines.raw.deleteApp(`mem-raw-${i}`).catch(() => undefined);
-  return { rows: [idle, one, ten, worker], notes };
+  return { rows: all, notes };
 }
 
-module.exports = { id: 'memory', title: '6. Memory (RSS)', run: memory };
+module.exports = { id: 'memory', title: '6. Memory (RSS and PSS)', run: memory };
