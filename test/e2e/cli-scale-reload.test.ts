@@ -62,6 +62,25 @@ describe('scale', () => {
   });
 });
 
+describe('scale a stopped app', () => {
+  let sb: Sandbox;
+  beforeAll(() => {
+    sb = createSandbox();
+  });
+  afterAll(async () => {
+    await sb.cleanup();
+  });
+
+  it('changes the saved instance count; the next start uses it', async () => {
+    await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '--name', 'jobs']);
+    await sb.ok(['stop', 'jobs']);
+    const r = await sb.ok(['scale', 'jobs', '+2']);
+    expect(r.stdout).toMatch(/│ jobs\s+│ -\s+│ -\s+│ stopped/);
+    await sb.ok(['start', 'jobs']);
+    expect((await workersOf(sb, 'jobs')).map((w) => [w.instance, w.status])).toEqual([[0, 'online'], [1, 'online'], [2, 'online']]);
+  });
+});
+
 describe('reload', () => {
   let sb: Sandbox;
   beforeAll(() => {
