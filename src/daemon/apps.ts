@@ -43,6 +43,8 @@ export class AppManager {
   private readonly registry: Registry;
   private readonly logger: Logger;
   private shuttingDown = false;
+  /** Primaries being spawned and initialised right now: `kill` waits for them, then stops them too. */
+  private readonly launching = new Set<Promise<PrimaryHandle>>();
 
   constructor(private readonly deps: ManagerDeps) {
     this.registry = deps.registry;
@@ -209,6 +211,8 @@ export class AppManager {
   /** Stops every app (in parallel) and forgets them all: the next daemon starts empty. */
   async killAll(): Promise<string[]> {
     this.shuttingDown = true;
+    // A start still in flight would otherwise leave its primary running after the daemon is gone.
+    await Promise.allSettled([...this.launching]);
     const entries = this.registry.all();
     const running = entries.filter((e) => e.primary !== null).map((e) => e.name);
     for (const e of entries) e.op = 'kill';
@@ -281,6 +285,16 @@ export class AppManager {
 
   /** Spawns a primary for the entry and initialises it; on failure the primary is stopped and the error thrown. */
   private async launch(entry: AppEntry): Promise<PrimaryHandle> {
+    const launch = this.spawnAndInit(entry);
+    this.launching.add(launch);
+    try {
+      return await launch;
+    } finally {
+      this.launching.delete(launch);
+    }
+  }
+
+  private async spawnAndInit(entry: AppEntry): Promise<PrimaryHandle> {
     const handle = await PrimaryHandle.spawn(this.deps.home, entry.spec);
     let status: PrimaryStatus;
     try {

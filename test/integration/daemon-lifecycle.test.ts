@@ -142,4 +142,17 @@ describe('daemon lifecycle', () => {
     expect(existsSync(join(sb.home, 'daemon.sock'))).toBe(false);
     expect(processesOfHome(sb.home)).toEqual([]);
   });
+
+  it('kill during a start waits for it and stops that app too: nothing is left running', async () => {
+    sb = createSandbox();
+    await sb.ok(['ping']);
+    const starting = sb.cli(['start', join(FIXTURES, 'ready-after-1s.js'), '--wait-ready', '-i', '2', '--env', `PORT=${await freePort()}`]);
+    // Wait until the app primary exists, i.e. the start is under way.
+    await waitFor(() => existsSync(join(sb.home, 'run', 'ready-after-1s.sock')), { timeoutMs: 15000, intervalMs: 10, what: 'the start to be under way' });
+    const killed = await sb.cli(['kill']);
+    expect(killed.code).toBe(0);
+    await starting;
+    await waitFor(() => processesOfHome(sb.home).length === 0 || undefined, { timeoutMs: 15000, what: 'every process to be gone' });
+    expect(JSON.parse(readFileSync(join(sb.home, 'state.json'), 'utf8'))).toEqual({ version: 1, apps: [] });
+  });
 });
