@@ -25,6 +25,8 @@ const BACKOFF_CAP_MS = 15000;
 const STABLE_AFTER_MS = 30000;
 /** Restarts in a row after which a primary that keeps dying is left errored. */
 const MAX_PRIMARY_RESTARTS = 16;
+/** Longest Unix socket path Linux accepts. */
+const MAX_SOCKET_PATH_BYTES = 107;
 
 export interface ManagerDeps {
   home: string;
@@ -63,6 +65,11 @@ export class AppManager {
   async start(spec: AppSpec): Promise<AppInfo> {
     this.refuseWhileShuttingDown();
     if (spec.name === 'all') throw new ClusterctlError('E_BAD_NAME', 'app name "all" is reserved (it means every app)');
+    const socket = primarySocketPath(this.deps.home, spec.name);
+    if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
+      // The kernel refuses longer Unix socket paths (sun_path is 108 bytes with its terminator).
+      throw new ClusterctlError('E_BAD_NAME', `app name ${spec.name} makes its control socket path ${Buffer.byteLength(socket)} bytes long (at most ${MAX_SOCKET_PATH_BYTES}); use a shorter name or a shorter CLUSTERCTL_HOME`);
+    }
     const entry = this.registry.add(spec, { op: 'start', registered: false });
     try {
       await this.launch(entry);

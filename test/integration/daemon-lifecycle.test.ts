@@ -155,4 +155,13 @@ describe('daemon lifecycle', () => {
     await waitFor(() => processesOfHome(sb.home).length === 0 || undefined, { timeoutMs: 15000, what: 'every process to be gone' });
     expect(JSON.parse(readFileSync(join(sb.home, 'state.json'), 'utf8'))).toEqual({ version: 1, apps: [] });
   });
+
+  it('refuses an app name whose control socket path would be too long for the kernel', async () => {
+    sb = createSandbox(`clusterctl-long-home-${'h'.repeat(40)}-`);
+    const name = 'n'.repeat(60);
+    const r = await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', name]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^clusterctl: app name n+ makes its control socket path \d+ bytes long \(at most 107\)/);
+    expect(await sb.list()).toEqual([]);
+  });
 });
