@@ -20,7 +20,6 @@ export function useColor(stream: NodeJS.WriteStream = process.stdout, env: NodeJ
 }
 
 const HINTS: Partial<Record<ErrorCode, string>> = {
-  E_DAEMON_UNREACHABLE: 'the daemon log may say why: CLUSTERCTL_HOME/daemon.log',
   E_INTERNAL: 'this is a bug in clusterctl; please report it with the daemon log',
 };
 

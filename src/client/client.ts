@@ -111,6 +111,10 @@ async function handshake(paths: HomePaths, startedDaemon: boolean): Promise<Clie
 
 export async function connect(opts: ConnectOptions = {}): Promise<Client> {
   const paths = homePaths(opts.home ?? resolveHome(opts.env ?? process.env));
+  if (Buffer.byteLength(paths.socket) > 107) {
+    // Linux refuses Unix socket paths over 107 bytes: say so instead of waiting for a daemon that cannot listen.
+    throw new ClusterctlError('E_DAEMON_UNREACHABLE', `CLUSTERCTL_HOME is too long for a Unix socket path (${paths.socket} is ${Buffer.byteLength(paths.socket)} bytes, at most 107)`);
+  }
   const first = await probe(paths.socket);
   if (first.ok) {
     try {

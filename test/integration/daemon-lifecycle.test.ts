@@ -164,4 +164,11 @@ describe('daemon lifecycle', () => {
     expect(r.stderr).toMatch(/^clusterctl: app name n+ makes its control socket path \d+ bytes long \(at most 107\)/);
     expect(await sb.list()).toEqual([]);
   });
+
+  it('says at once when CLUSTERCTL_HOME is too long for the daemon socket', async () => {
+    sb = createSandbox();
+    const r = await sb.cli(['ls'], { env: { CLUSTERCTL_HOME: join(sb.home, 'x'.repeat(110)) } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^clusterctl: CLUSTERCTL_HOME is too long for a Unix socket path/);
+  });
 });
