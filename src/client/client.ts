@@ -11,7 +11,7 @@ import { homePaths, resolveHome, type HomePaths } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
 import type { AppInfo, AppSpec, DaemonInfo } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
-import { launchDaemon } from './daemon-launcher';
+import { daemonLogTail, launchDaemon } from './daemon-launcher';
 
 export interface ConnectOptions {
   /** CLUSTERCTL_HOME to use (default: $CLUSTERCTL_HOME or ~/.clusterctl). */
@@ -130,7 +130,12 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
     throw new ClusterctlError('E_DAEMON_UNREACHABLE', `no daemon is running for ${paths.home}`);
   }
   const firstReason = first.ok ? 'the daemon closed the connection' : first.reason;
-  launchDaemon(paths, opts.env ?? process.env);
+  let launched;
+  try {
+    launched = launchDaemon(paths, opts.env ?? process.env);
+  } catch (err) {
+    throw new ClusterctlError('E_DAEMON_UNREACHABLE', `cannot start the daemon in ${paths.home}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10000);
   let last = firstReason;
   for (;;) {
@@ -145,6 +150,13 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
       }
     } else {
       last = attempt.reason;
+      const exit = launched.exit;
+      // Exit 0 is the loser of a start race (another daemon holds the lock): keep polling for the winner.
+      if (exit !== null && exit.code !== 0) {
+        const how = exit.error ?? (exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal ?? '?'}`);
+        const tail = daemonLogTail(paths, 1);
+        throw new ClusterctlError('E_DAEMON_UNREACHABLE', `the daemon failed to start (${how}); see ${paths.daemonLog}${tail === '' ? '' : `\n${tail}`}`);
+      }
     }
     if (Date.now() > deadline) {
       throw new ClusterctlError('E_DAEMON_UNREACHABLE', `started the daemon but it did not answer on ${paths.socket} within ${opts.startTimeoutMs ?? 10000} ms (${last}); see ${paths.daemonLog}`);

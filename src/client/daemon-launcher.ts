@@ -6,7 +6,7 @@
  * talking to the one winner.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HomePaths } from '../protocol/paths';
 
@@ -19,7 +19,13 @@ export function ensureHome(paths: HomePaths): void {
   chmodSync(paths.home, 0o700);
 }
 
-export function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): number | undefined {
+export interface LaunchedDaemon {
+  pid: number | undefined;
+  /** Set once the process has ended: a code other than 0 means it failed to start. */
+  readonly exit: { code: number | null; signal: string | null; error?: string } | null;
+}
+
+export function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): LaunchedDaemon {
   ensureHome(paths);
   const log = openSync(paths.daemonLog, 'a', 0o600);
   try {
@@ -29,13 +35,27 @@ export function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv = process.
       env: daemonEnvironment(paths.home, env),
       cwd: paths.home,
     });
-    child.on('error', () => {
-      /* the socket poll that follows reports a daemon that never came up */
+    const launched: { pid: number | undefined; exit: LaunchedDaemon['exit'] } = { pid: child.pid, exit: null };
+    child.on('error', (err) => {
+      launched.exit = { code: null, signal: null, error: err.message };
+    });
+    child.on('exit', (code, signal) => {
+      launched.exit = { code, signal };
     });
     child.unref();
-    return child.pid;
+    return launched;
   } finally {
     closeSync(log);
+  }
+}
+
+/** The last lines of daemon.log, to explain a daemon that died at start. */
+export function daemonLogTail(paths: HomePaths, lines = 5): string {
+  try {
+    const text = readFileSync(paths.daemonLog, 'utf8');
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
   }
 }
 

@@ -4,7 +4,7 @@
  * hostile lines refused without harm, SIGTERM ends the daemon but not the
  * apps, and `kill` never starts a daemon.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { isAlive, processesOfHome } from '../helpers/proc';
@@ -170,5 +170,14 @@ describe('daemon lifecycle', () => {
     const r = await sb.cli(['ls'], { env: { CLUSTERCTL_HOME: join(sb.home, 'x'.repeat(110)) } });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^clusterctl: CLUSTERCTL_HOME is too long for a Unix socket path/);
+  });
+
+  it('reports at once, with its reason, a daemon that cannot start', async () => {
+    sb = createSandbox();
+    // A file where the daemon needs its run/ directory.
+    writeFileSync(join(sb.home, 'run'), '');
+    const r = await sb.cli(['ls']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^clusterctl: the daemon failed to start \(exit code 1\); see .*daemon\.log\n {2}clusterctl daemon: cannot start: EEXIST/);
   });
 });
