@@ -133,7 +133,7 @@ export class AppManager {
         const spec = withOverrides(entry.spec, options, options.env);
         const handle = entry.primary;
         if (handle) {
-          entry.status = await handle.restart(spec);
+          entry.status = settled(await handle.restart(spec));
           entry.spec = spec;
         } else {
           // A stopped or errored app: restarting it is starting it, with a fresh backoff.
@@ -167,7 +167,7 @@ export class AppManager {
         const spec = newSpec ?? withOverrides(entry.spec, options);
         const handle = entry.primary;
         if (handle) {
-          entry.status = await handle.reload(spec, parallel, onProgress);
+          entry.status = settled(await handle.reload(spec, parallel, onProgress));
           entry.spec = spec;
         } else {
           this.cancelRecovery(entry);
@@ -192,7 +192,7 @@ export class AppManager {
       const running = entry.status ? entry.status.workers.length : 0;
       if (instances === entry.spec.instances && (entry.primary === null || running === instances)) return;
       const spec = { ...entry.spec, instances };
-      if (entry.primary) entry.status = await entry.primary.scale(instances);
+      if (entry.primary) entry.status = settled(await entry.primary.scale(instances));
       entry.spec = spec;
       this.registry.persist();
       this.logger.info({ app: entry.name, instances }, 'app scaled');
@@ -305,7 +305,7 @@ export class AppManager {
     const handle = await PrimaryHandle.spawn(this.deps.home, entry.spec);
     let status: PrimaryStatus;
     try {
-      status = await handle.init(entry.spec);
+      status = settled(await handle.init(entry.spec));
     } catch (err) {
       if (err instanceof ClusterctlError && err.code === 'E_START_FAILED') {
         // Reported by a live primary: it keeps the app under its restart policy.
@@ -428,6 +428,15 @@ export class AppManager {
 /** `all` leaves out the apps someone stopped on purpose; a name is taken as asked, stopped or not. */
 function forTarget(entries: AppEntry[], target: string): AppEntry[] {
   return target === 'all' ? entries.filter((e) => e.desired === 'running') : entries;
+}
+
+/**
+ * The status an operation replied with describes the app after it, but the
+ * primary builds it before it clears its busy flag (and its "not busy" event
+ * can reach us before the reply): the operation is over, so it is not busy.
+ */
+function settled(status: PrimaryStatus): PrimaryStatus {
+  return status.busy === null ? status : { ...status, busy: null };
 }
 
 /** Adds the restarts a primary counted to the entry, so they survive it; a crash replaces every worker once more. */
