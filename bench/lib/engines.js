@@ -273,6 +273,11 @@ class DirectLogEngine {
     this.apps = new Map();
   }
 
+  /** Every live process of this engine: the writer itself. */
+  pids() {
+    return pidsWithEnv('CLUSTERCTL_BENCH_DIRECT', this.tag);
+  }
+
   /** @param {AppStart & { logFile: string }} a */
   async startApp(a) {
     const fd = require('node:fs').openSync(a.logFile, 'a');

@@ -14,7 +14,7 @@ const { tmpdir } = require('node:os');
 const { newRow, push, markUnavailable } = require('../lib/report');
 const { alternate } = require('../lib/stats');
 const { freePort, httpGet } = require('../lib/probe');
-const { sleep } = require('../lib/proc');
+const { sleep, cpuTicks, ticksPerSecond } = require('../lib/proc');
 const { LineCounter } = require('../lib/line-counter');
 
 const LINES = 100000;
@@ -23,7 +23,7 @@ const DEADLINE_MS = 120000;
 
 /** @param {import('../run').Context} ctx */
 async function logs(ctx) {
-  const rounds = ctx.quick ? 1 : 3;
+  const rounds = ctx.quick ? 1 : 5;
   const notes = [`${LINES.toLocaleString('en')} lines × 100 bytes from one worker, ${rounds} flood(s) per engine; a flood ends when every line is in the file, or after ${STALL_MS / 1000} s without a new line`];
   const sides = /** @type {const} */ (['limit', 'clusterctl', 'pm2']);
   const tmp = mkdtempSync(join(tmpdir(), 'clusterctl-bench-logs-'));
@@ -63,10 +63,11 @@ async function logs(ctx) {
   const toDisk = newRow(`${LINES.toLocaleString('en')} lines: time until all on disk`, 'ms', { limitLabel: 'stdout to a file' });
   const lost = newRow('lines lost', 'lines', { limitLabel: 'stdout to a file' });
   const lsDuring = newRow('ls during the flood', 'ms');
+  const cpu = newRow('CPU to write and move the lines, all the engine\'s processes', 'ms', { limitLabel: 'stdout to a file' });
   toDisk.runs = [];
   const live = [];
   for (const side of sides) {
-    if (!targets[side]) for (const row of [toDisk, lost, lsDuring]) markUnavailable(row, side, setupError[side] ?? 'not started');
+    if (!targets[side]) for (const row of [toDisk, lost, lsDuring, cpu]) markUnavailable(row, side, setupError[side] ?? 'not started');
     else live.push(side);
   }
 
@@ -75,6 +76,10 @@ async function logs(ctx) {
     runId++;
     const { port, file } = targets[side];
     const counter = new LineCounter(file, runId, LINES);
+    // Taken before the ls loop starts, so the short-lived CLI processes (which
+    // carry the engine's home too) are not counted: only daemon, primary, worker.
+    const engineForCpu = side === 'limit' ? ctx.engines.direct : /** @type {NonNullable<typeof ctx.engines.clusterctl>} */ (ctx.engines[side]);
+    const cpuBefore = new Map(engineForCpu.pids().map((p) => [p, cpuTicks(p)]));
     const t0 = performance.now();
     let triggerDone = false;
     let triggerError = null;
@@ -115,6 +120,11 @@ async function logs(ctx) {
       if ((triggerDone && now - lastGrowth > STALL_MS) || now - t0 > DEADLINE_MS) break;
       await sleep(20);
     }
+    let ticks = 0;
+    for (const [p, before] of cpuBefore) {
+      const after = cpuTicks(p);
+      if (before !== null && after !== null) ticks += after - before;
+    }
     complete = true;
     await lsLoop;
     // Late lines after a stall still count as delivered, not lost.
@@ -123,7 +133,10 @@ async function logs(ctx) {
     counter.close();
     const missing = LINES - counter.unique;
     push(lost, side, missing);
-    if (doneAt !== null) push(toDisk, side, doneAt - t0);
+    if (doneAt !== null) {
+      push(toDisk, side, doneAt - t0);
+      push(cpu, side, (ticks / ticksPerSecond()) * 1000);
+    }
     for (const ms of lsMs) push(lsDuring, side, ms);
     toDisk.runs.push({ side, round, ms: doneAt === null ? null : doneAt - t0, unique: counter.unique, duplicates: counter.duplicates, lsSamples: lsMs.length, triggerError: triggerError ? String(triggerError) : null });
     if (doneAt === null) notes.push(`${side}, run ${round + 1}: only ${counter.unique} of ${LINES} lines reached ${file}`);
@@ -135,7 +148,7 @@ async function logs(ctx) {
     if (engine && targets[side]) await engine.deleteApp('flood').catch(() => undefined);
   }
   rmSync(tmp, { recursive: true, force: true });
-  return { rows: [toDisk, lost, lsDuring], notes };
+  return { rows: [toDisk, lost, lsDuring, cpu], notes };
 }
 
 module.exports = { id: 'logs', title: '5. Log capture: a flood of 100,000 lines', run: logs };
