@@ -358,13 +358,13 @@ export class AppController {
     this.changed();
     try {
       await fn();
-      // Fresh CPU and memory for the rows the command prints.
-      this.sampleTick();
-      return this.status();
     } finally {
       this.busy = null;
       this.changed();
     }
+    // Fresh CPU and memory for the rows the command prints, and no longer busy.
+    this.sampleTick();
+    return this.status();
   }
 
   /**
