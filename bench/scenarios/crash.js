@@ -26,40 +26,36 @@ function pidOf(body) {
 /** @param {import('../run').Context} ctx */
 async function crash(ctx) {
   const rounds = ctx.quick ? 1 : 5;
-  const notes = [`${ctx.maxInstances} workers, ${CONNECTIONS} keep-alive connections plus ${PROBES} with a new connection per request, ${rounds} kill(s) per engine; recovery = kill -9 → first response from a new pid`];
+  const notes = [`${ctx.maxInstances} workers, ${CONNECTIONS} keep-alive connections plus ${PROBES} with a new connection per request, ${rounds} kill(s) per engine, each of a freshly started app; recovery = kill -9 → first response from a new pid`];
   const sides = /** @type {const} */ (['limit', 'clusterctl', 'pm2']);
   const engineOf = (side) => (side === 'limit' ? ctx.engines.raw : ctx.engines[side]);
-  /** @type {Record<string, number>} */
-  const ports = {};
-  /** @type {Record<string, unknown>} */
-  const setupError = {};
-  for (const side of sides) {
-    const engine = engineOf(side);
-    if (!engine) {
-      setupError[side] = ctx.skipped[side];
-      continue;
-    }
-    try {
-      const port = await freePort();
-      await engine.startApp({ name: 'crash-hello', script: ctx.apps.hello, instances: ctx.maxInstances, port });
-      ports[side] = port;
-    } catch (err) {
-      setupError[side] = err;
-    }
-  }
-
   const recovery = newRow('kill -9 of a worker → replacement serving', 'ms', { limitLabel: 'raw node:cluster' });
   const failed = newRow('failed requests per kill', 'requests', { limitLabel: 'raw node:cluster' });
   failed.runs = [];
   const live = [];
   for (const side of sides) {
-    if (ports[side] === undefined) {
-      markUnavailable(recovery, side, setupError[side] ?? 'not started');
-      markUnavailable(failed, side, setupError[side] ?? 'not started');
+    if (!engineOf(side)) {
+      markUnavailable(recovery, side, ctx.skipped[side] ?? 'not started');
+      markUnavailable(failed, side, ctx.skipped[side] ?? 'not started');
     } else live.push(side);
   }
 
   for (const { round, engine: side } of alternate(live, rounds)) {
+    if (recovery.unavailable[side]) continue;
+    const engine = /** @type {NonNullable<ReturnType<typeof engineOf>>} */ (engineOf(side));
+    // A fresh app for every kill: each kill is then the first crash of its
+    // instance, as a crash in production usually is. Killing one app again and
+    // again would measure the restart backoff growing (clusterctl waits 100 ms,
+    // then ×1.5 per restart until a worker stays up 30 s), not recovery.
+    const name = `crash-${round}`;
+    const port = await freePort();
+    try {
+      await engine.startApp({ name, script: ctx.apps.hello, instances: ctx.maxInstances, port });
+    } catch (err) {
+      markUnavailable(recovery, side, err);
+      markUnavailable(failed, side, err);
+      continue;
+    }
     const seen = new Set();
     /** @type {number | null} */
     let killedAt = null;
@@ -75,14 +71,15 @@ async function crash(ctx) {
     // reconnect to the survivor and would never meet the replacement. A few
     // clients that open a new connection per request see it as soon as the
     // primary routes to it, and their failures count too.
-    const load = startLoad({ port: ports[side], connections: CONNECTIONS, keepAlive: true, maxMs: 120000, onResponse });
-    const probe = startLoad({ port: ports[side], connections: PROBES, keepAlive: false, maxMs: 120000, onResponse });
+    const load = startLoad({ port, connections: CONNECTIONS, keepAlive: true, maxMs: 120000, onResponse });
+    const probe = startLoad({ port, connections: PROBES, keepAlive: false, maxMs: 120000, onResponse });
     await sleep(1000);
     const victim = [...seen].find(isAlive);
     if (victim === undefined) {
       await load.stop();
       await probe.stop();
       markUnavailable(recovery, side, 'no worker answered in the first second');
+      await engine.deleteApp(name).catch(() => undefined);
       continue;
     }
     const failedBefore = load.failedSoFar() + probe.failedSoFar();
@@ -100,11 +97,7 @@ async function crash(ctx) {
     if (ok && recoveredAt !== null) push(recovery, side, recoveredAt - killedAt);
     else notes.push(`${side}, run ${round + 1}: no new worker served within 30 s of the kill`);
     failed.runs.push({ side, round, victim, recoveryMs: ok && recoveredAt !== null ? recoveredAt - killedAt : null, failed: lost, errors: res.errors, probeErrors: pres.errors });
-  }
-
-  for (const side of sides) {
-    const engine = engineOf(side);
-    if (engine && ports[side] !== undefined) await engine.deleteApp('crash-hello').catch(() => undefined);
+    await engine.deleteApp(name).catch(() => undefined);
   }
   return { rows: [recovery, failed], notes };
 }
