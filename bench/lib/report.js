@@ -93,12 +93,32 @@ function terminalTable(scenario) {
   if (scenario.error) lines.push(`  scenario failed: ${scenario.error}`);
   if (scenario.rows.length) lines.push(table.toString());
   for (const n of scenario.notes) lines.push(`  note: ${n}`);
-  for (const row of scenario.rows) {
+  for (const n of unavailableNotes(scenario.rows)) lines.push(`  ${n}`);
+  return lines.join('\n');
+}
+
+/**
+ * One line per side and reason, naming the rows it concerns: a skipped PM2
+ * is one line, not one per row.
+ * @param {Row[]} rows
+ * @returns {string[]}
+ */
+function unavailableNotes(rows) {
+  /** @type {Map<string, string[]>} */
+  const byReason = new Map();
+  for (const row of rows) {
     for (const side of SIDES) {
-      if (row.unavailable[side]) lines.push(`  ${row.metric}: ${side} not available: ${row.unavailable[side]}`);
+      const why = row.unavailable[side];
+      if (!why) continue;
+      const key = `${side}\u0000${why}`;
+      byReason.set(key, [...(byReason.get(key) ?? []), row.metric]);
     }
   }
-  return lines.join('\n');
+  return [...byReason].map(([key, metrics]) => {
+    const [side, why] = key.split('\u0000');
+    const which = metrics.length === rows.length ? 'every row' : metrics.join('; ');
+    return `${side} not available (${which}): ${why}`;
+  });
 }
 
 /** @param {string} s */
@@ -136,8 +156,7 @@ function markdown(report, meta) {
         );
       }
     }
-    const notes = [...s.notes];
-    for (const row of s.rows) for (const side of SIDES) if (row.unavailable[side]) notes.push(`${row.metric}: ${side} not available: ${row.unavailable[side]}`);
+    const notes = [...s.notes, ...unavailableNotes(s.rows)];
     if (notes.length) {
       out.push('');
       for (const n of notes) out.push(`- ${mdEscape(n)}`);
