@@ -11,7 +11,7 @@ import { homePaths, resolveHome, type HomePaths } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
 import type { AppInfo, AppSpec, DaemonInfo } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
-import { daemonLogTail, launchDaemon } from './daemon-launcher';
+import type * as Launcher from './daemon-launcher';
 
 export interface ConnectOptions {
   /** CLUSTERCTL_HOME to use (default: $CLUSTERCTL_HOME or ~/.clusterctl). */
@@ -130,6 +130,8 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
     throw new ClusterctlError('E_DAEMON_UNREACHABLE', `no daemon is running for ${paths.home}`);
   }
   const firstReason = first.ok ? 'the daemon closed the connection' : first.reason;
+  // Loaded only here: child_process costs every command a few ms, and most find a daemon running.
+  const { daemonLogTail, launchDaemon } = require('./daemon-launcher') as typeof Launcher;
   let launched;
   try {
     launched = launchDaemon(paths, opts.env ?? process.env);

@@ -1,5 +1,4 @@
 /** The layout of CLUSTERCTL_HOME, in one place so every side agrees on it. */
-import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -51,6 +50,8 @@ export function defaultLogPaths(home: string, app: string): { out: string; err: 
  * when the holder dies, so there is never a stale lock file to clean up.
  */
 export function lockName(home: string, what: string): string {
+  // Required here, not at the top: the CLI loads this file on every run and never needs a lock name.
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const digest = createHash('sha256').update(home).digest('hex').slice(0, 32);
   return `\0clusterctl-${digest}-${what}`;
 }
