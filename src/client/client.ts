@@ -115,6 +115,13 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
     // Linux refuses Unix socket paths over 107 bytes: say so instead of waiting for a daemon that cannot listen.
     throw new ClusterctlError('E_DAEMON_UNREACHABLE', `CLUSTERCTL_HOME is too long for a Unix socket path (${paths.socket} is ${Buffer.byteLength(paths.socket)} bytes, at most 107)`);
   }
+  // The common case first, on one connection: a daemon answers.
+  try {
+    return await handshake(paths, false);
+  } catch (err) {
+    if (!(err instanceof ClusterctlError) || err.code !== 'E_DAEMON_UNREACHABLE') throw err;
+  }
+  // Nobody answered: tell "nobody there" (start one) from anything else (report it).
   const first = await probe(paths.socket);
   if (first.ok) {
     try {
