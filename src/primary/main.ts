@@ -14,7 +14,7 @@ import type { PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { lockName, primarySocketPath } from '../protocol/paths';
 import { createRpcServer, type Handlers } from '../protocol/rpc-server';
-import { parseWith, primaryParamSchemas } from '../protocol/schemas';
+import { primaryParams } from '../protocol/primary-params';
 import { APP_NAME_PATTERN } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { AppController, type Logger } from './app';
@@ -108,11 +108,11 @@ function finalExit(code: number): void {
 
 const handlers: Handlers = {
   hello: (params) => {
-    parseWith(primaryParamSchemas.hello, params, 'hello params');
+    primaryParams.hello(params);
     return app ? app.status() : placeholderStatus();
   },
   init: async (params) => {
-    const { spec } = parseWith(primaryParamSchemas.init, params, 'init params');
+    const { spec } = primaryParams.init(params);
     if (spec.name !== name) throw new ClusterctlError('E_BAD_SPEC', `this primary runs ${name}, not ${spec.name}`);
     if (!app) {
       clearTimeout(initTimer);
@@ -122,11 +122,11 @@ const handlers: Handlers = {
     return app.init();
   },
   status: (params) => {
-    parseWith(primaryParamSchemas.status, params, 'status params');
+    primaryParams.status(params);
     return app ? app.status() : placeholderStatus();
   },
   subscribe: (params, ctx) => {
-    parseWith(primaryParamSchemas.subscribe, params, 'subscribe params');
+    primaryParams.subscribe(params);
     const a = requireApp();
     ctx.emit('status', a.status());
     const off = a.subscribe((s) => ctx.emit('status', s));
@@ -136,7 +136,7 @@ const handlers: Handlers = {
     }));
   },
   stop: async (params, ctx) => {
-    parseWith(primaryParamSchemas.stop, params, 'stop params');
+    primaryParams.stop(params);
     if (!app) {
       ctx.afterReply(() => finalExit(0));
       return placeholderStatus();
@@ -148,15 +148,15 @@ const handlers: Handlers = {
     return status;
   },
   restart: (params) => {
-    const { spec } = parseWith(primaryParamSchemas.restart, params, 'restart params');
+    const { spec } = primaryParams.restart(params);
     return requireApp().restart(spec);
   },
   reload: (params, ctx) => {
-    const { spec, parallel } = parseWith(primaryParamSchemas.reload, params, 'reload params');
+    const { spec, parallel } = primaryParams.reload(params);
     return requireApp().reload(spec, parallel, (e) => ctx.emit('progress', e));
   },
   scale: (params) => {
-    const { instances } = parseWith(primaryParamSchemas.scale, params, 'scale params');
+    const { instances } = primaryParams.scale(params);
     return requireApp().scale(instances);
   },
   flush: flushHandler(() => requireApp().logs),

@@ -5,13 +5,13 @@
  *   reopenLogs: reopenLogsHandler(() => requireApp().logs),
  * The capture is looked up per call because it exists only after `init`.
  */
-import { parseWith, primaryParamSchemas } from '../../protocol/schemas';
+import { primaryParams } from '../../protocol/primary-params';
 import type { LogCapture } from './index';
 
 /** Empties the app's out and err files and removes their rotated files (`clusterctl flush`). */
 export function flushHandler(capture: () => LogCapture) {
   return async (params: unknown): Promise<null> => {
-    parseWith(primaryParamSchemas.flush, params, 'flush params');
+    primaryParams.flush(params);
     await capture().truncate();
     return null;
   };
@@ -20,7 +20,7 @@ export function flushHandler(capture: () => LogCapture) {
 /** Closes and reopens the files by path, after an external logrotate moved them (`clusterctl reload-logs`). */
 export function reopenLogsHandler(capture: () => LogCapture) {
   return async (params: unknown): Promise<null> => {
-    parseWith(primaryParamSchemas.reopenLogs, params, 'reopenLogs params');
+    primaryParams.reopenLogs(params);
     await capture().reopen();
     return null;
   };

@@ -1,0 +1,116 @@
+/**
+ * Checks for what the daemon sends an app primary, without a schema library.
+ *
+ * Why not the zod schemas in ./schemas: there is one app primary per app, and
+ * loading zod doubles a primary's private memory (~6 MB of its own pages to
+ * ~15 MB, measured with /proc/self/smaps_rollup), so ten apps would pay ~85 MB
+ * for it. The checks below enforce the same contract as `appSpecSchema`; a
+ * unit test feeds both the same valid and broken specs and expects the same
+ * verdicts, so the two cannot drift apart unnoticed.
+ */
+import { ClusterctlError } from './errors';
+import { APP_NAME_PATTERN, STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
+
+type Check<T> = (value: unknown, path: string) => T;
+
+function fail(path: string, message: string): never {
+  throw new ClusterctlError('E_BAD_SPEC', `invalid ${path}: ${message}`);
+}
+
+const MAX_MS = 24 * 3600 * 1000;
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const str: Check<string> = (v, p) => (typeof v === 'string' ? v : fail(p, 'expected a string'));
+const bool: Check<boolean> = (v, p) => (typeof v === 'boolean' ? v : fail(p, 'expected true or false'));
+
+function int(min: number, max = Number.MAX_SAFE_INTEGER): Check<number> {
+  return (v, p) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fail(p, `expected a whole number from ${min} to ${max}`));
+}
+function matching(re: RegExp, what: string): Check<string> {
+  return (v, p) => (re.test(str(v, p)) ? (v as string) : fail(p, what));
+}
+function oneOf<T extends string>(options: readonly T[]): Check<T> {
+  return (v, p) => (options.includes(v as T) ? (v as T) : fail(p, `expected one of ${options.join(', ')}`));
+}
+function arrayOf<T>(item: Check<T>): Check<T[]> {
+  return (v, p) => (Array.isArray(v) ? v.map((x, i) => item(x, `${p}.${i}`)) : fail(p, 'expected an array'));
+}
+const absPath: Check<string> = (v, p) => (str(v, p).startsWith('/') ? (v as string) : fail(p, 'must be an absolute path'));
+const ms = int(0, MAX_MS);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An object with exactly these keys (like zod's strict objects). */
+function exact<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
+  return (v, p) => {
+    if (!isRecord(v)) return fail(p, 'expected an object');
+    for (const key of Object.keys(v)) if (!(key in fields)) fail(`${p}.${key}`, 'unknown field');
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(fields) as Array<keyof T & string>) out[key] = fields[key](v[key], `${p}.${key}`);
+    return out as T;
+  };
+}
+
+const env: Check<Record<string, string>> = (v, p) => {
+  if (!isRecord(v)) return fail(p, 'expected an object of strings');
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) out[k] = str(val, `${p}.${k}`);
+  return out;
+};
+
+const logSpec = exact<LogSpec>({
+  out: absPath,
+  err: absPath,
+  time: bool,
+  format: oneOf(['text', 'json'] as const),
+  maxSize: int(1024),
+  retain: int(0, 1000),
+  compress: bool,
+});
+
+export const checkAppSpec = exact<AppSpec>({
+  name: matching(APP_NAME_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
+  script: absPath,
+  args: arrayOf(str),
+  cwd: absPath,
+  instances: int(1, 4096),
+  nodeArgs: arrayOf(str),
+  interpreter: absPath,
+  env,
+  killTimeout: ms,
+  stopSignal: oneOf(STOP_SIGNALS),
+  waitReady: bool,
+  listenTimeout: int(1, MAX_MS),
+  minUptime: ms,
+  maxRestarts: int(0),
+  restartDelay: ms,
+  expBackoffRestartDelay: ms,
+  autorestart: bool,
+  stopExitCodes: arrayOf(int(0, 255)),
+  maxMemoryRestart: int(0),
+  instanceVar: matching(VAR_NAME, 'expected a variable name'),
+  incrementVar: (v, p) => (v === null ? null : matching(VAR_NAME, 'expected a variable name or null')(v, p)),
+  scheduling: oneOf(['rr', 'none'] as const),
+  logs: logSpec,
+});
+
+const none = exact<Record<string, never>>({});
+
+/** One checker per PrimaryApi method, named like the zod table they mirror. */
+export const primaryParams = {
+  hello: (v: unknown) => {
+    if (!isRecord(v)) return fail('hello params', 'expected an object');
+    return { protocol: int(0)(v.protocol, 'hello params.protocol'), version: str(v.version, 'hello params.version') };
+  },
+  init: (v: unknown) => exact<{ spec: AppSpec }>({ spec: checkAppSpec })(v, 'init params'),
+  status: (v: unknown) => none(v, 'status params'),
+  subscribe: (v: unknown) => none(v, 'subscribe params'),
+  stop: (v: unknown) => none(v, 'stop params'),
+  restart: (v: unknown) => exact<{ spec: AppSpec }>({ spec: checkAppSpec })(v, 'restart params'),
+  reload: (v: unknown) => exact<{ spec: AppSpec; parallel: number }>({ spec: checkAppSpec, parallel: int(1) })(v, 'reload params'),
+  scale: (v: unknown) => exact<{ instances: number }>({ instances: int(1, 4096) })(v, 'scale params'),
+  flush: (v: unknown) => none(v, 'flush params'),
+  reopenLogs: (v: unknown) => none(v, 'reopenLogs params'),
+};

@@ -1,0 +1,65 @@
+/**
+ * The app primary checks its params by hand (zod would double its private
+ * memory); these must say exactly what the zod schema the daemon uses says.
+ */
+import { appSpecSchema } from '../../src/protocol/schemas';
+import { checkAppSpec, primaryParams } from '../../src/protocol/primary-params';
+import { defaultSpec } from '../../src/config/defaults';
+
+const valid = { ...defaultSpec('/h/.clusterctl', 'web', '/srv/app.js', '/srv', { PORT: '3000' }), incrementVar: 'PORT', stopExitCodes: [0, 42] };
+
+const broken: Array<[string, unknown]> = [
+  ['name with a slash', { ...valid, name: 'a/b' }],
+  ['name too long', { ...valid, name: 'a'.repeat(65) }],
+  ['relative script', { ...valid, script: 'app.js' }],
+  ['args not strings', { ...valid, args: [1] }],
+  ['zero instances', { ...valid, instances: 0 }],
+  ['fractional instances', { ...valid, instances: 1.5 }],
+  ['too many instances', { ...valid, instances: 5000 }],
+  ['env value not a string', { ...valid, env: { A: 1 } }],
+  ['negative kill timeout', { ...valid, killTimeout: -1 }],
+  ['unknown signal', { ...valid, stopSignal: 'SIGKILL' }],
+  ['listen timeout 0', { ...valid, listenTimeout: 0 }],
+  ['exit code 256', { ...valid, stopExitCodes: [256] }],
+  ['bad instance var', { ...valid, instanceVar: '1X' }],
+  ['bad increment var', { ...valid, incrementVar: 'A-B' }],
+  ['unknown scheduling', { ...valid, scheduling: 'random' }],
+  ['tiny log size', { ...valid, logs: { ...valid.logs, maxSize: 10 } }],
+  ['unknown log format', { ...valid, logs: { ...valid.logs, format: 'xml' } }],
+  ['extra field', { ...valid, extra: true }],
+  ['extra log field', { ...valid, logs: { ...valid.logs, extra: 1 } }],
+  ['missing field', (() => { const { cwd: _cwd, ...rest } = valid; void _cwd; return rest; })()],
+  ['not an object', 'web'],
+  ['null', null],
+];
+
+function handVerdict(v: unknown): boolean {
+  try {
+    checkAppSpec(v, 'spec');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('a valid spec passes both and comes back equal', () => {
+  expect(appSpecSchema.safeParse(valid).success).toBe(true);
+  expect(checkAppSpec(valid, 'spec')).toEqual(valid);
+  expect(checkAppSpec({ ...valid, incrementVar: null }, 'spec').incrementVar).toBeNull();
+});
+
+test.each(broken)('%s: both refuse it', (_what, spec) => {
+  expect(appSpecSchema.safeParse(spec).success).toBe(false);
+  expect(handVerdict(spec)).toBe(false);
+});
+
+test('errors name the field and carry E_BAD_SPEC', () => {
+  expect(() => primaryParams.init({ spec: { ...valid, instances: 0 } })).toThrow(/init params\.spec\.instances/);
+  try {
+    primaryParams.scale({ instances: 'many' });
+  } catch (err) {
+    expect((err as { code: string }).code).toBe('E_BAD_SPEC');
+  }
+  expect(primaryParams.scale({ instances: 3 })).toEqual({ instances: 3 });
+  expect(() => primaryParams.stop({ now: true })).toThrow(/unknown field/);
+});
