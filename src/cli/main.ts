@@ -20,6 +20,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`clusterctl --help | head`) is not an error: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 void main(process.argv).then((code) => {
   process.exitCode = code;
 });
