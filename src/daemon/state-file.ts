@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAppSpec } from '../protocol/schemas';
 import type { AppSpec } from '../protocol/types';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../protocol/atomic-file';
 
 export const STATE_VERSION = 1;
 

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { defaultSpec } from '../config/defaults';
 import type { PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
+import { processesInSession } from '../protocol/liveness';
 import { lockName, primarySocketPath } from '../protocol/paths';
 import { createRpcServer, type Handlers } from '../protocol/rpc-server';
 import { primaryParams } from '../protocol/primary-params';
@@ -19,7 +20,6 @@ import { APP_NAME_PATTERN } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { AppController, type Logger } from './app';
 import { flushHandler, reopenLogsHandler } from './logs/handlers';
-import { sessionMembers } from './process-tree';
 
 /** A primary nobody initialises (its daemon died right after spawning it) goes away. */
 const INIT_DEADLINE_MS = 30000;
@@ -95,7 +95,7 @@ function finalExit(code: number): void {
     /* already gone */
   }
   // Anything a worker started that escaped its tree is still in our session.
-  for (const pid of sessionMembers(process.pid, new Set([process.pid]))) {
+  for (const pid of processesInSession(process.pid)) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {

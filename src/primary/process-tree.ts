@@ -7,51 +7,7 @@
  * calls setsid itself.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-
-export interface ProcStat {
-  pid: number;
-  state: string;
-  ppid: number;
-  session: number;
-  /** user + system CPU time, in clock ticks */
-  cpuTicks: number;
-  /** in clock ticks since boot: with pid, identifies a process across pid reuse */
-  startTime: number;
-  /** resident set size in bytes */
-  rss: number;
-}
-
-const PAGE_SIZE = 4096;
-export const CLOCK_TICKS_PER_SECOND = 100;
-
-export function readStat(pid: number): ProcStat | null {
-  let raw: string;
-  try {
-    raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-  const close = raw.lastIndexOf(')');
-  if (close === -1) return null;
-  const f = raw.slice(close + 2).split(' ');
-  // f[0] is field 3 (state); field N is f[N - 3].
-  return {
-    pid,
-    state: f[0] ?? '?',
-    ppid: Number(f[1]),
-    session: Number(f[3]),
-    cpuTicks: Number(f[11]) + Number(f[12]),
-    startTime: Number(f[19]),
-    rss: Number(f[21]) * PAGE_SIZE,
-  };
-}
-
-/** Alive means present and not a zombie (PID 1 may never reap it here). */
-export function isAlive(pid: number): boolean {
-  const s = readStat(pid);
-  return s !== null && s.state !== 'Z' && s.state !== 'X';
-}
+import { readStat } from '../protocol/proc-stat';
 
 function childrenOf(pid: number): number[] {
   let tasks: string[];
@@ -113,26 +69,6 @@ export function killIdentified(list: ProcessIdentity[], signal: NodeJS.Signals):
       /* gone meanwhile */
     }
   }
-}
-
-/** Live processes of a session, except those listed. */
-export function sessionMembers(session: number, except: Set<number>): number[] {
-  const out: number[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const c = e.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
-    const pid = Number(e);
-    if (except.has(pid)) continue;
-    const s = readStat(pid);
-    if (s && s.session === session && s.state !== 'Z' && s.state !== 'X') out.push(pid);
-  }
-  return out;
 }
 
 export interface TreeSample {

@@ -2,7 +2,8 @@
  * CPU and memory of each worker's process tree, read from /proc about once
  * a second. CPU is the share of one core since the previous sample.
  */
-import { CLOCK_TICKS_PER_SECOND, sampleTree } from './process-tree';
+import { CLOCK_TICKS_PER_SECOND } from '../protocol/proc-stat';
+import { sampleTree } from './process-tree';
 
 export interface Sample {
   cpu: number;

@@ -5,6 +5,7 @@
  * count Z (zombie) and X (dead) as gone.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { readStat } from './proc-stat';
 
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -26,16 +27,8 @@ export function isProcessAlive(pid: number): boolean {
 
 /** Session id of a process (field 6 of /proc/PID/stat), or null when it is gone. */
 export function sessionOf(pid: number): number | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return null;
-  }
-  // The command name (field 2) may hold spaces and parentheses: parse after the last ')'.
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const session = Number(rest[3]);
-  return Number.isInteger(session) ? session : null;
+  const stat = readStat(pid);
+  return stat && Number.isInteger(stat.session) ? stat.session : null;
 }
 
 /** Live processes whose session id is `sid` (a detached process's pid is its session id). */

@@ -5,8 +5,9 @@
  * becomes dump.json.bak first (hard link + rename, so dump.json exists at
  * every instant). A corrupt old dump never overwrites a good backup.
  */
-import { closeSync, copyFileSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { copyFileSync, linkSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { syncDirectory, writeTempFile } from '../../protocol/atomic-file';
 import { ClusterctlError } from '../../protocol/errors';
 import type { AppSpec } from '../../protocol/types';
 import { backupPath, DUMP_VERSION, readDumpFile, type DumpFile } from './format';
@@ -23,34 +24,6 @@ export interface WriteDumpResult {
   /** Where the previous dump was kept, or null when there was none worth keeping. */
   backup: string | null;
   apps: string[];
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Some filesystems refuse fsync on a directory; the rename is atomic all the same.
-  }
-}
-
-function writeTemp(target: string, data: string): string {
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  return tmp;
 }
 
 function dumpError(path: string, why: string): ClusterctlError {
@@ -75,7 +48,7 @@ export function writeDump(path: string, specs: readonly AppSpec[], opts: WriteDu
   const dir = dirname(path);
   let tmp: string;
   try {
-    tmp = writeTemp(path, JSON.stringify(dump, null, 2) + '\n');
+    tmp = writeTempFile(path, JSON.stringify(dump, null, 2) + '\n');
   } catch (err) {
     throw dumpError(path, (err as NodeJS.ErrnoException).code ?? String(err));
   }
@@ -99,6 +72,6 @@ export function writeDump(path: string, specs: readonly AppSpec[], opts: WriteDu
     rmSync(tmp, { force: true });
     throw dumpError(path, (err as NodeJS.ErrnoException).code ?? String(err));
   }
-  fsyncDir(dir);
+  syncDirectory(dir);
   return { path, backup, apps: specs.map((s) => s.name) };
 }
