@@ -9,11 +9,12 @@
 import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { parseArgs } from 'node:util';
-import { defaultSpec } from '../config/defaults';
+import { defaultSpec, OWN_LOG_ROTATION } from '../config/defaults';
 import type { PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { processesInSession } from '../protocol/liveness';
-import { lockName, primarySocketPath } from '../protocol/paths';
+import { createRotatingDestination } from '../protocol/log-destination';
+import { lockName, primaryLogPath, primarySocketPath } from '../protocol/paths';
 import { createRpcServer, type Handlers } from '../protocol/rpc-server';
 import { primaryParams } from '../protocol/primary-params';
 import { APP_NAME_PATTERN } from '../protocol/types';
@@ -44,9 +45,16 @@ const log: Logger = {
   error: (msg, fields) => writeLog('error', msg, fields),
 };
 
+// The primary's own log, one JSON object per line, rotated like daemon.log.
+// (Its stdout and stderr, opened by the daemon on the same file, only ever
+// carry a crash of the primary itself.)
+const ownLog = createRotatingDestination(primaryLogPath(home, name), {
+  ...OWN_LOG_ROTATION,
+  onError: (err) => process.stderr.write(`cannot write the primary's log: ${err.message}\n`),
+});
+
 function writeLog(level: string, msg: string, fields?: Record<string, unknown>): void {
-  // stdout is the primary's log file (opened by the daemon): one JSON object per line.
-  process.stdout.write(JSON.stringify({ time: new Date().toISOString(), level, app: name, primaryPid: process.pid, msg, ...fields }) + '\n');
+  ownLog.write(JSON.stringify({ time: new Date().toISOString(), level, app: name, primaryPid: process.pid, msg, ...fields }) + '\n');
 }
 
 let app: AppController | null = null;

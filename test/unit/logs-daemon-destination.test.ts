@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
-import { createRotatingDestination, reopenAllDestinations } from '../../src/daemon/log-destination';
+import { createRotatingDestination, reopenAllDestinations } from '../../src/protocol/log-destination';
 
 let dir: string;
 beforeEach(() => {

@@ -5,6 +5,7 @@
  *   reopenLogs: reopenLogsHandler(() => requireApp().logs),
  * The capture is looked up per call because it exists only after `init`.
  */
+import { reopenAllDestinations } from '../../protocol/log-destination';
 import { primaryParams } from '../../protocol/primary-params';
 import type { LogCapture } from './index';
 
@@ -22,6 +23,8 @@ export function reopenLogsHandler(capture: () => LogCapture) {
   return async (params: unknown): Promise<null> => {
     primaryParams.reopenLogs(params);
     await capture().reopen();
+    // The primary's own log too, for an external logrotate that moved it.
+    reopenAllDestinations();
     return null;
   };
 }

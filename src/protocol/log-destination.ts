@@ -1,7 +1,7 @@
 /**
- * A pino destination for daemon.log that rotates by the same rules as the
- * apps' logs (`daemon.log.1` … `daemon.log.<retain>`, optionally gzipped),
- * so the daemon's own log cannot fill the disk either.
+ * A line destination that rotates by the same rules as the apps' logs
+ * (`x.log.1` … `x.log.<retain>`, optionally gzipped): pino's for daemon.log,
+ * and each app primary's own log, so neither can fill the disk.
  *
  * Writes are synchronous: the daemon logs little, and the line written just
  * before a crash or an exit must be on disk. Rotation is a few renames,
@@ -9,8 +9,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { compressRotated, shiftRotated } from '../protocol/log-rotation';
-import { DEFAULTS } from '../config/defaults';
+import { compressRotated, shiftRotated } from './log-rotation';
 
 export interface RotatingDestinationOptions {
   maxSize: number;
@@ -31,12 +30,6 @@ export interface RotatingDestination {
   close(): void;
 }
 
-export const DAEMON_LOG_ROTATION: Omit<RotatingDestinationOptions, 'onError'> = {
-  maxSize: DEFAULTS.logMaxSize,
-  retain: DEFAULTS.logRetain,
-  compress: false,
-};
-
 /** Every destination this process opened, so `reload-logs` can reopen daemon.log too. */
 const live = new Set<RotatingDestination>();
 
@@ -44,7 +37,7 @@ export function reopenAllDestinations(): void {
   for (const d of live) d.reopen();
 }
 
-export function createRotatingDestination(path: string, opts: RotatingDestinationOptions = DAEMON_LOG_ROTATION): RotatingDestination {
+export function createRotatingDestination(path: string, opts: RotatingDestinationOptions): RotatingDestination {
   let fd: number | null = null;
   let size = 0;
   let compressing: Promise<void> | null = null;
