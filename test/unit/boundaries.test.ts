@@ -1,0 +1,43 @@
+/**
+ * The CLI, the daemon and the app primary meet only in src/protocol (and the
+ * spec helpers in src/config): none of them imports another. A slip here
+ * would drag the daemon's code into the CLI's start-up, or let the primary
+ * depend on a daemon it must outlive.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const SRC = resolve(__dirname, '..', '..', 'src');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((e) => {
+    const p = join(dir, e);
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** The top-level src folder each relative import of `file` lands in. */
+function importedAreas(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:from\s+|require\()\s*'(\.[^']+)'/g)].map((m) => m[1] as string);
+  return specs.map((s) => relative(SRC, resolve(dirname(file), s)).split('/')[0] as string);
+}
+
+const FORBIDDEN: Record<string, string[]> = {
+  cli: ['daemon', 'primary'],
+  client: ['daemon', 'primary', 'cli'],
+  daemon: ['cli', 'client', 'primary'],
+  primary: ['cli', 'client', 'daemon'],
+  protocol: ['cli', 'client', 'daemon', 'primary', 'config'],
+  config: ['cli', 'client', 'daemon', 'primary'],
+};
+
+test.each(Object.entries(FORBIDDEN))('src/%s imports none of %j', (area, forbidden) => {
+  const offenders: string[] = [];
+  for (const file of files(join(SRC, area))) {
+    for (const target of importedAreas(file)) {
+      if (forbidden.includes(target)) offenders.push(`${relative(SRC, file)} -> ${target}`);
+    }
+  }
+  expect(offenders).toEqual([]);
+});
