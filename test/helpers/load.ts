@@ -1,16 +1,22 @@
 /**
- * A real HTTP load on 127.0.0.1 (autocannon), bounded in time, that a test
- * stops when it has done what it came to do. Every failure counts: non-2xx,
- * socket errors, timeouts.
+ * A real HTTP load on 127.0.0.1, bounded in time, that a test stops when it
+ * has done what it came to do. It uses the benchmark's own client
+ * (bench/lib/load.js), not autocannon: autocannon reconnects silently when a
+ * server drops a request it was answering, so it would count a careless
+ * reload as perfect (bench/lib/load.js says how that was measured, and
+ * test/unit/bench-load.test.ts proves the client counts every dropped request).
+ * Every failure counts: non-2xx, socket errors, a close before the response,
+ * timeouts.
  */
-import autocannon from 'autocannon';
+import { startLoad as startClient } from '../../bench/lib/load';
 
 export interface LoadResult {
   requests: number;
   non2xx: number;
+  /** Failed requests other than non-2xx: socket errors, early closes, timeouts. */
   errors: number;
   timeouts: number;
-  /** Per error kind (ECONNRESET, ECONNREFUSED, …) as autocannon reports them. */
+  /** Failed requests by cause (ECONNRESET, ECONNREFUSED, EOF, timeout…). */
   errorKinds: Record<string, number>;
 }
 
@@ -19,29 +25,23 @@ export interface Load {
 }
 
 export function startLoad(port: number, opts: { keepAlive: boolean; connections?: number; maxSeconds?: number }): Load {
-  const errorKinds: Record<string, number> = {};
-  let settle: (r: autocannon.Result) => void = () => undefined;
-  let fail: (err: Error) => void = () => undefined;
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    settle = resolve;
-    fail = reject;
-  });
-  const instance = autocannon({
-    url: `http://127.0.0.1:${port}/`,
+  const load = startClient({
+    port,
     connections: opts.connections ?? 10,
-    duration: opts.maxSeconds ?? 60,
-    timeout: 10,
-    headers: opts.keepAlive ? {} : { connection: 'close' },
-  }, (err: Error | null, result: autocannon.Result) => (err ? fail(err) : settle(result)));
-  instance.on('reqError', (err: NodeJS.ErrnoException) => {
-    const kind = err.code ?? err.message;
-    errorKinds[kind] = (errorKinds[kind] ?? 0) + 1;
+    keepAlive: opts.keepAlive,
+    maxMs: (opts.maxSeconds ?? 60) * 1000,
+    timeoutMs: 10000,
   });
   return {
     async stop() {
-      instance.stop();
-      const r = await done;
-      return { requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, errorKinds };
+      const r = await load.stop();
+      return {
+        requests: r.ok + r.failed,
+        non2xx: r.non2xx,
+        errors: r.failed - r.non2xx,
+        timeouts: r.errors.timeout ?? 0,
+        errorKinds: r.errors,
+      };
     },
   };
 }
