@@ -27,23 +27,26 @@ import './logs/blocking-stdio';
 const IDLE_GRACE_MS = 1000;
 const CHECK_EVERY_MS = 25;
 
-interface ConnState {
-  socket: net.Socket;
-  active: number;
-  idleSince: number;
-  /** The response being written on this connection, if any. */
-  res: http.ServerResponse | null;
-}
-
+/**
+ * What the hot path pays is one Set insert per connection and nothing per
+ * request: whether a connection is busy is read from Node's own
+ * `socket._httpMessage` (the response being written on it, null when idle;
+ * the property http-terminator and others rely on too), and the per-request
+ * bookkeeping starts only once a drain has begun.
+ */
 interface Tracked {
   server: net.Server;
   isHttp: boolean;
-  conns: Map<net.Socket, ConnState>;
+  sockets: Set<net.Socket>;
 }
+
+type HttpSocket = net.Socket & { _httpMessage?: http.ServerResponse | null };
 
 const tracked = new Map<net.Server, Tracked>();
 let draining = false;
 let drainStartedAt = 0;
+/** During a drain: when each connection last finished a response. */
+const idleSince = new WeakMap<net.Socket, number>();
 
 type InternalMessage = { cmd?: unknown };
 type IpcProcess = NodeJS.Process & {
@@ -76,36 +79,40 @@ function markClose(res: http.ServerResponse): void {
 
 function track(server: net.Server): void {
   if (tracked.has(server)) return;
-  const t: Tracked = { server, isHttp: isHttpServer(server), conns: new Map() };
+  const t: Tracked = { server, isHttp: isHttpServer(server), sockets: new Set() };
   tracked.set(server, t);
   // https servers hand requests the TLS socket, which 'secureConnection' gives.
   const connEvent = typeof (server as { addContext?: unknown }).addContext === 'function' ? 'secureConnection' : 'connection';
   server.on(connEvent, (socket: net.Socket) => {
-    t.conns.set(socket, { socket, active: 0, idleSince: Date.now(), res: null });
-    socket.once('close', () => t.conns.delete(socket));
+    t.sockets.add(socket);
+    socket.once('close', () => t.sockets.delete(socket));
   });
-  if (t.isHttp) {
-    server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-      const c = t.conns.get(req.socket as net.Socket);
-      if (c) {
-        c.active++;
-        c.res = res;
-        res.once('close', () => {
-          c.active--;
-          c.idleSince = Date.now();
-          if (c.res === res) c.res = null;
-        });
-      }
-      if (draining) markClose(res);
-    });
-  }
+}
+
+const watchingListen = new WeakSet<net.Server>();
+
+/**
+ * Observe the outcome of one listen() without adding an 'error' listener
+ * (which would change whether the app's unhandled error crashes it): wrap
+ * emit until 'listening' or a listen error, then take the wrapper off, so
+ * requests never pay for it.
+ */
+function reportListenErrors(server: net.Server): void {
+  if (watchingListen.has(server)) return;
+  watchingListen.add(server);
+  const hadOwnEmit = Object.prototype.hasOwnProperty.call(server, 'emit');
   const originalEmit = server.emit;
-  // Observe listen errors without adding an 'error' listener, which would
-  // change whether the app's unhandled error crashes it.
+  const unwrap = (): void => {
+    watchingListen.delete(server);
+    if (hadOwnEmit) server.emit = originalEmit;
+    else delete (server as { emit?: unknown }).emit;
+  };
   server.emit = function emitWithReport(this: net.Server, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'error') {
+    if (event === 'listening') unwrap();
+    else if (event === 'error') {
       const err = args[0] as NodeJS.ErrnoException | undefined;
       if (err && (err.syscall === 'listen' || err.code === 'EADDRINUSE' || err.code === 'EACCES')) {
+        unwrap();
         sendToPrimary({ cmd: 'NODE_CLUSTERCTL_LISTEN_ERROR', message: err.message, code: err.code ?? null });
       }
     }
@@ -116,13 +123,20 @@ function track(server: net.Server): void {
 const originalListen = net.Server.prototype.listen;
 net.Server.prototype.listen = function listenTracked(this: net.Server, ...args: unknown[]) {
   track(this);
+  reportListenErrors(this);
   return (originalListen as (...a: unknown[]) => net.Server).apply(this, args);
 } as typeof net.Server.prototype.listen;
 
 function openConnections(): number {
   let n = 0;
-  for (const t of tracked.values()) n += t.conns.size;
+  for (const t of tracked.values()) n += t.sockets.size;
   return n;
+}
+
+/** From now on, note when each response on `socket` ends, and close the connection after it. */
+function watchResponse(socket: net.Socket, res: http.ServerResponse): void {
+  markClose(res);
+  res.once('close', () => idleSince.set(socket, Date.now()));
 }
 
 function drain(): void {
@@ -134,14 +148,23 @@ function drain(): void {
       // net's close, not http's: stop accepting, leave open connections to finish.
       net.Server.prototype.close.call(t.server);
     }
-    for (const c of t.conns.values()) if (c.res) markClose(c.res);
+    if (!t.isHttp) continue;
+    // The next request on every open connection is answered with Connection: close…
+    t.server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => watchResponse(req.socket, res));
+    // …and so is every response still being written.
+    for (const socket of t.sockets) {
+      const res = (socket as HttpSocket)._httpMessage;
+      if (res) watchResponse(socket, res);
+    }
   }
   const timer = setInterval(() => {
     const now = Date.now();
     for (const t of tracked.values()) {
       if (!t.isHttp) continue;
-      for (const c of t.conns.values()) {
-        if (c.active === 0 && now - Math.max(c.idleSince, drainStartedAt) >= IDLE_GRACE_MS) c.socket.end();
+      for (const socket of t.sockets) {
+        const busy = Boolean((socket as HttpSocket)._httpMessage);
+        const quietSince = Math.max(idleSince.get(socket) ?? 0, drainStartedAt);
+        if (!busy && now - quietSince >= IDLE_GRACE_MS) socket.end();
       }
     }
     if (openConnections() === 0) {

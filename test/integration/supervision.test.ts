@@ -211,3 +211,14 @@ test('kill -9 of an app primary: the daemon starts it again and the app serves a
   const daemonLog = readFileSync(join(sb.home, 'daemon.log'), 'utf8');
   expect(daemonLog).toMatch(/app primary exited unexpectedly/);
 });
+
+test('a worker whose listen fails is not online even when the app swallows the error, and ls says why', async () => {
+  const port = await freePort();
+  await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'owner', '--env', `PORT=${port}`]);
+  const r = await sb.cli(['start', join(FIXTURES, 'swallows-listen-error.js'), '--name', 'quiet', '--env', `PORT=${port}`]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(new RegExp(`could not listen: .*EADDRINUSE.*${port}`));
+  const w = (await app('quiet')).workers[0];
+  expect(w.status).not.toBe('online');
+  expect(w.reason ?? '').toMatch(/EADDRINUSE|restarting/);
+});
