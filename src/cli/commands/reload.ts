@@ -1,5 +1,6 @@
 /** `clusterctl reload <name|all>`: replace every worker, one instance at a time, without dropping a request. */
 import type { Command } from 'commander';
+import { addLifecycleOptions } from './lifecycle-options';
 import { lifecycleOverrides, parsePositiveInt } from '../../config/flags';
 import type { ProgressEvent, ReloadOptions } from '../../protocol/api';
 import { print } from '../output';
@@ -15,15 +16,11 @@ interface ReloadFlags {
 }
 
 export function registerReload(program: Command): void {
-  program
+  addLifecycleOptions(program
     .command('reload')
     .description('rolling reload: start a replacement, wait until it is online, then stop the old worker (no downtime)')
     .argument('<name|all>', 'app name, or "all"')
-    .option('--parallel <n>', 'instances replaced at a time (default 1)')
-    .option('--wait-ready', 'from now on, a worker is online only once it calls process.send("ready")')
-    .option('--listen-timeout <ms>', 'new listen timeout, kept in the spec')
-    .option('--kill-timeout <ms>', 'new kill timeout, kept in the spec')
-    .option('--stop-signal <signal>', 'new stop signal, kept in the spec')
+    .option('--parallel <n>', 'instances replaced at a time (default 1)'))
     .addHelpText('after', `
 Examples:
   $ clusterctl reload web

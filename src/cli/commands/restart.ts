@@ -1,5 +1,6 @@
 /** `clusterctl restart <name|all>`: stop every worker, then start them from the saved spec. */
 import type { Command } from 'commander';
+import { addLifecycleOptions } from './lifecycle-options';
 import { appEnvironment, lifecycleOverrides } from '../../config/flags';
 import type { RestartOptions } from '../../protocol/api';
 import { print, usage } from '../output';
@@ -18,16 +19,12 @@ interface RestartFlags {
 }
 
 export function registerRestart(program: Command): void {
-  program
+  addLifecycleOptions(program
     .command('restart')
     .description('stop all workers of an app, then start them again from its saved spec (brief downtime; use reload to avoid it)')
     .argument('<name|all>', 'app name, or "all"')
     .option('--update-env', "replace the app's environment with this shell's (plus --env)")
-    .option('--env <KEY=VALUE>', 'with --update-env: set a variable (repeatable)', collect)
-    .option('--wait-ready', 'from now on, a worker is online only once it calls process.send("ready")')
-    .option('--listen-timeout <ms>', 'new listen timeout, kept in the spec')
-    .option('--kill-timeout <ms>', 'new kill timeout, kept in the spec')
-    .option('--stop-signal <signal>', 'new stop signal, kept in the spec')
+    .option('--env <KEY=VALUE>', 'with --update-env: set a variable (repeatable)', collect))
     .addHelpText('after', `
 Examples:
   $ clusterctl restart web
