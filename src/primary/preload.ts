@@ -104,10 +104,12 @@ function reportListenErrors(server: net.Server): void {
   const originalEmit = server.emit;
   const unwrap = (): void => {
     watchingListen.delete(server);
+    // Someone wrapped emit after us: leave theirs (ours stays underneath, harmless).
+    if (server.emit !== wrapper) return;
     if (hadOwnEmit) server.emit = originalEmit;
     else delete (server as { emit?: unknown }).emit;
   };
-  server.emit = function emitWithReport(this: net.Server, event: string | symbol, ...args: unknown[]): boolean {
+  const wrapper = function emitWithReport(this: net.Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'listening') unwrap();
     else if (event === 'error') {
       const err = args[0] as NodeJS.ErrnoException | undefined;
@@ -118,6 +120,7 @@ function reportListenErrors(server: net.Server): void {
     }
     return (originalEmit as (this: net.Server, e: string | symbol, ...a: unknown[]) => boolean).call(this, event, ...args);
   } as typeof server.emit;
+  server.emit = wrapper;
 }
 
 const originalListen = net.Server.prototype.listen;
