@@ -13,6 +13,7 @@ import type { AppSpec, ExitRecord, WorkerInfo, WorkerStatus } from '../protocol/
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { createLogCapture, type LogCapture } from './logs';
 import { ManagedWorker, exitText, type ExitInfo, type ReadinessRule } from './managed-worker';
+import { descendantsOf } from './process-tree';
 import { decideRestart, freshHistory, type RestartHistory } from './restart-policy';
 import { TreeSampler, type Sample } from './sampler';
 import { canTransition } from './worker-state';
@@ -511,8 +512,10 @@ export class AppController {
     for (const s of this.slots.values()) {
       for (const w of [s.current, s.pending]) if (w && !w.exit) workers.push(w);
     }
-    this.samples = this.sampler.sample(workers.map((w) => w.pid));
-    for (const w of workers) w.rememberDescendants();
+    // One walk of each worker's tree per tick serves both the metrics and the kill list.
+    const trees = new Map(workers.map((w) => [w.pid, descendantsOf(w.pid)] as [number, number[]]));
+    this.samples = this.sampler.sample(trees);
+    for (const w of workers) w.rememberDescendants(trees.get(w.pid));
     const limit = this.spec.maxMemoryRestart;
     if (limit > 0 && !this.busy && !this.closing) {
       for (const s of this.slots.values()) {

@@ -83,9 +83,9 @@ export class ManagedWorker {
   }
 
   /** Refresh the list of descendants to kill when it exits (called on every metrics sample). */
-  rememberDescendants(): void {
+  rememberDescendants(descendants: number[] = descendantsOf(this.pid)): void {
     if (this.exit) return;
-    const now = identify(descendantsOf(this.pid));
+    const now = identify(descendants);
     const seen = new Set(this.knownDescendants.map((d) => `${d.pid}:${d.startTime}`));
     for (const d of now) if (!seen.has(`${d.pid}:${d.startTime}`)) this.knownDescendants.push(d);
   }

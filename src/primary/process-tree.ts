@@ -78,12 +78,13 @@ export interface TreeSample {
   cpuTicks: number;
 }
 
-export function sampleTree(pid: number): TreeSample | null {
+/** RSS and CPU of `pid` plus `descendants` (pass them when already walked: /proc reads are the cost here). */
+export function sampleTree(pid: number, descendants: number[] = descendantsOf(pid)): TreeSample | null {
   const root = readStat(pid);
   if (!root) return null;
   let rss = root.rss;
   let cpuTicks = root.cpuTicks;
-  for (const d of descendantsOf(pid)) {
+  for (const d of descendants) {
     const s = readStat(d);
     if (!s) continue;
     rss += s.rss;

@@ -13,12 +13,13 @@ export interface Sample {
 export class TreeSampler {
   private last = new Map<number, { ticks: number; at: number }>();
 
-  sample(pids: number[]): Map<number, Sample> {
+  /** `trees`: each worker pid with its descendants, walked once per tick by the caller. */
+  sample(trees: Map<number, number[]>): Map<number, Sample> {
     const out = new Map<number, Sample>();
     const next = new Map<number, { ticks: number; at: number }>();
     const now = Date.now();
-    for (const pid of pids) {
-      const s = sampleTree(pid);
+    for (const [pid, descendants] of trees) {
+      const s = sampleTree(pid, descendants);
       if (!s) continue;
       const prev = this.last.get(pid);
       const cpu = prev && now > prev.at
