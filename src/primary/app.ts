@@ -280,6 +280,8 @@ export class AppController {
     if (this.closing || slot.removing || slot.current) return;
     slot.restarts++;
     slot.supervised = true;
+    // The wait is over: say what is happening now, not the delay that was.
+    if (slot.reason) slot.reason = slot.reason.replace(/; restarting in \d+ ms$/, '; restarting now');
     const mw = this.fork(slot);
     slot.current = mw;
     this.changed();
