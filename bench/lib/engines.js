@@ -8,7 +8,7 @@
  * bench itself.
  */
 const { spawn } = require('node:child_process');
-const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
+const { closeSync, mkdtempSync, openSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { run, runSync, pidsWithEnv, killPids, isAlive, waitFor } = require('./proc');
@@ -37,37 +37,38 @@ function firstLine(r) {
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 
-class ClusterctlEngine {
-  /** @param {{ root: string, runTag: string }} o */
+/**
+ * What clusterctl and PM2 share: a CLI run with the engine's home in its
+ * environment, a daemon whose pid file sits in that home, and the same
+ * start/delete/reload/kill commands.
+ */
+class CliEngine {
+  /** @param {{ id: string, bin: string, version: string, homeVar: string, pidFile: string, runTag: string }} o */
   constructor(o) {
-    this.id = 'clusterctl';
-    this.bin = join(o.root, 'bin', 'clusterctl');
-    this.version = JSON.parse(readFileSync(join(o.root, 'package.json'), 'utf8')).version;
-    this.home = mkdtempSync(join(tmpdir(), 'clusterctl-bench-'));
-    this.env = { ...baseEnv(o.runTag), CLUSTERCTL_HOME: this.home };
+    this.id = o.id;
+    this.bin = o.bin;
+    this.version = o.version;
+    this.homeVar = o.homeVar;
+    this.pidFile = o.pidFile;
+    this.home = mkdtempSync(join(tmpdir(), `${o.id}-bench-`));
+    this.env = { ...baseEnv(o.runTag), [o.homeVar]: this.home };
   }
 
-  /** @param {string[]} args @param {number} [timeoutMs] */
-  cli(args, timeoutMs = 60000) {
-    return run(process.execPath, [this.bin, ...args], { env: this.env, timeoutMs });
+  /** @param {string[]} args @param {number} [timeoutMs] @param {NodeJS.ProcessEnv} [extraEnv] */
+  cli(args, timeoutMs = 60000, extraEnv = {}) {
+    return run(process.execPath, [this.bin, ...args], { env: { ...this.env, ...extraEnv }, timeoutMs });
   }
 
   /** Like cli(), but a non-zero exit is an error carrying the command's own first line. */
-  async ok(args, timeoutMs = 60000) {
-    const r = await this.cli(args, timeoutMs);
-    if (r.code !== 0) throw new Error(`clusterctl ${args[0]}: ${firstLine(r)}`);
+  async ok(args, timeoutMs = 60000, extraEnv = {}) {
+    const r = await this.cli(args, timeoutMs, extraEnv);
+    if (r.code !== 0) throw new Error(`${this.id} ${args[0]}: ${firstLine(r)}`);
     return r;
   }
 
   /** The commands of the CLI latency scenario, by row. */
   latencyCommands() {
     return { ls: ['ls'], ping: ['ping'], version: ['--version'] };
-  }
-
-  /** @param {AppStart} a */
-  async startApp(a) {
-    await this.ok(['start', a.script, '-i', String(a.instances), '--name', a.name, '--env', `PORT=${a.port}`], 180000);
-    await waitServing(a.port);
   }
 
   /** @param {string} name */
@@ -84,37 +85,19 @@ class ClusterctlEngine {
     await this.ok(['delete', 'all'], 180000);
   }
 
-  async list() {
-    const r = await this.ok(['ls', '--json']);
-    return /** @type {Array<{ name: string, primaryPid: number | null, spec: { logs?: { out?: string } }, workers: Array<{ pid: number | null }> }>} */ (JSON.parse(r.stdout));
-  }
-
   /** @returns {number | null} */
   daemonPid() {
     try {
-      const pid = parseInt(readFileSync(join(this.home, 'daemon.pid'), 'utf8'), 10);
+      const pid = parseInt(readFileSync(join(this.home, this.pidFile), 'utf8'), 10);
       return Number.isInteger(pid) && isAlive(pid) ? pid : null;
     } catch {
       return null;
     }
   }
 
-  /** Processes that manage the apps, excluding the apps' own workers. */
-  async managerPids() {
-    const daemon = this.daemonPid();
-    const primaries = (await this.list()).map((a) => a.primaryPid).filter((p) => typeof p === 'number');
-    return { daemon, primaries: /** @type {number[]} */ (primaries) };
-  }
-
-  /** Every live process of this engine: daemon, app primaries, workers. */
+  /** Every live process of this engine: daemon, app primaries if any, workers. */
   pids() {
-    return pidsWithEnv('CLUSTERCTL_HOME', this.home);
-  }
-
-  /** @param {string} name */
-  async logFile(name) {
-    const app = (await this.list()).find((a) => a.name === name);
-    return app?.spec?.logs?.out ?? join(this.home, 'logs', `${name}-out.log`);
+    return pidsWithEnv(this.homeVar, this.home);
   }
 
   /** Stop every app and the daemon; a fresh daemon starts on the next command. */
@@ -125,34 +108,53 @@ class ClusterctlEngine {
 
   cleanup() {
     runSync(process.execPath, [this.bin, 'kill'], { env: this.env, timeoutMs: 30000 });
-    sweep('CLUSTERCTL_HOME', this.home);
+    sweep(this.homeVar, this.home);
     rmSync(this.home, { recursive: true, force: true });
   }
 }
 
-class Pm2Engine {
+class ClusterctlEngine extends CliEngine {
+  /** @param {{ root: string, runTag: string }} o */
+  constructor(o) {
+    super({
+      id: 'clusterctl',
+      bin: join(o.root, 'bin', 'clusterctl'),
+      version: JSON.parse(readFileSync(join(o.root, 'package.json'), 'utf8')).version,
+      homeVar: 'CLUSTERCTL_HOME',
+      pidFile: 'daemon.pid',
+      runTag: o.runTag,
+    });
+  }
+
+  /** @param {AppStart} a */
+  async startApp(a) {
+    await this.ok(['start', a.script, '-i', String(a.instances), '--name', a.name, '--env', `PORT=${a.port}`], 180000);
+    await waitServing(a.port);
+  }
+
+  async list() {
+    const r = await this.ok(['ls', '--json']);
+    return /** @type {Array<{ name: string, primaryPid: number | null, spec: { logs?: { out?: string } }, workers: Array<{ pid: number | null }> }>} */ (JSON.parse(r.stdout));
+  }
+
+  /** Processes that manage the apps, excluding the apps' own workers. */
+  async managerPids() {
+    const daemon = this.daemonPid();
+    const primaries = (await this.list()).map((a) => a.primaryPid).filter((p) => typeof p === 'number');
+    return { daemon, primaries: /** @type {number[]} */ (primaries) };
+  }
+
+  /** @param {string} name */
+  async logFile(name) {
+    const app = (await this.list()).find((a) => a.name === name);
+    return app?.spec?.logs?.out ?? join(this.home, 'logs', `${name}-out.log`);
+  }
+}
+
+class Pm2Engine extends CliEngine {
   /** @param {{ bin: string, version: string, runTag: string }} o */
   constructor(o) {
-    this.id = 'pm2';
-    this.bin = o.bin;
-    this.version = o.version;
-    this.home = mkdtempSync(join(tmpdir(), 'pm2-bench-'));
-    this.env = { ...baseEnv(o.runTag), PM2_HOME: this.home };
-  }
-
-  /** @param {string[]} args @param {number} [timeoutMs] @param {NodeJS.ProcessEnv} [extraEnv] */
-  cli(args, timeoutMs = 60000, extraEnv = {}) {
-    return run(process.execPath, [this.bin, ...args], { env: { ...this.env, ...extraEnv }, timeoutMs });
-  }
-
-  async ok(args, timeoutMs = 60000, extraEnv = {}) {
-    const r = await this.cli(args, timeoutMs, extraEnv);
-    if (r.code !== 0) throw new Error(`pm2 ${args[0]}: ${firstLine(r)}`);
-    return r;
-  }
-
-  latencyCommands() {
-    return { ls: ['ls'], ping: ['ping'], version: ['--version'] };
+    super({ id: 'pm2', bin: o.bin, version: o.version, homeVar: 'PM2_HOME', pidFile: 'pm2.pid', runTag: o.runTag });
   }
 
   /** @param {AppStart} a */
@@ -163,83 +165,52 @@ class Pm2Engine {
     await waitServing(a.port);
   }
 
-  /** @param {string} name */
-  async deleteApp(name) {
-    await this.ok(['delete', name], 60000);
-  }
-
-  /** @param {string} name */
-  reload(name) {
-    return this.ok(['reload', name], 180000);
-  }
-
-  async deleteAll() {
-    await this.ok(['delete', 'all'], 180000);
-  }
-
-  /** @returns {number | null} */
-  daemonPid() {
-    try {
-      const pid = parseInt(readFileSync(join(this.home, 'pm2.pid'), 'utf8'), 10);
-      return Number.isInteger(pid) && isAlive(pid) ? pid : null;
-    } catch {
-      return null;
-    }
-  }
-
-  /** Every live process of this engine: the daemon and the workers. */
-  pids() {
-    return pidsWithEnv('PM2_HOME', this.home);
-  }
-
   /** PM2's daemon is the cluster primary of every app: there is nothing else. */
   async managerPids() {
     return { daemon: this.daemonPid(), primaries: /** @type {number[]} */ ([]) };
   }
-
-  async restartDaemon() {
-    await this.ok(['kill'], 60000);
-    await this.ok(['ping']);
-  }
-
-  cleanup() {
-    runSync(process.execPath, [this.bin, 'kill'], { env: this.env, timeoutMs: 30000 });
-    sweep('PM2_HOME', this.home);
-    rmSync(this.home, { recursive: true, force: true });
-  }
 }
 
-/** The limit: a bare node:cluster primary per app (bench/apps/raw-primary.js). */
-class RawEngine {
-  /** @param {{ root: string, runTag: string }} o */
+/**
+ * What the two limits share: each app is one child process the bench spawns
+ * in its own session, tagged `tagVar=<run tag>-<id>` so a sweep finds it and
+ * whatever it forked.
+ */
+class SpawnEngine {
+  /** @param {{ id: string, tagVar: string, stopSignal: NodeJS.Signals, runTag: string }} o */
   constructor(o) {
-    this.id = 'raw';
-    this.version = process.version;
-    this.primary = join(o.root, 'bench', 'apps', 'raw-primary.js');
-    this.tag = `${o.runTag}-raw`;
-    this.env = { ...baseEnv(o.runTag), CLUSTERCTL_BENCH_RAW: this.tag };
+    this.id = o.id;
+    this.tagVar = o.tagVar;
+    this.stopSignal = o.stopSignal;
+    this.tag = `${o.runTag}-${o.id}`;
+    this.env = { ...baseEnv(o.runTag), [o.tagVar]: this.tag };
     /** @type {Map<string, import('node:child_process').ChildProcess>} */
     this.apps = new Map();
   }
 
-  /** @param {AppStart} a */
-  async startApp(a) {
-    const child = spawn(process.execPath, [this.primary, a.script, String(a.instances)], {
-      env: { ...this.env, PORT: String(a.port) },
-      stdio: 'ignore',
+  /**
+   * @param {string} name
+   * @param {string[]} args
+   * @param {number} port
+   * @param {import('node:child_process').StdioOptions} stdio
+   */
+  async spawnApp(name, args, port, stdio) {
+    const child = spawn(process.execPath, args, {
+      env: { ...this.env, PORT: String(port) },
+      stdio,
       // Its own session, like the clusterctl and PM2 daemons (and any service
       // manager's unit): with the kernel's autogroup scheduling a session is
       // one scheduling group, so sharing the bench's session would hand the
       // workers and the load generator one CPU share between them.
       detached: true,
     });
-    this.apps.set(a.name, child);
-    await waitServing(a.port);
+    this.apps.set(name, child);
+    await waitServing(port);
   }
 
-  /** Every live process of this engine: the primaries and their workers. */
+  /** Every live process of this engine. */
   pids() {
-    return pidsWithEnv('CLUSTERCTL_BENCH_RAW', this.tag);
+    return pidsWithEnv(this.tagVar, this.tag);
   }
 
   /** @param {string} name */
@@ -248,14 +219,30 @@ class RawEngine {
     this.apps.delete(name);
     if (!child || child.pid === undefined) return;
     const pid = child.pid;
-    child.kill('SIGTERM');
-    await waitFor(() => !isAlive(pid), { timeoutMs: 10000, what: `raw primary ${pid} to exit` });
+    child.kill(this.stopSignal);
+    await waitFor(() => !isAlive(pid), { timeoutMs: 10000, what: `${this.id} process ${pid} to exit` });
   }
 
   cleanup() {
-    for (const child of this.apps.values()) if (child.pid !== undefined) killPids([child.pid], 'SIGTERM');
+    for (const child of this.apps.values()) if (child.pid !== undefined) killPids([child.pid], this.stopSignal);
     this.apps.clear();
-    sweep('CLUSTERCTL_BENCH_RAW', this.tag);
+    sweep(this.tagVar, this.tag);
+  }
+}
+
+/** The limit: a bare node:cluster primary per app (bench/apps/raw-primary.js). */
+class RawEngine extends SpawnEngine {
+  /** @param {{ root: string, runTag: string }} o */
+  constructor(o) {
+    // SIGTERM: the primary kills its workers before it exits.
+    super({ id: 'raw', tagVar: 'CLUSTERCTL_BENCH_RAW', stopSignal: 'SIGTERM', runTag: o.runTag });
+    this.version = process.version;
+    this.primary = join(o.root, 'bench', 'apps', 'raw-primary.js');
+  }
+
+  /** @param {AppStart} a */
+  startApp(a) {
+    return this.spawnApp(a.name, [this.primary, a.script, String(a.instances)], a.port, 'ignore');
   }
 }
 
@@ -263,44 +250,19 @@ class RawEngine {
  * A process that writes its stdout straight into a file, no manager at all:
  * the limit of the log scenario.
  */
-class DirectLogEngine {
+class DirectLogEngine extends SpawnEngine {
   /** @param {{ runTag: string }} o */
   constructor(o) {
-    this.id = 'direct';
-    this.tag = `${o.runTag}-direct`;
-    this.env = { ...baseEnv(o.runTag), CLUSTERCTL_BENCH_DIRECT: this.tag };
-    /** @type {Map<string, import('node:child_process').ChildProcess>} */
-    this.apps = new Map();
-  }
-
-  /** Every live process of this engine: the writer itself. */
-  pids() {
-    return pidsWithEnv('CLUSTERCTL_BENCH_DIRECT', this.tag);
+    super({ id: 'direct', tagVar: 'CLUSTERCTL_BENCH_DIRECT', stopSignal: 'SIGKILL', runTag: o.runTag });
   }
 
   /** @param {AppStart & { logFile: string }} a */
   async startApp(a) {
-    const fd = require('node:fs').openSync(a.logFile, 'a');
-    const child = spawn(process.execPath, [a.script], { env: { ...this.env, PORT: String(a.port) }, stdio: ['ignore', fd, fd], detached: true });
-    require('node:fs').closeSync(fd);
-    this.apps.set(a.name, child);
-    await waitServing(a.port);
-  }
-
-  /** @param {string} name */
-  async deleteApp(name) {
-    const child = this.apps.get(name);
-    this.apps.delete(name);
-    if (!child || child.pid === undefined) return;
-    const pid = child.pid;
-    child.kill('SIGKILL');
-    await waitFor(() => !isAlive(pid), { timeoutMs: 10000, what: `process ${pid} to exit` });
-  }
-
-  cleanup() {
-    for (const child of this.apps.values()) if (child.pid !== undefined) killPids([child.pid]);
-    this.apps.clear();
-    sweep('CLUSTERCTL_BENCH_DIRECT', this.tag);
+    const fd = openSync(a.logFile, 'a');
+    // spawnApp() spawns before its first await: the child has its own copy of fd by the time we close ours.
+    const serving = this.spawnApp(a.name, [a.script], a.port, ['ignore', fd, fd]);
+    closeSync(fd);
+    await serving;
   }
 }
 
