@@ -127,17 +127,27 @@ function cpuTicks(pid) {
 }
 
 /**
- * Resident set size of a process in bytes (VmRSS), or null when it is gone.
- * @param {number} pid
+ * A "Name:   123 kB" line of a /proc file, in bytes, or null when the
+ * process is gone.
+ * @param {string} file
+ * @param {string} name
  * @returns {number | null}
  */
-function rssBytes(pid) {
+function kBField(file, name) {
   try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(readFileSync(file, 'utf8'));
     return m ? Number(m[1]) * 1024 : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Resident set size of a process in bytes (VmRSS), or null when it is gone.
+ * @param {number} pid
+ */
+function rssBytes(pid) {
+  return kBField(`/proc/${pid}/status`, 'VmRSS');
 }
 
 /**
@@ -146,15 +156,9 @@ function rssBytes(pid) {
  * ~40 MB node binary; RSS counts it in full for each, PSS shares it out, so
  * PSS summed over processes is what they really cost together.
  * @param {number} pid
- * @returns {number | null}
  */
 function pssBytes(pid) {
-  try {
-    const m = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
+  return kBField(`/proc/${pid}/smaps_rollup`, 'Pss');
 }
 
 /**
