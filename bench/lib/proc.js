@@ -127,6 +127,33 @@ function cpuTicks(pid) {
 }
 
 /**
+ * CPU ticks used so far by each of these processes that is still alive; the
+ * difference of two snapshots (cpuMsBetween) is the CPU they spent between.
+ * @param {number[]} pids
+ * @returns {Map<number, number>}
+ */
+function cpuSnapshot(pids) {
+  const m = new Map();
+  for (const p of pids) {
+    const t = cpuTicks(p);
+    if (t !== null) m.set(p, t);
+  }
+  return m;
+}
+
+/**
+ * CPU milliseconds spent between two snapshots by the processes of the
+ * second; one that appeared in between (a restarted worker) counts from zero.
+ * @param {Map<number, number>} before
+ * @param {Map<number, number>} after
+ */
+function cpuMsBetween(before, after) {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return (ticks / ticksPerSecond()) * 1000;
+}
+
+/**
  * A "Name:   123 kB" line of a /proc file, in bytes, or null when the
  * process is gone.
  * @param {string} file
@@ -211,4 +238,4 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-module.exports = { run, runSync, isAlive, pidsWithEnv, killPids, ticksPerSecond, cpuTicks, rssBytes, pssBytes, childrenOf, waitFor, sleep };
+module.exports = { run, runSync, isAlive, pidsWithEnv, killPids, ticksPerSecond, cpuTicks, cpuSnapshot, cpuMsBetween, rssBytes, pssBytes, childrenOf, waitFor, sleep };

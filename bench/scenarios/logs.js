@@ -14,7 +14,7 @@ const { tmpdir } = require('node:os');
 const { newRow, push, markUnavailable } = require('../lib/report');
 const { alternate } = require('../lib/stats');
 const { freePort, httpGet } = require('../lib/probe');
-const { sleep, cpuTicks, ticksPerSecond } = require('../lib/proc');
+const { sleep, cpuSnapshot, cpuMsBetween } = require('../lib/proc');
 const { LineCounter } = require('../lib/line-counter');
 
 const LINES = 100000;
@@ -79,7 +79,7 @@ async function logs(ctx) {
     // Taken before the ls loop starts, so the short-lived CLI processes (which
     // carry the engine's home too) are not counted: only daemon, primary, worker.
     const engineForCpu = side === 'limit' ? ctx.engines.direct : /** @type {NonNullable<typeof ctx.engines.clusterctl>} */ (ctx.engines[side]);
-    const cpuBefore = new Map(engineForCpu.pids().map((p) => [p, cpuTicks(p)]));
+    const cpuBefore = cpuSnapshot(engineForCpu.pids());
     const t0 = performance.now();
     let triggerDone = false;
     let triggerError = null;
@@ -120,11 +120,7 @@ async function logs(ctx) {
       if ((triggerDone && now - lastGrowth > STALL_MS) || now - t0 > DEADLINE_MS) break;
       await sleep(20);
     }
-    let ticks = 0;
-    for (const [p, before] of cpuBefore) {
-      const after = cpuTicks(p);
-      if (before !== null && after !== null) ticks += after - before;
-    }
+    const cpuMs = cpuMsBetween(cpuBefore, cpuSnapshot([...cpuBefore.keys()]));
     complete = true;
     await lsLoop;
     // Late lines after a stall still count as delivered, not lost.
@@ -135,7 +131,7 @@ async function logs(ctx) {
     push(lost, side, missing);
     if (doneAt !== null) {
       push(toDisk, side, doneAt - t0);
-      push(cpu, side, (ticks / ticksPerSecond()) * 1000);
+      push(cpu, side, cpuMs);
     }
     for (const ms of lsMs) push(lsDuring, side, ms);
     toDisk.runs.push({ side, round, ms: doneAt === null ? null : doneAt - t0, unique: counter.unique, duplicates: counter.duplicates, lsSamples: lsMs.length, triggerError: triggerError ? String(triggerError) : null });

@@ -12,32 +12,7 @@ const { newRow, push, markUnavailable } = require('../lib/report');
 const { alternate } = require('../lib/stats');
 const { freePort } = require('../lib/probe');
 const { startLoad } = require('../lib/load');
-const { cpuTicks, ticksPerSecond } = require('../lib/proc');
-
-/**
- * CPU seconds used so far by each process of an engine (daemon, primaries,
- * workers): the difference over a run, divided by the requests served, is
- * the engine's cost per request. On a shared machine it drifts far less
- * than throughput, which also depends on how much CPU the scheduler hands
- * out while other jobs run.
- * @param {number[]} pids
- */
-function cpuSnapshot(pids) {
-  const m = new Map();
-  for (const p of pids) {
-    const t = cpuTicks(p);
-    if (t !== null) m.set(p, t);
-  }
-  return m;
-}
-
-/** @param {Map<number, number>} before @param {Map<number, number>} after */
-function cpuMsBetween(before, after) {
-  let ticks = 0;
-  // A process that appeared during the run (a restarted worker) counts from zero.
-  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
-  return (ticks / ticksPerSecond()) * 1000;
-}
+const { cpuSnapshot, cpuMsBetween } = require('../lib/proc');
 
 const CONNECTIONS = 32;
 
@@ -99,6 +74,8 @@ async function throughput(ctx) {
       for (const side of live) await startLoad({ port: ports[side][app.key], connections: CONNECTIONS, keepAlive, durationMs: warmupMs }).done;
       for (const { round, engine: side } of alternate(live, rounds)) {
         const engine = /** @type {NonNullable<ReturnType<typeof engineOf>>} */ (engineOf(side));
+        // CPU per request drifts far less than throughput on a shared machine,
+        // which also depends on how much CPU the scheduler hands out while other jobs run.
         const pids = engine.pids();
         const before = cpuSnapshot(pids);
         const r = await startLoad({ port: ports[side][app.key], connections: CONNECTIONS, keepAlive, durationMs }).done;
