@@ -1,5 +1,5 @@
 'use strict';
-// One-off HTTP requests on 127.0.0.1: readiness checks and triggers.
+// One-off HTTP requests on 127.0.0.1: readiness checks and triggers; reading the bench apps' answers.
 const http = require('node:http');
 const { waitFor } = require('./proc');
 
@@ -41,4 +41,13 @@ function freePort() {
   });
 }
 
-module.exports = { httpGet, waitServing, freePort };
+/**
+ * The worker pid in a response of bench/apps/hello.js (`{"pid":123}`), or null.
+ * @param {Buffer} body
+ */
+function pidOf(body) {
+  const m = /"pid":(\d+)/.exec(body.toString('latin1'));
+  return m ? Number(m[1]) : null;
+}
+
+module.exports = { httpGet, waitServing, freePort, pidOf };

@@ -9,18 +9,12 @@
  */
 const { newRow, push, markUnavailable } = require('../lib/report');
 const { alternate } = require('../lib/stats');
-const { freePort } = require('../lib/probe');
+const { freePort, pidOf } = require('../lib/probe');
 const { startLoad } = require('../lib/load');
 const { sleep } = require('../lib/proc');
 
 const CONNECTIONS = 32;
 const WORKERS = 4;
-
-/** @param {Buffer} body */
-function pidOf(body) {
-  const m = /"pid":(\d+)/.exec(body.toString('latin1'));
-  return m ? Number(m[1]) : null;
-}
 
 /** @param {import('../run').Context} ctx */
 async function reload(ctx) {
