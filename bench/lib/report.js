@@ -18,7 +18,7 @@ const SIDES = /** @type {const} */ (['clusterctl', 'pm2', 'limit']);
  * @property {string | null} limitLabel what the limit column is for this row, null when there is none
  * @property {Partial<Record<Side, number[]>>} values
  * @property {Partial<Record<Side, string>>} unavailable why a side has no figure
- * @property {Record<string, unknown>[]} [runs] per-run details (error breakdowns, pids…)
+ * @property {Record<string, unknown>[]} runs per-run details (error breakdowns, pids…)
  * @property {Partial<Record<Side, import('./stats').Summary>>} [summary]
  * @property {{ vsLimit: number | null, vsPm2: number | null }} [ratios]
  */

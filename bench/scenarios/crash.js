@@ -25,7 +25,6 @@ async function crash(ctx) {
   const engineOf = (side) => (side === 'limit' ? ctx.engines.raw : ctx.engines[side]);
   const recovery = newRow('kill -9 of a worker → replacement serving', 'ms', { limitLabel: 'raw node:cluster' });
   const failed = newRow('failed requests per kill', 'requests', { limitLabel: 'raw node:cluster' });
-  failed.runs = [];
   const live = [];
   for (const side of sides) {
     if (!engineOf(side)) {

@@ -64,7 +64,6 @@ async function logs(ctx) {
   const lost = newRow('lines lost', 'lines', { limitLabel: 'stdout to a file' });
   const lsDuring = newRow('ls during the flood', 'ms');
   const cpu = newRow('CPU to write and move the lines, all the engine\'s processes', 'ms', { limitLabel: 'stdout to a file' });
-  toDisk.runs = [];
   const live = [];
   for (const side of sides) {
     if (!targets[side]) for (const row of [toDisk, lost, lsDuring, cpu]) markUnavailable(row, side, setupError[side] ?? 'not started');

@@ -47,7 +47,6 @@ async function reload(ctx) {
     const mode = keepAlive ? 'keep-alive' : 'new connection per request';
     const failed = newRow(`${mode}: failed requests per reload`, 'requests', { limitLabel: 'zero' });
     const wall = newRow(`${mode}: reload wall time`, 'ms');
-    failed.runs = [];
     const live = [];
     for (const side of sides) {
       if (ports[side] === undefined) {
