@@ -4,15 +4,15 @@
  * and checked by reading the files back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { createLogCapture, type LogCapture } from '../../src/primary/logs';
 import { parseLogLine } from '../../src/protocol/log-line';
 import type { LogSpec } from '../../src/protocol/types';
 import { FIXTURES } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
+import { checkEveryLineOnceInOrder, fileLines, finishedFileLines as lines, rotationSet } from './logs-helpers';
 
 const children: ChildProcess[] = [];
 const captures: LogCapture[] = [];
@@ -54,41 +54,10 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-function lines(path: string): string[] {
-  if (!existsSync(path)) return [];
-  const text = path.endsWith('.gz') ? gunzipSync(readFileSync(path)).toString('utf8') : readFileSync(path, 'utf8');
-  const out = text.split('\n');
-  expect(out.pop()).toBe(''); // every file ends on a whole line
-  return out;
-}
-
-/** Every file of a rotated log, oldest first, so their lines read in write order. */
-function rotationSet(path: string): string[] {
-  const base = path.split('/').pop() as string;
-  const rotated = readdirSync(dir)
-    .filter((f) => f.startsWith(`${base}.`) && /\.\d+(\.gz)?$/.test(f))
-    .map((f) => ({ f, n: Number(/\.(\d+)(?:\.gz)?$/.exec(f)?.[1]) }))
-    .sort((a, b) => b.n - a.n)
-    .map((x) => join(dir, x.f));
-  return [...rotated, path];
-}
-
-/** Checks that the seq numbers of each instance are 0..n-1, each once, in order. */
-function expectEveryLineOnceInOrder(all: string[], instances: number[], total: number): void {
-  const next = new Map(instances.map((i) => [i, 0]));
-  for (const raw of all) {
-    const parsed = parseLogLine(raw);
-    const m = /^line instance=(\d+) seq=(\d+)/.exec(parsed.msg);
-    if (!m) continue;
-    const instance = Number(m[1]);
-    // Plain checks, not expect(): 200,000 expect() calls take seconds.
-    if (parsed.instance !== instance) throw new Error(`line tagged ${parsed.instance} comes from instance ${instance}: "${raw}"`);
-    const seq = Number(m[2]);
-    const want = next.get(instance);
-    if (seq !== want) throw new Error(`instance ${instance}: expected seq ${want}, got ${seq} (line "${raw}")`);
-    next.set(instance, seq + 1);
-  }
-  for (const i of instances) expect(next.get(i)).toBe(total);
+/** Waits for the children to exit, then for every line they wrote to be on disk. */
+async function finish(cap: LogCapture, ...kids: ChildProcess[]): Promise<void> {
+  await Promise.all(kids.map(exited));
+  for (const k of kids) await cap.settle(k.pid as number, 10000);
 }
 
 test('100,000 lines from each of two workers are all in the file exactly once, in order per worker', async () => {
@@ -96,11 +65,9 @@ test('100,000 lines from each of two workers are all in the file exactly once, i
   const { cap, errors } = capture(s);
   const a = run(cap, 0, 'prints-100k-lines.js', [], { EXIT_WHEN_DONE: '1' });
   const b = run(cap, 1, 'prints-100k-lines.js', [], { EXIT_WHEN_DONE: '1' });
-  await Promise.all([exited(a), exited(b)]);
-  await cap.settle(a.pid as number, 10000);
-  await cap.settle(b.pid as number, 10000);
+  await finish(cap, a, b);
   const all = lines(s.out);
-  expectEveryLineOnceInOrder(all, [0, 1], 100000);
+  checkEveryLineOnceInOrder(all, [0, 1], 100000);
   expect(all.filter((l) => /^\d\|done instance=\d$/.test(l))).toHaveLength(2);
   expect(all.every((l) => /^[01]\|/.test(l))).toBe(true);
   expect(errors).toEqual([]);
@@ -111,13 +78,11 @@ test('rotation during a burst keeps every line exactly once across the rotated f
   const { cap, errors } = capture(s);
   const a = run(cap, 0, 'prints-100k-lines.js', [], { EXIT_WHEN_DONE: '1' });
   const b = run(cap, 1, 'prints-100k-lines.js', [], { EXIT_WHEN_DONE: '1' });
-  await Promise.all([exited(a), exited(b)]);
-  await cap.settle(a.pid as number, 10000);
-  await cap.settle(b.pid as number, 10000);
+  await finish(cap, a, b);
   const files = rotationSet(s.out);
   expect(files.length).toBeGreaterThan(10);
   for (const f of files) expect(statSync(f).size).toBeLessThanOrEqual(s.maxSize);
-  expectEveryLineOnceInOrder(files.flatMap(lines), [0, 1], 100000);
+  checkEveryLineOnceInOrder(files.flatMap(lines), [0, 1], 100000);
   expect(errors).toEqual([]);
 });
 
@@ -147,7 +112,7 @@ test('--log-compress gzips rotated files, and they still hold every line once', 
   const files = rotationSet(s.out);
   expect(files.length).toBeGreaterThan(3);
   expect(files.slice(0, -1).every((f) => f.endsWith('.gz'))).toBe(true);
-  expectEveryLineOnceInOrder(files.flatMap(lines), [0], 30000);
+  checkEveryLineOnceInOrder(files.flatMap(lines), [0], 30000);
   expect(errors).toEqual([]);
 });
 
@@ -171,9 +136,7 @@ test('half-lines of two workers are never spliced, and an unterminated last line
   const { cap } = capture(s);
   const a = run(cap, 0, 'writes-half-lines.js', ['A', '30']);
   const b = run(cap, 1, 'writes-half-lines.js', ['B', '30']);
-  await Promise.all([exited(a), exited(b)]);
-  await cap.settle(a.pid as number, 10000);
-  await cap.settle(b.pid as number, 10000);
+  await finish(cap, a, b);
   const all = lines(s.out);
   expect(all).toHaveLength(62);
   for (const l of all) {
@@ -218,10 +181,10 @@ test('truncate empties the files and drops rotated ones; reopen follows a file m
   expect(existsSync(`${s.out}.1`)).toBe(false);
 
   const b = run(cap, 0, 'ticks.js', [], { TICK_MS: '20' });
-  await waitFor(() => lines(s.out).length >= 3 || undefined, { what: 'ticks in the out log' });
+  await waitFor(() => fileLines(s.out).length >= 3 || undefined, { what: 'ticks in the out log' });
   renameSync(s.out, `${s.out}.moved`);
   await cap.reopen();
-  await waitFor(() => lines(s.out).length >= 3 || undefined, { what: 'ticks in the reopened out log' });
+  await waitFor(() => fileLines(s.out).length >= 3 || undefined, { what: 'ticks in the reopened out log' });
   b.kill('SIGKILL');
   await exited(b);
   await cap.settle(b.pid as number);
