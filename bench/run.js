@@ -16,7 +16,7 @@
  * Ctrl-C: `clusterctl kill` / `pm2 kill` in their temporary homes, then
  * SIGKILL to whatever still carries that home in its environment.
  */
-const { existsSync, readFileSync } = require('node:fs');
+const { existsSync } = require('node:fs');
 const os = require('node:os');
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -81,16 +81,17 @@ function parseArgs(argv) {
   return opts;
 }
 
-/** Workers for -i max: the cgroup CPU quota when there is one, else the cores (as clusterctl decides). */
+/**
+ * Workers for -i max, as clusterctl decides it (the cgroup CPU quota when
+ * there is one, else the usable cores); the bare core count when the build
+ * is missing, since clusterctl is not run then.
+ */
 function maxInstances() {
-  let n = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   try {
-    const [quota, period] = readFileSync('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
-    if (quota !== 'max') n = Math.min(n, Math.max(1, Math.floor(Number(quota) / Number(period))));
+    return require('../dist/config/instances').usableCpus();
   } catch {
-    /* no cgroup v2 quota */
+    return os.availableParallelism();
   }
-  return n;
 }
 
 function gitDescribe() {
