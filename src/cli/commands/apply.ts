@@ -6,7 +6,7 @@ import { ClusterctlError } from '../../protocol/errors';
 import type { AppInfo } from '../../protocol/types';
 import { notice, print, usage } from '../output';
 import { renderAppTable } from '../render/table';
-import { withClient } from '../session';
+import { withClient, withRunningDaemon } from '../session';
 import { loadSpecs, parseOnly, type ConfigFlags } from './start-config';
 
 interface ApplyFlags extends ConfigFlags {
@@ -68,10 +68,7 @@ Examples:
       const selected = (apps: AppInfo[]): AppInfo[] => apps.filter((a) => only === undefined || only.includes(a.name));
       if (flags.dryRun === true) {
         // A dry run does not start a daemon: with none running, nothing runs, and everything is to start.
-        const current = await withClient((client) => client.list(), { autoStart: false }).catch((err: unknown) => {
-          if (err instanceof ClusterctlError && err.code === 'E_DAEMON_UNREACHABLE' && /no daemon is running/.test(err.message)) return [];
-          throw err;
-        });
+        const current = (await withRunningDaemon((client) => client.list())) ?? [];
         print(formatPlan(planApply(selected(current), specs, { prune: flags.prune === true })));
         print('Dry run: nothing was changed.');
         return;
