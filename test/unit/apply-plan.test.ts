@@ -1,6 +1,6 @@
 /** planApply / formatPlan: the reconcile steps from the running apps to a config file's apps. */
 import { defaultSpec } from '../../src/config/defaults';
-import { diffEnv, formatPlan, isNoop, planApply, type PlanAction } from '../../src/config/apply';
+import { diffEnv, formatPlan, planApply, type PlanAction } from '../../src/config/apply';
 import type { AppInfo, AppSpec, AppStatus } from '../../src/protocol/types';
 
 const HOME = '/home/u/.clusterctl';
@@ -97,11 +97,6 @@ describe('planApply', () => {
     const current = [running(spec('api')), running(spec('old'))];
     expect(planApply(current, [spec('api')], { prune: false }).actions[1]).toEqual({ kind: 'unchanged', name: 'old', inFile: false });
     expect(planApply(current, [spec('api')], { prune: true }).actions[1]).toEqual({ kind: 'delete', name: 'old' });
-  });
-
-  it('isNoop only when every step is unchanged', () => {
-    expect(isNoop(planApply([running(spec('api'))], [spec('api')], { prune: false }))).toBe(true);
-    expect(isNoop(planApply([running(spec('api'))], [spec('api', { instances: 2 })], { prune: false }))).toBe(false);
   });
 });
 

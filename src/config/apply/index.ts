@@ -1,4 +1,4 @@
 /** `apply`: plan the steps from the running apps to a config file's apps, and print them. */
-export { planApply, isNoop, type Plan, type PlanAction, type PlanOptions } from './plan';
+export { planApply, type Plan, type PlanAction, type PlanOptions } from './plan';
 export { formatPlan, formatAction, describeChanges, summarize } from './format';
 export { diffSpecs, diffEnv, hasChanges, type SpecChanges, type EnvDiff } from './diff';

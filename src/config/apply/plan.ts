@@ -79,8 +79,3 @@ export function planApply(current: readonly AppInfo[], desired: readonly AppSpec
   }
   return { actions };
 }
-
-/** True when executing the plan would change nothing. */
-export function isNoop(plan: Plan): boolean {
-  return plan.actions.every((a) => a.kind === 'unchanged');
-}
