@@ -47,6 +47,20 @@ function pushMemory(rows, side, m) {
   push(rows.pss, side, m.pss);
 }
 
+/**
+ * One RSS and PSS figure per worker, the workers being the children of these cluster primaries.
+ * @param {{ rss: import('../lib/report').Row, pss: import('../lib/report').Row }} rows
+ * @param {'clusterctl' | 'pm2' | 'limit'} side
+ * @param {number[]} primaries
+ */
+function pushWorkers(rows, side, primaries) {
+  for (const w of primaries.flatMap((p) => childrenOf(p))) {
+    const r = rssBytes(w);
+    const p = pssBytes(w);
+    if (r !== null && p !== null) pushMemory(rows, side, { rss: r / MB, pss: p / MB });
+  }
+}
+
 /** @param {import('../run').Context} ctx */
 async function memory(ctx) {
   const settleMs = ctx.quick ? 1000 : 3000;
@@ -100,12 +114,7 @@ async function memory(ctx) {
       await sleep(settleMs);
       pushMemory(ten, side, await sampleMemory(managers, samples));
       const m = await engine.managerPids();
-      const primaries = m.primaries.length ? m.primaries : m.daemon ? [m.daemon] : [];
-      for (const w of primaries.flatMap((p) => childrenOf(p))) {
-        const r = rssBytes(w);
-        const p = pssBytes(w);
-        if (r !== null && p !== null) pushMemory(worker, side, { rss: r / MB, pss: p / MB });
-      }
+      pushWorkers(worker, side, m.primaries.length ? m.primaries : m.daemon ? [m.daemon] : []);
     } catch (err) {
       unavailable(one.rss.values[side] ? ten : one, side, err);
       unavailable(ten, side, err);
@@ -116,13 +125,7 @@ async function memory(ctx) {
   try {
     for (let i = 0; i < 3; i++) await ctx.engines.raw.startApp({ name: `mem-raw-${i}`, script: ctx.apps.hello, instances: 1, port: await freePort() });
     await sleep(settleMs);
-    for (const child of ctx.engines.raw.apps.values()) {
-      for (const w of childrenOf(/** @type {number} */ (child.pid))) {
-        const r = rssBytes(w);
-        const p = pssBytes(w);
-        if (r !== null && p !== null) pushMemory(worker, 'limit', { rss: r / MB, pss: p / MB });
-      }
-    }
+    pushWorkers(worker, 'limit', [...ctx.engines.raw.apps.values()].map((child) => /** @type {number} */ (child.pid)));
   } catch (err) {
     unavailable(worker, 'limit', err);
   }
