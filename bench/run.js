@@ -233,11 +233,7 @@ async function main() {
 /** Between scenarios: nothing of the previous one may skew the next. */
 async function resetEngines(ctx) {
   const { clusterctl, pm2, raw, direct } = ctx.engines;
-  if (clusterctl) {
-    const apps = await clusterctl.list().catch(() => []);
-    if (apps.length) await clusterctl.cli(['delete', 'all'], 120000).catch(() => undefined);
-  }
-  if (pm2) await pm2.cli(['delete', 'all'], 120000).catch(() => undefined);
+  for (const engine of [clusterctl, pm2]) if (engine) await engine.deleteAll().catch(() => undefined);
   raw.cleanup();
   direct.cleanup();
 }
