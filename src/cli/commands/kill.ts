@@ -1,10 +1,9 @@
 /** `clusterctl kill`: stop every app gracefully, then the daemon. Never starts a daemon. */
 import type { Command } from 'commander';
-import { connect } from '../../client/client';
-import { ClusterctlError } from '../../protocol/errors';
 import { waitForExit } from '../../protocol/liveness';
 import { resolveHome } from '../../protocol/paths';
 import { notice, print } from '../output';
+import { connectIfRunning } from '../session';
 
 export function registerKill(program: Command): void {
   program
@@ -14,15 +13,10 @@ export function registerKill(program: Command): void {
 Example:
   $ clusterctl kill`)
     .action(async () => {
-      let client;
-      try {
-        client = await connect({ autoStart: false });
-      } catch (err) {
-        if (err instanceof ClusterctlError && err.code === 'E_DAEMON_UNREACHABLE' && /no daemon is running/.test(err.message)) {
-          print(`no daemon is running for ${resolveHome()}`);
-          return;
-        }
-        throw err;
+      const client = await connectIfRunning();
+      if (client === null) {
+        print(`no daemon is running for ${resolveHome()}`);
+        return;
       }
       const pid = client.daemon.pid;
       let stopped: string[];
