@@ -18,39 +18,34 @@ export function toAppInfo(entry: AppEntry): AppInfo {
   };
 }
 
+/** Restarts of an instance counted by the app's earlier primaries. */
+function offset(entry: AppEntry, instance: number): number {
+  return entry.restartOffsets[String(instance)] ?? 0;
+}
+
 function workersOf(entry: AppEntry): WorkerInfo[] {
-  const offset = (instance: number): number => entry.restartOffsets[String(instance)] ?? 0;
   if (entry.primary && entry.status) {
-    return entry.status.workers.map((w) => ({ ...w, restarts: w.restarts + offset(w.instance) }));
+    return entry.status.workers.map((w) => ({ ...w, restarts: w.restarts + offset(entry, w.instance) }));
   }
-  if (entry.recovery) {
-    // The primary died and a new one is on its way: show each instance waiting, with why.
-    return Array.from({ length: entry.spec.instances }, (_, instance) => ({
-      instance,
-      pid: null,
-      status: 'waiting-restart' as const,
-      restarts: offset(instance),
-      startedAt: null,
-      cpu: null,
-      memory: null,
-      lastExit: null,
-      reason: entry.recovery ? entry.recovery.reason : null,
-    }));
-  }
-  if (entry.failure !== null && entry.desired === 'running') {
-    return Array.from({ length: entry.spec.instances }, (_, instance) => ({
-      instance,
-      pid: null,
-      status: 'errored' as const,
-      restarts: offset(instance),
-      startedAt: null,
-      cpu: null,
-      memory: null,
-      lastExit: null,
-      reason: entry.failure,
-    }));
-  }
+  // The primary died and a new one is on its way, or it could not be kept running: show each instance, with why.
+  if (entry.recovery) return placeholders(entry, 'waiting-restart', entry.recovery.reason);
+  if (entry.failure !== null && entry.desired === 'running') return placeholders(entry, 'errored', entry.failure);
   return [];
+}
+
+/** One row per instance of an app that has no primary to report its workers. */
+function placeholders(entry: AppEntry, status: 'waiting-restart' | 'errored', reason: string): WorkerInfo[] {
+  return Array.from({ length: entry.spec.instances }, (_, instance) => ({
+    instance,
+    pid: null,
+    status,
+    restarts: offset(entry, instance),
+    startedAt: null,
+    cpu: null,
+    memory: null,
+    lastExit: null,
+    reason,
+  }));
 }
 
 export function appStatus(entry: AppEntry): AppStatus {
