@@ -62,9 +62,11 @@ export function createLogCapture(app: string, spec: LogSpec, onError: (err: Erro
   let closed = false;
 
   const sinkOf = (kind: LogStream): LogSink => (kind === 'out' ? sinks.out : sinks.err);
+  /** The open sinks, each once: out and err may share one file. */
+  const currentSinks = (): LogSink[] => [...new Set([sinks.out, sinks.err])];
 
   const wirePressure = (): void => {
-    for (const sink of new Set([sinks.out, sinks.err])) {
+    for (const sink of currentSinks()) {
       sink.onPressure = (paused) => {
         for (const s of sources) {
           if (sinkOf(s.kind) !== sink) continue;
@@ -129,7 +131,7 @@ export function createLogCapture(app: string, spec: LogSpec, onError: (err: Erro
   };
 
   const flushAll = async (): Promise<void> => {
-    await Promise.all([...new Set([sinks.out, sinks.err])].map((s) => s.flush()));
+    await Promise.all(currentSinks().map((s) => s.flush()));
     await Promise.all([...retiring]);
   };
 
@@ -158,11 +160,11 @@ export function createLogCapture(app: string, spec: LogSpec, onError: (err: Erro
     },
 
     async truncate() {
-      await Promise.all([...new Set([sinks.out, sinks.err])].map((s) => s.truncate()));
+      await Promise.all(currentSinks().map((s) => s.truncate()));
     },
 
     async reopen() {
-      await Promise.all([...new Set([sinks.out, sinks.err])].map((s) => s.reopen()));
+      await Promise.all(currentSinks().map((s) => s.reopen()));
     },
 
     async update(next) {
@@ -206,7 +208,7 @@ export function createLogCapture(app: string, spec: LogSpec, onError: (err: Erro
         sources.delete(s);
       }
       await flushAll();
-      await Promise.all([...new Set([sinks.out, sinks.err])].map((s) => s.close()));
+      await Promise.all(currentSinks().map((s) => s.close()));
       ring.clear();
     },
   };
