@@ -8,7 +8,7 @@
  * being replaced may be older than any method this CLI knows.
  */
 import type { Command } from 'commander';
-import { connect, type Client } from '../../client/client';
+import { connect } from '../../client/client';
 import { ClusterctlError } from '../../protocol/errors';
 import { waitForExit } from '../../protocol/liveness';
 import { resolveHome } from '../../protocol/paths';
@@ -16,18 +16,10 @@ import type { AppInfo } from '../../protocol/types';
 import { packageVersion } from '../../protocol/version';
 import { notice, print } from '../output';
 import { renderAppTable } from '../render/table';
+import { connectIfRunning } from '../session';
 
 const GRACEFUL_EXIT_MS = 10000;
 const FORCED_EXIT_MS = 5000;
-
-async function connectIfRunning(): Promise<Client | null> {
-  try {
-    return await connect({ autoStart: false });
-  } catch (err) {
-    if (err instanceof ClusterctlError && err.code === 'E_DAEMON_UNREACHABLE' && /no daemon is running/.test(err.message)) return null;
-    throw err;
-  }
-}
 
 function workerPids(apps: AppInfo[]): Map<string, string> {
   return new Map(apps.map((a) => [a.name, a.workers.map((w) => w.pid ?? '-').join(',')]));
