@@ -41,8 +41,7 @@ interface Slot {
   lastExit: ExitRecord | null;
   history: RestartHistory;
   restartTimer: NodeJS.Timeout | null;
-  /** False while a start a person asked for waits for online: a failure then is reported, not retried. */
-  supervised: boolean;
+  /** Being scaled away: its worker's exit is final. */
   removing: boolean;
 }
 
@@ -99,8 +98,7 @@ export class AppController {
   private workerInfo(s: Slot): WorkerInfo {
     const w = s.current;
     const sample = w ? this.samples.get(w.pid) : undefined;
-    let status: WorkerStatus = s.idleStatus;
-    if (w && !w.exit) status = w.state === 'stopped' ? 'stopped' : w.state;
+    const status: WorkerStatus = w && !w.exit ? w.state : s.idleStatus;
     let reason = s.reason;
     if (w && w.listenError && w.state === 'launching') reason = `could not listen: ${w.listenError}`;
     return {
@@ -194,7 +192,6 @@ export class AppController {
       lastExit: null,
       history: freshHistory(),
       restartTimer: null,
-      supervised: false,
       removing: false,
     };
     this.slots.set(instance, slot);
@@ -210,23 +207,35 @@ export class AppController {
    */
   private async launch(slot: Slot): Promise<void> {
     this.cancelRestart(slot);
-    slot.supervised = true;
     slot.reason = null;
-    const mw = this.fork(slot);
-    slot.current = mw;
-    this.changed();
+    const mw = this.startInSlot(slot);
     try {
       await mw.waitOnline(this.readiness());
     } catch (err) {
       const why = await this.failureText(mw, err);
-      if (!mw.exit) {
-        // Alive but not online (listen failed, or too slow): ended here, counted as a crash.
-        mw.failure = messageOf(err);
-        void mw.kill('not-online');
-      }
+      this.endIfNotOnline(mw, err);
       throw new Error(why);
     }
     this.changed();
+  }
+
+  /** Forks the worker that serves `slot` from now on. */
+  private startInSlot(slot: Slot): ManagedWorker {
+    const mw = this.fork(slot);
+    slot.current = mw;
+    this.changed();
+    return mw;
+  }
+
+  /**
+   * A worker that is alive but did not come online (listen failed, or too
+   * slow) is ended here; its exit then goes through the restart policy as a
+   * crash, with `why` as the reason.
+   */
+  private endIfNotOnline(mw: ManagedWorker, why: unknown): void {
+    if (mw.exit) return; // it exited by itself: the exit handler applies the policy
+    mw.failure = messageOf(why);
+    void mw.kill('not-online');
   }
 
   // ---- exits and the restart policy --------------------------------------
@@ -245,7 +254,7 @@ export class AppController {
       this.setIdle(slot, 'stopped', null);
       return;
     }
-    if (this.closing || slot.removing || !slot.supervised) {
+    if (this.closing || slot.removing) {
       this.setIdle(slot, 'stopped', null);
       return;
     }
@@ -279,22 +288,15 @@ export class AppController {
     slot.restartTimer = null;
     if (this.closing || slot.removing || slot.current) return;
     slot.restarts++;
-    slot.supervised = true;
     // The wait is over: say what is happening now, not the delay that was.
     if (slot.reason) slot.reason = slot.reason.replace(/; restarting in \d+ ms$/, '; restarting now');
-    const mw = this.fork(slot);
-    slot.current = mw;
-    this.changed();
+    const mw = this.startInSlot(slot);
     mw.waitOnline(this.readiness()).then(
       () => {
         slot.reason = null;
         this.changed();
       },
-      (err: unknown) => {
-        if (mw.exit) return; // the exit handler applies the policy
-        mw.failure = err instanceof Error ? err.message : String(err);
-        void mw.kill('not-online');
-      },
+      (err: unknown) => this.endIfNotOnline(mw, err),
     );
   }
 
@@ -320,18 +322,18 @@ export class AppController {
       const why = await this.failureText(mw, err);
       await mw.kill('start-failed');
       slot.pending = null;
-      if (!slot.current && !this.closing) {
-        // The old worker died meanwhile: the restart policy takes over the empty slot.
-        slot.supervised = true;
-        this.setIdle(slot, 'waiting-restart', why);
-        slot.restartTimer = setTimeout(() => this.crashRestart(slot), this.spec.restartDelay || this.spec.expBackoffRestartDelay);
+      if (!slot.current && !this.closing && old?.exit) {
+        // The old worker crashed while its replacement was starting (its exit
+        // handler left the slot to the replacement): the restart policy takes over.
+        this.applyRestartPolicy(slot, old, old.exit);
+        this.changed();
+        throw new ClusterctlError('E_RELOAD_FAILED', `${why}; and the old worker of instance ${slot.instance} had exited`);
       }
       this.changed();
       throw new ClusterctlError('E_RELOAD_FAILED', `${why}; the old worker of instance ${slot.instance} keeps serving`);
     }
     slot.pending = null;
     slot.current = mw;
-    slot.supervised = true;
     slot.restarts++;
     slot.history = freshHistory();
     slot.reason = null;
@@ -354,7 +356,7 @@ export class AppController {
   // ---- operations a person asks for --------------------------------------
 
   /** Runs one operation a person asked for; resolves with the status after it, freshly sampled. */
-  private async exclusive(what: string, fn: () => Promise<unknown>): Promise<PrimaryStatus> {
+  private async exclusive(what: string, fn: () => Promise<void>): Promise<PrimaryStatus> {
     if (this.closing) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is stopping`);
     if (this.busy) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is busy with ${this.busy}; try again when it is done`);
     this.busy = what;
@@ -377,35 +379,42 @@ export class AppController {
    */
   init(): Promise<PrimaryStatus> {
     return this.exclusive('start', async () => {
-      if (this.slots.size > 0) return this.status();
+      if (this.slots.size > 0) return;
       const slots = Array.from({ length: this.spec.instances }, (_, i) => this.newSlot(i));
-      const results = await Promise.allSettled(slots.map((s) => this.launch(s)));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
-      return this.status();
+      await this.launchAll(slots);
     });
   }
 
   scale(instances: number): Promise<PrimaryStatus> {
-    return this.exclusive('scale', async () => {
-      const current = [...this.slots.keys()].sort((a, b) => a - b);
+    return this.exclusive('scale', () => this.resize(instances));
+  }
+
+  /** New instances take the lowest free numbers; the highest go first (instance 0, often the one running scheduled jobs, stays). */
+  private async resize(instances: number): Promise<void> {
+    const current = [...this.slots.keys()].sort((a, b) => a - b);
+    try {
       if (instances > current.length) {
         const added: Slot[] = [];
         for (let i = 0; added.length < instances - current.length; i++) {
           if (!this.slots.has(i)) added.push(this.newSlot(i));
         }
-        const results = await Promise.allSettled(added.map((s) => this.launch(s)));
-        this.spec = { ...this.spec, instances: this.slots.size };
-        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
+        await this.launchAll(added);
       } else if (instances < current.length) {
-        // The highest instance numbers go; instance 0 (often the one running scheduled jobs) stays.
-        const gone = current.slice(instances).map((i) => this.slots.get(i) as Slot);
-        await this.removeSlots(gone);
+        await this.removeSlots(current.slice(instances).map((i) => this.slots.get(i) as Slot));
       }
+    } finally {
       this.spec = { ...this.spec, instances: this.slots.size };
-      return this.status();
-    });
+    }
+  }
+
+  /** Starts every slot; the first that cannot come online is reported (the others, and it, stay supervised). */
+  private async launchAll(slots: Slot[], before?: (slot: Slot) => void): Promise<void> {
+    const results = await Promise.allSettled(slots.map((s) => {
+      before?.(s);
+      return this.launch(s);
+    }));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
   }
 
   private async removeSlots(slots: Slot[]): Promise<void> {
@@ -444,11 +453,7 @@ export class AppController {
         if (failed) throw failed.reason instanceof ClusterctlError ? failed.reason : new ClusterctlError('E_RELOAD_FAILED', messageOf(failed.reason));
       }
       await Promise.allSettled([...this.retiring]);
-      if (spec.instances !== this.slots.size) {
-        this.busy = null;
-        return this.scale(spec.instances);
-      }
-      return this.status();
+      if (spec.instances !== this.slots.size) await this.resize(spec.instances);
     });
   }
 
@@ -461,16 +466,11 @@ export class AppController {
       this.spec = spec;
       await this.logs.update(spec.logs);
       for (let i = 0; i < spec.instances; i++) if (!this.slots.has(i)) this.newSlot(i);
-      const slots = [...this.slots.values()];
-      const results = await Promise.allSettled(slots.map(async (s) => {
+      await this.launchAll([...this.slots.values()], (s) => {
         // A person asked: errored instances and their backoff start over.
         s.history = freshHistory();
         s.restarts++;
-        await this.launch(s);
-      }));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
-      return this.status();
+      });
     });
   }
 
@@ -498,11 +498,11 @@ export class AppController {
     await new Promise((r) => setImmediate(r));
   }
 
-  /** Pids of every worker process alive now (current, pending, retiring). */
-  livePids(): number[] {
-    const out: number[] = [];
+  /** Every worker process of the app alive now: the serving ones and replacements coming online. */
+  private liveWorkers(): ManagedWorker[] {
+    const out: ManagedWorker[] = [];
     for (const s of this.slots.values()) {
-      for (const w of [s.current, s.pending]) if (w && !w.exit) out.push(w.pid);
+      for (const w of [s.current, s.pending]) if (w && !w.exit) out.push(w);
     }
     return out;
   }
@@ -510,10 +510,7 @@ export class AppController {
   // ---- sampling and the memory limit -------------------------------------
 
   private sampleTick(): void {
-    const workers: ManagedWorker[] = [];
-    for (const s of this.slots.values()) {
-      for (const w of [s.current, s.pending]) if (w && !w.exit) workers.push(w);
-    }
+    const workers = this.liveWorkers();
     // One walk of each worker's tree per tick serves both the metrics and the kill list.
     const trees = new Map(workers.map((w) => [w.pid, descendantsOf(w.pid)] as [number, number[]]));
     this.samples = this.sampler.sample(trees);

@@ -26,7 +26,6 @@ export class ManagedWorker {
   readonly pid: number;
   readonly forkedAt = Date.now();
   state: ProcessState = 'launching';
-  onlineAt: number | null = null;
   /** It has listened on at least one port. */
   listened = false;
   /** Why listen failed, as the worker reported it. */
@@ -39,7 +38,7 @@ export class ManagedWorker {
   readonly exited: Promise<ExitInfo>;
   private drained = false;
   private readonly drainWaiters: Array<() => void> = [];
-  private readonly stateListeners: Array<() => void> = [];
+  private readonly stateListeners = new Set<() => void>();
   private stopping: Promise<ExitInfo> | null = null;
   /** Descendants seen while the worker lived, killed after it exits. */
   private knownDescendants: ProcessIdentity[] = [];
@@ -73,9 +72,10 @@ export class ManagedWorker {
     });
   }
 
-  /** Called on every state change (for status events). */
-  onChange(listener: () => void): void {
-    this.stateListeners.push(listener);
+  /** Called on every state change (for status events); returns the way to stop listening. */
+  onChange(listener: () => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
   }
 
   private changed(): void {
@@ -97,54 +97,43 @@ export class ManagedWorker {
   waitOnline(rule: ReadinessRule): Promise<void> {
     if (this.state === 'online') return Promise.resolve();
     return new Promise((resolve, reject) => {
+      let settled = false;
       const timers: NodeJS.Timeout[] = [];
-      const cleanup = (): void => {
+      const settle = (why: string | null): void => {
+        if (settled) return;
+        settled = true;
         for (const t of timers) clearTimeout(t);
-        this.worker.off('listening', onListening);
         this.worker.off('message', onMessage);
-      };
-      const online = (): void => {
-        cleanup();
-        if (this.exit) {
-          reject(new Error(exitText(this.exit)));
+        stopWatching();
+        if (why === null && this.exit) why = exitText(this.exit);
+        if (why !== null) {
+          reject(new Error(why));
           return;
         }
         this.state = 'online';
-        this.onlineAt = Date.now();
         this.changed();
         resolve();
       };
-      const fail = (why: string): void => {
-        cleanup();
-        reject(new Error(why));
-      };
-      const onListening = (): void => {
-        if (!rule.waitReady) online();
+      // Listening (or a listen error, or an exit) shows up as a state change.
+      const check = (): void => {
+        if (this.exit) settle(`${exitText(this.exit)} before coming online`);
+        else if (this.listenError !== null) settle(`could not listen: ${this.listenError}`);
+        else if (this.listened && !rule.waitReady) settle(null);
       };
       const onMessage = (msg: unknown): void => {
-        if (rule.waitReady && (msg === 'ready' || (typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'ready'))) online();
+        if (rule.waitReady && (msg === 'ready' || (typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'ready'))) settle(null);
       };
-      this.worker.on('listening', onListening);
+      const stopWatching = this.onChange(check);
       this.worker.on('message', onMessage);
-      if (!rule.waitReady && this.listened) {
-        online();
-        return;
-      }
       timers.push(setTimeout(() => {
-        fail(rule.waitReady
+        settle(rule.waitReady
           ? `did not send process.send('ready') within ${rule.listenTimeout} ms (--listen-timeout)`
           : `did not listen within ${rule.listenTimeout} ms (--listen-timeout)`);
       }, rule.listenTimeout));
       if (!rule.waitReady && rule.stableAfterMs !== null) {
-        timers.push(setTimeout(() => {
-          if (!this.exit && this.listenError === null) online();
-        }, rule.stableAfterMs));
+        timers.push(setTimeout(() => settle(null), rule.stableAfterMs));
       }
-      const listenCheck = (): void => {
-        if (this.listenError !== null && this.state === 'launching') fail(`could not listen: ${this.listenError}`);
-      };
-      this.onChange(listenCheck);
-      void this.exited.then((e) => fail(`${exitText(e)} before coming online`));
+      check();
     });
   }
 
