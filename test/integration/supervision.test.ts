@@ -175,7 +175,10 @@ test('a script that throws at start: start exits 1 with its own message, and it 
 test('two apps on one port: the second fails naming the port, the first keeps all the traffic', async () => {
   const port = await freePort();
   await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'first', '--env', `PORT=${port}`]);
-  const r = await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'second', '--env', `PORT=${port}`]);
+  // An app that has never listened counts as online after --min-uptime (a queue
+  // consumer); on a loaded machine node may take over the default 1 s to reach
+  // listen(), so give it longer: the point here is the port clash.
+  const r = await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'second', '--min-uptime', '10000', '--env', `PORT=${port}`]);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(new RegExp(`EADDRINUSE.*${port}`));
   const firstPid = (await app('first')).workers[0].pid;
@@ -215,7 +218,7 @@ test('kill -9 of an app primary: the daemon starts it again and the app serves a
 test('a worker whose listen fails is not online even when the app swallows the error, and ls says why', async () => {
   const port = await freePort();
   await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'owner', '--env', `PORT=${port}`]);
-  const r = await sb.cli(['start', join(FIXTURES, 'swallows-listen-error.js'), '--name', 'quiet', '--env', `PORT=${port}`]);
+  const r = await sb.cli(['start', join(FIXTURES, 'swallows-listen-error.js'), '--name', 'quiet', '--min-uptime', '10000', '--env', `PORT=${port}`]);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(new RegExp(`could not listen: .*EADDRINUSE.*${port}`));
   const w = (await app('quiet')).workers[0];
