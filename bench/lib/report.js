@@ -38,10 +38,12 @@ function push(row, side, v) {
   (row.values[side] ??= []).push(v);
 }
 
-/** @param {Row} row @param {Side} side @param {unknown} err */
-function markUnavailable(row, side, err) {
-  if (row.unavailable[side]) return;
-  row.unavailable[side] = err instanceof Error ? err.message : String(err);
+/**
+ * Say why a side has no figure in these rows; the first reason given for a row stays.
+ * @param {Row | Row[]} rows @param {Side} side @param {unknown} err
+ */
+function markUnavailable(rows, side, err) {
+  for (const row of Array.isArray(rows) ? rows : [rows]) row.unavailable[side] ??= err instanceof Error ? err.message : String(err);
 }
 
 /** Medians, min, max per side, and clusterctl's ratio to each reference. @param {Row} row */

@@ -25,7 +25,7 @@ async function cliLatency(ctx) {
   for (const side of /** @type {const} */ (['clusterctl', 'pm2'])) {
     const engine = ctx.engines[side];
     if (!engine) {
-      for (const row of Object.values(rows)) markUnavailable(row, side, ctx.skipped[side]);
+      markUnavailable(Object.values(rows), side, ctx.skipped[side]);
       continue;
     }
     sides.push(side);

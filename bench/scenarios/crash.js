@@ -28,8 +28,7 @@ async function crash(ctx) {
   const live = [];
   for (const side of sides) {
     if (!engineOf(side)) {
-      markUnavailable(recovery, side, ctx.skipped[side] ?? 'not started');
-      markUnavailable(failed, side, ctx.skipped[side] ?? 'not started');
+      markUnavailable([recovery, failed], side, ctx.skipped[side] ?? 'not started');
     } else live.push(side);
   }
 
@@ -45,8 +44,7 @@ async function crash(ctx) {
     try {
       await engine.startApp({ name, script: ctx.apps.hello, instances: ctx.maxInstances, port });
     } catch (err) {
-      markUnavailable(recovery, side, err);
-      markUnavailable(failed, side, err);
+      markUnavailable([recovery, failed], side, err);
       continue;
     }
     const seen = new Set();

@@ -66,7 +66,7 @@ async function logs(ctx) {
   const cpu = newRow('CPU to write and move the lines, all the engine\'s processes', 'ms', { limitLabel: 'stdout to a file' });
   const live = [];
   for (const side of sides) {
-    if (!targets[side]) for (const row of [toDisk, lost, lsDuring, cpu]) markUnavailable(row, side, setupError[side] ?? 'not started');
+    if (!targets[side]) markUnavailable([toDisk, lost, lsDuring, cpu], side, setupError[side] ?? 'not started');
     else live.push(side);
   }
 

@@ -77,16 +77,11 @@ async function memory(ctx) {
   const ten = pair(`manager processes, ${many} apps`);
   const worker = pair('one worker of a hello app', { limitLabel: 'raw node:cluster worker' });
   const all = [idle, one, ten, worker].flatMap((p) => [p.rss, p.pss]);
-  /** @param {{ rss: import('../lib/report').Row, pss: import('../lib/report').Row }} p @param {'clusterctl' | 'pm2' | 'limit'} side @param {unknown} err */
-  const unavailable = (p, side, err) => {
-    markUnavailable(p.rss, side, err);
-    markUnavailable(p.pss, side, err);
-  };
 
   for (const side of /** @type {const} */ (['clusterctl', 'pm2'])) {
     const engine = ctx.engines[side];
     if (!engine) {
-      for (const row of all) markUnavailable(row, side, ctx.skipped[side]);
+      markUnavailable(all, side, ctx.skipped[side]);
       continue;
     }
     const managers = async () => {
@@ -100,7 +95,7 @@ async function memory(ctx) {
       if (!engine.daemonPid()) throw new Error('no daemon pid after a fresh start');
       pushMemory(idle, side, await sampleMemory(managers, samples));
     } catch (err) {
-      for (const row of all) markUnavailable(row, side, err);
+      markUnavailable(all, side, err);
       continue;
     }
     try {
@@ -116,8 +111,8 @@ async function memory(ctx) {
       const m = await engine.managerPids();
       pushWorkers(worker, side, m.primaries.length ? m.primaries : m.daemon ? [m.daemon] : []);
     } catch (err) {
-      unavailable(one.rss.values[side] ? ten : one, side, err);
-      unavailable(ten, side, err);
+      const failedAt = one.rss.values[side] ? ten : one;
+      markUnavailable([failedAt.rss, failedAt.pss, ten.rss, ten.pss], side, err);
     }
     await engine.deleteAll().catch(() => undefined);
   }
@@ -127,7 +122,7 @@ async function memory(ctx) {
     await sleep(settleMs);
     pushWorkers(worker, 'limit', [...ctx.engines.raw.apps.values()].map((child) => /** @type {number} */ (child.pid)));
   } catch (err) {
-    unavailable(worker, 'limit', err);
+    markUnavailable([worker.rss, worker.pss], 'limit', err);
   }
   for (let i = 0; i < 3; i++) await ctx.engines.raw.deleteApp(`mem-raw-${i}`).catch(() => undefined);
   return { rows: all, notes };

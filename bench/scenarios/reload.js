@@ -50,8 +50,7 @@ async function reload(ctx) {
     const live = [];
     for (const side of sides) {
       if (ports[side] === undefined) {
-        markUnavailable(failed, side, setupError[side] ?? 'not started');
-        markUnavailable(wall, side, setupError[side] ?? 'not started');
+        markUnavailable([failed, wall], side, setupError[side] ?? 'not started');
       } else live.push(side);
     }
     for (const { round, engine: side } of alternate(live, rounds)) {
@@ -79,8 +78,7 @@ async function reload(ctx) {
         r = await engine.reload('reload-hello');
       } catch (err) {
         await load.stop();
-        markUnavailable(failed, side, err);
-        markUnavailable(wall, side, err);
+        markUnavailable([failed, wall], side, err);
         continue;
       }
       // Old workers may finish the requests they hold for a moment after the command returns.

@@ -45,7 +45,7 @@ async function scale(ctx) {
   for (const side of /** @type {const} */ (['clusterctl', 'pm2'])) {
     const engine = ctx.engines[side];
     if (!engine) {
-      for (const row of [ls, startAll, daemonCpu, managerCpu]) markUnavailable(row, side, ctx.skipped[side]);
+      markUnavailable([ls, startAll, daemonCpu, managerCpu], side, ctx.skipped[side]);
       continue;
     }
     let started = 0;

@@ -65,9 +65,7 @@ async function throughput(ctx) {
       const live = [];
       for (const side of sides) {
         if (ports[side]?.[app.key] === undefined) {
-          markUnavailable(rps, side, setupError[side] ?? 'not started');
-          markUnavailable(p99, side, setupError[side] ?? 'not started');
-          markUnavailable(cpu, side, setupError[side] ?? 'not started');
+          markUnavailable([rps, p99, cpu], side, setupError[side] ?? 'not started');
         } else live.push(side);
       }
       for (const side of live) await startLoad({ port: ports[side][app.key], connections: CONNECTIONS, keepAlive, durationMs: warmupMs }).done;
