@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parseInstances, type InstancesRequest } from '../instances';
 import { APP_NAME_PATTERN, STOP_SIGNALS, type StopSignal } from '../../protocol/types';
 import { splitArgs } from '../flags';
+import { MAX_LOG_RETAIN, MIN_LOG_MAX_SIZE } from '../log-flags';
 import { parseByteSize, parseDurationMs } from './units';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -132,8 +133,8 @@ export const appEntrySchema = z.looseObject({
   stop_signal: z.enum(stopSignals, msg(`one of ${STOP_SIGNALS.join(', ')}`)).optional(),
   log_format: z.enum(['text', 'json'], msg('"text" or "json"')).optional(),
   log_type: z.enum(['json'], msg('"json"')).optional(),
-  log_max_size: byteSize(1024).optional(),
-  log_retain: count(1000).optional(),
+  log_max_size: byteSize(MIN_LOG_MAX_SIZE).optional(),
+  log_retain: count(MAX_LOG_RETAIN).optional(),
   log_compress: bool.optional(),
 });
 
