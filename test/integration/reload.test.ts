@@ -93,6 +93,9 @@ test('--wait-ready: the old worker is gone within 4 s of the reload starting', a
   expect((await reload).code).toBe(0);
   // The replacement is ready ~1 s after it starts; 4 s is the bound.
   expect(goneAfter).toBeLessThan(4000);
+  // And the old one was not stopped before the replacement said ready (a
+  // reload that took "listening" for ready would end it sooner).
+  expect(goneAfter).toBeGreaterThanOrEqual(1000);
 });
 
 test('an app that ignores its stop signal is shown stopping, then killed after the kill timeout', async () => {

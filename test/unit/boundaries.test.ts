@@ -32,6 +32,11 @@ const FORBIDDEN: Record<string, string[]> = {
   config: ['cli', 'client', 'daemon', 'primary'],
 };
 
+test('the import scan sees the imports (so an empty scan cannot pass for clean)', () => {
+  const seen = files(SRC).flatMap(importedAreas);
+  expect(seen.filter((a) => a === 'protocol').length).toBeGreaterThan(50);
+});
+
 test.each(Object.entries(FORBIDDEN))('src/%s imports none of %j', (area, forbidden) => {
   const offenders: string[] = [];
   for (const file of files(join(SRC, area))) {
