@@ -103,10 +103,7 @@ export class AppManager {
     }
     await this.registry.exclusive(idle, 'resume', async () => {
       await settleAll(idle, async (entry) => {
-        this.cancelRecovery(entry);
-        entry.desired = 'running';
-        entry.failure = null;
-        await this.launch(entry);
+        await this.startAgain(entry, entry.spec);
         this.logger.info({ app: entry.name, primaryPid: entry.primary?.pid }, 'app resumed');
       }, () => this.registry.persist());
     });
@@ -136,13 +133,7 @@ export class AppManager {
           entry.status = settled(await handle.restart(spec));
           entry.spec = spec;
         } else {
-          // A stopped or errored app: restarting it is starting it, with a fresh backoff.
-          this.cancelRecovery(entry);
-          entry.crashStreak = 0;
-          entry.spec = spec;
-          entry.desired = 'running';
-          entry.failure = null;
-          await this.launch(entry);
+          await this.startAgain(entry, spec);
         }
         this.logger.info({ app: entry.name }, 'app restarted');
       }, () => this.registry.persist());
@@ -170,11 +161,7 @@ export class AppManager {
           entry.status = settled(await handle.reload(spec, parallel, onProgress));
           entry.spec = spec;
         } else {
-          this.cancelRecovery(entry);
-          entry.spec = spec;
-          entry.desired = 'running';
-          entry.failure = null;
-          await this.launch(entry);
+          await this.startAgain(entry, spec);
         }
         this.registry.persist();
         this.logger.info({ app: entry.name, parallel }, 'app reloaded');
@@ -288,6 +275,16 @@ export class AppManager {
       this.logger.warn({ app: name }, 'app should run but its primary is gone; starting it again');
       this.scheduleRecovery(entry, 'was not running when the daemon started', 0);
     }
+  }
+
+  /** A stopped or errored app asked to run by a person (resume, restart, reload): start it with a fresh backoff. */
+  private async startAgain(entry: AppEntry, spec: AppSpec): Promise<void> {
+    this.cancelRecovery(entry);
+    entry.crashStreak = 0;
+    entry.spec = spec;
+    entry.desired = 'running';
+    entry.failure = null;
+    await this.launch(entry);
   }
 
   /** Spawns a primary for the entry and initialises it; on failure the primary is stopped and the error thrown. */
