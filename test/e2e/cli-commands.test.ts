@@ -177,6 +177,7 @@ describe('an app that ignores its stop signal', () => {
   it('is shown stopping, then killed after the kill timeout, leaving nothing behind', async () => {
     await sb.ok(['start', join(FIXTURES, 'ignores-sigint.js'), '-i', '2', '--name', 'stubborn', '--kill-timeout', '3000', '--env', `PORT=${await freePort()}`]);
     const before = await describeApp(sb, 'stubborn');
+    const stopAt = Date.now();
     const stopping = sb.cli(['stop', 'stubborn']);
     const seen = await waitFor(async () => {
       const app = (await sb.list()).find((a) => a.name === 'stubborn');
@@ -185,6 +186,8 @@ describe('an app that ignores its stop signal', () => {
     expect(seen.workers.map((w) => w.pid).sort()).toEqual(before.workers.map((w) => w.pid).sort());
     const r = await stopping;
     expect(r.code).toBe(0);
+    // The workers ignore SIGINT: only the SIGKILL after --kill-timeout 3000 can have ended them.
+    expect(Date.now() - stopAt).toBeGreaterThanOrEqual(3000);
     for (const w of before.workers) expect(isAlive(w.pid as number)).toBe(false);
     expect(isAlive(before.primaryPid as number)).toBe(false);
     const app = await describeApp(sb, 'stubborn');
