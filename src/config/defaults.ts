@@ -22,8 +22,8 @@ export const DEFAULTS = {
   logRetain: 5,
 } as const;
 
-/** How the daemon's and the app primaries' own logs rotate: as an app's logs do by default. */
-export const OWN_LOG_ROTATION = { maxSize: DEFAULTS.logMaxSize, retain: DEFAULTS.logRetain, compress: false } as const;
+/** How the daemon's and the app primaries' own logs rotate: as an app's logs do by default (uncompressed). */
+export const OWN_LOG_ROTATION = { maxSize: DEFAULTS.logMaxSize, retain: DEFAULTS.logRetain } as const;
 
 /** A complete spec for `name`/`script`, every other field at its default. */
 export function defaultSpec(home: string, name: string, script: string, cwd: string, env: Record<string, string>): AppSpec {

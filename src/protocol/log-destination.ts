@@ -1,20 +1,19 @@
 /**
  * A line destination that rotates by the same rules as the apps' logs
- * (`x.log.1` … `x.log.<retain>`, optionally gzipped): pino's for daemon.log,
- * and each app primary's own log, so neither can fill the disk.
+ * (`x.log.1` … `x.log.<retain>`, never gzipped): pino's for daemon.log, and
+ * each app primary's own log, so neither can fill the disk.
  *
  * Writes are synchronous: the daemon logs little, and the line written just
  * before a crash or an exit must be on disk. Rotation is a few renames,
- * cheap enough to do inline; gzip (when asked) runs off the write path.
+ * cheap enough to do inline.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { compressRotated, shiftRotated } from './log-rotation';
+import { shiftRotated } from './log-rotation';
 
 export interface RotatingDestinationOptions {
   maxSize: number;
   retain: number;
-  compress: boolean;
   /** Told about a failed write or rotation; the destination keeps going. */
   onError?: (err: Error) => void;
 }
@@ -25,8 +24,6 @@ export interface RotatingDestination {
   write(line: string): boolean;
   /** Close and reopen by path (after an external logrotate moved the file). */
   reopen(): void;
-  /** Resolves once a pending gzip of a rotated file is done. */
-  settled(): Promise<void>;
   close(): void;
 }
 
@@ -40,7 +37,6 @@ export function reopenAllDestinations(): void {
 export function createRotatingDestination(path: string, opts: RotatingDestinationOptions): RotatingDestination {
   let fd: number | null = null;
   let size = 0;
-  let compressing: Promise<void> | null = null;
   const report = (err: unknown): void => {
     opts.onError?.(err instanceof Error ? err : new Error(String(err)));
   };
@@ -58,13 +54,6 @@ export function createRotatingDestination(path: string, opts: RotatingDestinatio
   const rotate = (): void => {
     close();
     shiftRotated(path, opts.retain);
-    if (opts.compress && opts.retain > 0) {
-      compressing = compressRotated(path)
-        .catch(report)
-        .finally(() => {
-          compressing = null;
-        });
-    }
     openFile();
   };
 
@@ -75,9 +64,7 @@ export function createRotatingDestination(path: string, opts: RotatingDestinatio
       const buf = Buffer.from(line, 'utf8');
       try {
         if (fd === null) openFile();
-        // While the previous .1 is being gzipped the file may grow a little past
-        // maxSize: shifting .1 under the running gzip would put it under the wrong name.
-        if (size > 0 && size + buf.length > opts.maxSize && compressing === null) rotate();
+        if (size > 0 && size + buf.length > opts.maxSize) rotate();
         let off = 0;
         while (off < buf.length) off += writeSync(fd as number, buf, off);
         size += buf.length;
@@ -94,9 +81,6 @@ export function createRotatingDestination(path: string, opts: RotatingDestinatio
       } catch (err) {
         report(err);
       }
-    },
-    async settled() {
-      while (compressing) await compressing;
     },
     close() {
       close();
