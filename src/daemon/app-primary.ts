@@ -114,6 +114,16 @@ export class PrimaryHandle {
     return this.rpc.call('status', {}, { timeoutMs: 10000 });
   }
 
+  /** Empties the app's log files and removes their rotated files (the primary holds them open). */
+  flushLogs(): Promise<null> {
+    return this.rpc.call('flush', {}, { timeoutMs: 10000 });
+  }
+
+  /** Reopens the app's log files by path, after someone else rotated them. */
+  reopenLogs(): Promise<null> {
+    return this.rpc.call('reopenLogs', {}, { timeoutMs: 10000 });
+  }
+
   /** Streams status events into `onStatus` until the connection closes. */
   subscribe(onStatus: (status: PrimaryStatus) => void): void {
     this.rpc

@@ -61,6 +61,12 @@ export class AppManager {
     return toAppInfo(this.registry.find(name));
   }
 
+  /** The live primary of an app, or null when it has none (stopped, or between primaries). */
+  primaryOf(name: string): PrimaryHandle | null {
+    const handle = this.registry.find(name).primary;
+    return handle && !handle.isGone ? handle : null;
+  }
+
   /** `clusterctl start <script>`: a new app; if no primary could run it, nothing is registered. */
   async start(spec: AppSpec): Promise<AppInfo> {
     this.refuseWhileShuttingDown();

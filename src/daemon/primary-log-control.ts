@@ -1,32 +1,14 @@
 /**
- * The daemon's side of `flush` and `reload-logs`: asks each app primary to
- * act on its own files (it holds them open and knows their size), and
- * empties the files itself for an app whose primary is not running. No log
- * content ever passes through here.
+ * The daemon's side of `flush`: a running app's primary empties its own
+ * files (it holds them open and knows their size), over the connection the
+ * daemon already has to it; for an app whose primary is not running, the
+ * daemon empties the files itself. No log content ever passes through here.
  */
 import { truncateSync } from 'node:fs';
-import type { PrimaryApi } from '../protocol/api';
 import { DEV_NULL_PATH } from '../protocol/log-line';
 import { removeRotated } from '../protocol/log-rotation';
-import { primarySocketPath } from '../protocol/paths';
-import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
 import type { AppInfo } from '../protocol/types';
-
-const CALL_TIMEOUT_MS = 10000;
-
-async function callPrimary(home: string, app: string, method: 'flush' | 'reopenLogs'): Promise<void> {
-  const connection = await RpcConnection.connect(primarySocketPath(home, app), {
-    code: 'E_PRIMARY_UNREACHABLE',
-    peer: `the app primary of ${app}`,
-    timeoutMs: 2000,
-  });
-  const rpc = new TypedRpc<PrimaryApi>(connection);
-  try {
-    await rpc.call(method, {}, { timeoutMs: CALL_TIMEOUT_MS });
-  } finally {
-    rpc.close();
-  }
-}
+import type { PrimaryHandle } from './app-primary';
 
 function truncateIfPresent(path: string): void {
   try {
@@ -37,9 +19,9 @@ function truncateIfPresent(path: string): void {
 }
 
 /** Empties an app's out and err files and removes their rotated files. */
-export async function flushAppLogs(home: string, app: AppInfo): Promise<void> {
-  if (app.primaryPid !== null) {
-    await callPrimary(home, app.name, 'flush');
+export async function flushAppLogs(primary: PrimaryHandle | null, app: AppInfo): Promise<void> {
+  if (primary) {
+    await primary.flushLogs();
     return;
   }
   for (const path of new Set([app.spec.logs.out, app.spec.logs.err])) {
@@ -47,11 +29,4 @@ export async function flushAppLogs(home: string, app: AppInfo): Promise<void> {
     truncateIfPresent(path);
     removeRotated(path);
   }
-}
-
-/** A running app's primary reopens its files; a stopped app has none open. */
-export async function reopenAppLogs(home: string, app: AppInfo): Promise<boolean> {
-  if (app.primaryPid === null) return false;
-  await callPrimary(home, app.name, 'reopenLogs');
-  return true;
 }

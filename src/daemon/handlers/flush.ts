@@ -11,7 +11,7 @@ export function flushHandler(ctx: DaemonContext) {
     const apps: AppInfo[] = target === undefined || target === 'all' ? ctx.manager.list() : [ctx.manager.describe(target)];
     const flushed: string[] = [];
     for (const app of apps) {
-      await flushAppLogs(ctx.paths.home, app);
+      await flushAppLogs(ctx.manager.primaryOf(app.name), app);
       flushed.push(app.name);
     }
     ctx.logger.info({ apps: flushed }, 'logs flushed');

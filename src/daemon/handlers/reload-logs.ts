@@ -1,7 +1,6 @@
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { DaemonContext } from '../context';
 import { reopenAllDestinations } from '../../protocol/log-destination';
-import { reopenAppLogs } from '../primary-log-control';
 
 /** `clusterctl reload-logs`: every running app primary, and the daemon itself, reopen their log files by path. */
 export function reloadLogsHandler(ctx: DaemonContext) {
@@ -10,7 +9,11 @@ export function reloadLogsHandler(ctx: DaemonContext) {
     reopenAllDestinations();
     const reopened: string[] = [];
     for (const app of ctx.manager.list()) {
-      if (await reopenAppLogs(ctx.paths.home, app)) reopened.push(app.name);
+      // A stopped app has no file open.
+      const primary = ctx.manager.primaryOf(app.name);
+      if (!primary) continue;
+      await primary.reopenLogs();
+      reopened.push(app.name);
     }
     ctx.logger.info({ apps: reopened }, 'log files reopened');
     return { reopened };
