@@ -5,7 +5,7 @@
  * directly, so a flooding app costs the daemon nothing.
  */
 import type { Command } from 'commander';
-import { connect } from '../../client/client';
+import { connect, type Client } from '../../client/client';
 import type { LogStream } from '../../protocol/log-line';
 import { homePaths, resolveHome } from '../../protocol/paths';
 import type { AppInfo } from '../../protocol/types';
@@ -91,9 +91,14 @@ Examples:
         await showDaemonLog(opts);
         return;
       }
-      const apps = await withClient(async (client) => (name === undefined ? client.list() : [await client.describe(name)]));
+      const apps = await withClient((client) => appsOf(client, name));
       await showAppLogs(name, apps, opts);
     });
+}
+
+/** The named app, or every app. */
+async function appsOf(client: Client, name: string | undefined): Promise<AppInfo[]> {
+  return name === undefined ? client.list() : [await client.describe(name)];
 }
 
 async function showAppLogs(name: string | undefined, apps: AppInfo[], opts: LogsOptions): Promise<void> {
@@ -119,7 +124,7 @@ async function showAppLogs(name: string | undefined, apps: AppInfo[], opts: Logs
   const refresh = async (): Promise<void> => {
     const client = await connect({ autoStart: false });
     try {
-      const latest = name === undefined ? await client.list() : [await client.describe(name)];
+      const latest = await appsOf(client, name);
       for (const source of sourcesOf(latest, opts.filter)) {
         if (followers.has(source.path)) continue;
         const t = tailLog(source.path, 0);
