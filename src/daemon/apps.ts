@@ -375,7 +375,7 @@ export class AppManager {
     }
     const delay = backoffDelay(entry.crashStreak);
     entry.crashStreak += 1;
-    const recovery = { attempts: entry.crashStreak, timer: null as NodeJS.Timeout | null, reason: `app primary ${why}; restarting in ${delay} ms` };
+    const recovery = { timer: null as NodeJS.Timeout | null, reason: `app primary ${why}; restarting in ${delay} ms` };
     entry.recovery = recovery;
     recovery.timer = setTimeout(() => void this.recover(entry, recovery, deadPid), delay);
     this.logger.info({ app: entry.name, delayMs: delay, attempt: entry.crashStreak }, 'app primary restart scheduled');

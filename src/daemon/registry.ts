@@ -12,8 +12,6 @@ import type { PrimaryHandle } from './app-primary';
 import { STATE_VERSION, writeState, type DesiredState, type PersistedState } from './state-file';
 
 export interface Recovery {
-  /** Consecutive restarts of the app primary without it staying up 30 s. */
-  attempts: number;
   timer: NodeJS.Timeout | null;
   /** Why the primary is being restarted, shown on its workers. */
   reason: string;

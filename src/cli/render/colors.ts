@@ -4,9 +4,9 @@ import { useColor } from '../output';
 
 type Paint = (text: string) => string;
 
-let cached: { green: Paint; red: Paint; yellow: Paint; dim: Paint } | null | undefined;
+let cached: { green: Paint; red: Paint; yellow: Paint } | null | undefined;
 
-function palette(): { green: Paint; red: Paint; yellow: Paint; dim: Paint } | null {
+function palette(): { green: Paint; red: Paint; yellow: Paint } | null {
   if (cached !== undefined) return cached;
   if (!useColor()) {
     cached = null;
@@ -14,7 +14,7 @@ function palette(): { green: Paint; red: Paint; yellow: Paint; dim: Paint } | nu
   }
   const chalk = require('chalk') as typeof import('chalk');
   const c = new chalk.Instance({ level: 1 });
-  cached = { green: c.green, red: c.red, yellow: c.yellow, dim: c.dim };
+  cached = { green: c.green, red: c.red, yellow: c.yellow };
   return cached;
 }
 
@@ -35,9 +35,4 @@ export function paintStatus(status: AppStatus | WorkerStatus): string {
     default:
       return status;
   }
-}
-
-export function dim(text: string): string {
-  const p = palette();
-  return p ? p.dim(text) : text;
 }
