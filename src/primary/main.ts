@@ -58,7 +58,7 @@ function writeLog(level: string, msg: string, fields?: Record<string, unknown>):
 }
 
 let app: AppController | null = null;
-let exiting = false;
+let stopping: Promise<PrimaryStatus> | null = null;
 let server: Server | null = null;
 const socketPath = primarySocketPath(home, name);
 
@@ -81,14 +81,20 @@ function requireApp(): AppController {
   return app;
 }
 
+/** Stops every worker and closes the logs: once, however many ask (a `stop` call, a signal). */
+function stopApp(): Promise<PrimaryStatus> {
+  stopping ??= (async () => {
+    if (!app) return placeholderStatus();
+    const status = await app.stopAll();
+    await app.logs.close();
+    return status;
+  })();
+  return stopping;
+}
+
 async function shutdown(code: number): Promise<void> {
-  if (exiting) return;
-  exiting = true;
   try {
-    if (app) {
-      await app.stopAll();
-      await app.logs.close();
-    }
+    await stopApp();
   } catch (err) {
     log.error('error while stopping', { err: err instanceof Error ? err.message : String(err) });
   }
@@ -145,13 +151,7 @@ const handlers: Handlers = {
   },
   stop: async (params, ctx) => {
     primaryParams.stop(params);
-    if (!app) {
-      ctx.afterReply(() => finalExit(0));
-      return placeholderStatus();
-    }
-    exiting = true;
-    const status = await app.stopAll();
-    await app.logs.close();
+    const status = await stopApp();
     ctx.afterReply(() => finalExit(0));
     return status;
   },

@@ -4,16 +4,10 @@
  * "alive" here means present in /proc and not in state Z.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { isProcessAlive } from '../../src/protocol/liveness';
 
-export function isAlive(pid: number): boolean {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /^State:\s+(\S)/m.exec(status);
-    return m !== null && m[1] !== 'Z' && m[1] !== 'X';
-  } catch {
-    return false;
-  }
-}
+/** The product's own check, zombies counted as gone. */
+export const isAlive = isProcessAlive;
 
 /** Every live process whose environment carries CLUSTERCTL_HOME=home: the daemon, its primaries, their workers. */
 export function processesOfHome(home: string): number[] {
