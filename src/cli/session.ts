@@ -4,13 +4,9 @@ import { ClusterctlError } from '../protocol/errors';
 import { packageVersion } from '../protocol/version';
 import { notice } from './output';
 
-export interface SessionOptions {
-  /** Start the daemon when none runs (default true; `kill` says false). */
-  autoStart?: boolean;
-}
-
-export async function withClient<T>(fn: (client: Client) => Promise<T>, opts: SessionOptions = {}): Promise<T> {
-  return use(await connect({ autoStart: opts.autoStart ?? true }), fn);
+/** Runs `fn` on a client of the daemon, starting the daemon when none runs. */
+export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  return use(await connect(), fn);
 }
 
 /** Like withClient, but never starts a daemon: resolves null when none runs. */
