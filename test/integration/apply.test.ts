@@ -156,10 +156,13 @@ describe('apply', () => {
     expect(stepLines(applied.stdout)).toEqual(stepLines(dry.stdout));
     const api = ((await sb.list()) as App[]).find((a) => a.name === 'api');
     expect(api?.workers.map((w) => w.instance).sort()).toEqual([0, 1, 2]);
-    // Round-robin over the three workers: a dozen answers reach every one of them.
-    const greetings = new Set<string>();
-    for (let i = 0; i < 12; i++) greetings.add((await envOf(ports.api)).GREETING ?? '');
-    expect(greetings).toEqual(new Set(['three']));
+    // Round-robin over the three workers: a dozen answers reach every one of them, and each has the new env.
+    const answers = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const { instance, env } = JSON.parse((await httpGet(ports.api)).body) as { instance: number; env: Record<string, string> };
+      answers.add(`${instance}:${env.GREETING}`);
+    }
+    expect([...answers].sort()).toEqual(['0:three', '1:three', '2:three']);
   });
 
   it('a stopped app in the file is started again with the file spec; --only limits the plan', async () => {
