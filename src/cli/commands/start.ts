@@ -77,7 +77,7 @@ Examples:
       if (flags.only !== undefined) throw usage('--only selects apps of a config file (*.config.js, .json, .yaml)');
       const callerCwd = process.cwd();
       const isFile = pathExists(resolve(callerCwd, target));
-      if (!isFile && APP_NAME_PATTERN.test(target) && !target.includes('/')) {
+      if (!isFile && APP_NAME_PATTERN.test(target)) {
         // With no daemon running there is no registered app: do not start one just to find out.
         const resumed = await withRunningDaemon(async (client) => {
           const known = (await client.list()).some((a) => a.name === target) || target === 'all';
