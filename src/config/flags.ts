@@ -12,7 +12,7 @@ import { APP_NAME_PATTERN, STOP_SIGNALS, type AppSpec, type StopSignal } from '.
 import { defaultSpec } from './defaults';
 import { parseInstances, resolveInstances, usableCpus, type CpuProbe } from './instances';
 import { applyLogFlags, type LogFlags } from './log-flags';
-import { applySupervisionFlags, type SupervisionFlags } from './supervision-flags';
+import { applySupervisionFlags, MAX_DURATION_MS, type SupervisionFlags } from './supervision-flags';
 
 /** Flags as commander hands them over: strings, booleans and repeated values. */
 export interface StartFlags extends LogFlags, SupervisionFlags {
@@ -75,7 +75,7 @@ export function resolveScript(script: string, callerCwd: string): string {
 export function parseMs(flag: string, raw: string, min = 0): number {
   if (!/^\d+$/.test(raw.trim())) throw new ClusterctlError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a whole number of milliseconds`);
   const value = Number(raw.trim());
-  if (value < min || value > 24 * 3600 * 1000) throw new ClusterctlError('E_USAGE', `${flag} ${raw}: expected ${min} to ${24 * 3600 * 1000} ms`);
+  if (value < min || value > MAX_DURATION_MS) throw new ClusterctlError('E_USAGE', `${flag} ${raw}: expected ${min} to ${MAX_DURATION_MS} ms`);
   return value;
 }
 

@@ -26,14 +26,15 @@ export const SUPERVISION_FLAG_KEYS: Array<keyof SupervisionFlags> = [
   'minUptime', 'maxRestarts', 'restartDelay', 'expBackoffRestartDelay', 'stopExitCodes', 'maxMemoryRestart', 'instanceVar', 'incrementVar',
 ];
 
-const MAX_MS = 24 * 3600 * 1000;
+/** The longest duration any flag or config field takes (the protocol's limit too). */
+export const MAX_DURATION_MS = 24 * 3600 * 1000;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Below this a Node worker cannot even start: the limit would replace it forever. */
 const MIN_MEMORY_LIMIT = 16 * 1024 * 1024;
 
 function duration(flag: string, raw: string): number {
   const ms = parseDurationMs(raw);
-  if (ms === null || ms > MAX_MS) throw new ClusterctlError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a duration such as 500, 500ms, 2s or 1m`);
+  if (ms === null || ms > MAX_DURATION_MS) throw new ClusterctlError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a duration such as 500, 500ms, 2s or 1m`);
   return ms;
 }
 

@@ -10,9 +10,9 @@ import { parseInstances, type InstancesRequest } from '../instances';
 import { APP_NAME_PATTERN, STOP_SIGNALS, type StopSignal } from '../../protocol/types';
 import { splitArgs } from '../flags';
 import { MAX_LOG_RETAIN, MIN_LOG_MAX_SIZE } from '../log-flags';
+import { MAX_DURATION_MS } from '../supervision-flags';
 import { parseByteSize, parseDurationMs } from './units';
 
-const DAY_MS = 24 * 3600 * 1000;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A missing value and a wrong one get different words. */
@@ -36,7 +36,7 @@ const words = (what: string) =>
 const durationMs = (min = 0) =>
   z.union([z.number(), z.string()], msg('a number of milliseconds or a duration such as "500ms", "1s", "2m"')).transform((v, ctx) => {
     const ms = parseDurationMs(v);
-    if (ms === null || ms < min || ms > DAY_MS) {
+    if (ms === null || ms < min || ms > MAX_DURATION_MS) {
       ctx.addIssue({
         code: 'custom',
         message: `must be a number of milliseconds or a duration such as "500ms", "1s", "2m" (${min} ms to 24 h)`,
