@@ -12,9 +12,9 @@ import { ClusterctlError } from '../protocol/errors';
 import type { AppSpec, ExitRecord, WorkerInfo, WorkerStatus } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { createLogCapture, type LogCapture } from './logs';
-import { ManagedWorker, exitText, type ExitInfo, type ReadinessRule } from './managed-worker';
+import { ManagedWorker, type ExitInfo, type ReadinessRule } from './managed-worker';
 import { descendantsOf } from './process-tree';
-import { decideRestart, freshHistory, type RestartHistory } from './restart-policy';
+import { decideRestart, describeExit, freshHistory, type RestartHistory } from './restart-policy';
 import { TreeSampler, type Sample } from './sampler';
 import { canTransition } from './worker-state';
 import { workerEnv } from './worker-env';
@@ -268,7 +268,7 @@ export class AppController {
 
   private applyRestartPolicy(slot: Slot, mw: ManagedWorker, e: ExitInfo): void {
     const decision = decideRestart(this.spec, { code: e.code, signal: e.signal, uptimeMs: e.at - mw.forkedAt }, slot.history);
-    const what = mw.failure ?? exitText(e);
+    const what = mw.failure ?? describeExit(e.code, e.signal);
     if (decision.action === 'stop') {
       this.setIdle(slot, 'stopped', decision.reason);
       return;

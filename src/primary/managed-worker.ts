@@ -6,6 +6,7 @@
 import type { Worker } from 'node:cluster';
 import type { StopSignal } from '../protocol/types';
 import { descendantsOf, identify, killIdentified, type ProcessIdentity } from './process-tree';
+import { describeExit } from './restart-policy';
 
 export interface ExitInfo {
   code: number | null;
@@ -105,7 +106,7 @@ export class ManagedWorker {
         for (const t of timers) clearTimeout(t);
         this.worker.off('message', onMessage);
         stopWatching();
-        if (why === null && this.exit) why = exitText(this.exit);
+        if (why === null && this.exit) why = describeExit(this.exit.code, this.exit.signal);
         if (why !== null) {
           reject(new Error(why));
           return;
@@ -116,7 +117,7 @@ export class ManagedWorker {
       };
       // Listening (or a listen error, or an exit) shows up as a state change.
       const check = (): void => {
-        if (this.exit) settle(`${exitText(this.exit)} before coming online`);
+        if (this.exit) settle(`${describeExit(this.exit.code, this.exit.signal)} before coming online`);
         else if (this.listenError !== null) settle(`could not listen: ${this.listenError}`);
         else if (this.listened && !rule.waitReady) settle(null);
       };
@@ -196,8 +197,4 @@ export class ManagedWorker {
       }
     });
   }
-}
-
-export function exitText(e: ExitInfo): string {
-  return e.signal ? `was killed by ${e.signal}` : `exited with code ${e.code ?? '?'}`;
 }

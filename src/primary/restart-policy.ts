@@ -61,7 +61,8 @@ export function decideRestart(
   };
 }
 
+/** How a process ended, as the middle of a sentence: "exited with code 1", "was killed by SIGKILL". */
 export function describeExit(code: number | null, signal: string | null): string {
-  if (signal) return `killed by ${signal}`;
+  if (signal) return `was killed by ${signal}`;
   return `exited with code ${code ?? '?'}`;
 }

@@ -98,7 +98,7 @@ export const checkAppSpec = exact<AppSpec>({
 
 const none = exact<Record<string, never>>({});
 
-/** One checker per PrimaryApi method, named like the zod table they mirror. */
+/** One checker per PrimaryApi method. */
 export const primaryParams = {
   hello: (v: unknown) => {
     if (!isRecord(v)) return fail('hello params', 'expected an object');

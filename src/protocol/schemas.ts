@@ -1,8 +1,9 @@
 /**
- * Runtime checks for everything that crosses a socket into the daemon or an
- * app primary. The types in ./types and ./api are the contract; these schemas
- * are that contract enforced. (The CLI does not import this file: zod costs
- * ~40 ms to load, and the CLI only reads replies from a daemon it trusts.)
+ * Runtime checks for everything that crosses a socket into the daemon (the
+ * app primary checks its own params by hand: see ./primary-params). The
+ * types in ./types and ./api are the contract; these schemas are that
+ * contract enforced. (The CLI does not import this file: zod costs ~40 ms to
+ * load, and the CLI only reads replies from a daemon it trusts.)
  */
 import { z } from 'zod';
 import { ClusterctlError } from './errors';
@@ -92,19 +93,6 @@ export const daemonParamSchemas = {
   reloadLogs: empty,
   save: z.object({ force: z.boolean().optional() }).strict(),
   resurrect: empty,
-} as const;
-
-export const primaryParamSchemas = {
-  hello: z.object({ protocol: z.number().int(), version: z.string() }),
-  init: z.object({ spec: appSpecSchema }).strict(),
-  status: empty,
-  subscribe: empty,
-  stop: empty,
-  restart: z.object({ spec: appSpecSchema }).strict(),
-  reload: z.object({ spec: appSpecSchema, parallel: posInt }).strict(),
-  scale: z.object({ instances: posInt.max(4096) }).strict(),
-  flush: empty,
-  reopenLogs: empty,
 } as const;
 
 /** Parses `value` or throws a one-line E_BAD_SPEC naming the first bad field. */
