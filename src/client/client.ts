@@ -7,7 +7,7 @@
 import { connect as netConnect } from 'node:net';
 import type { DaemonApi, HelloResult, ProgressEvent, ReloadOptions, RestartOptions, ResurrectResult, SaveResult, ScaleTarget } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import { homePaths, resolveHome, type HomePaths } from '../protocol/paths';
+import { homePaths, MAX_SOCKET_PATH_BYTES, resolveHome, type HomePaths } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
 import type { AppInfo, AppSpec, DaemonInfo } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
@@ -111,9 +111,9 @@ async function handshake(paths: HomePaths, startedDaemon: boolean): Promise<Clie
 
 export async function connect(opts: ConnectOptions = {}): Promise<Client> {
   const paths = homePaths(opts.home ?? resolveHome(opts.env ?? process.env));
-  if (Buffer.byteLength(paths.socket) > 107) {
-    // Linux refuses Unix socket paths over 107 bytes: say so instead of waiting for a daemon that cannot listen.
-    throw new ClusterctlError('E_DAEMON_UNREACHABLE', `CLUSTERCTL_HOME is too long for a Unix socket path (${paths.socket} is ${Buffer.byteLength(paths.socket)} bytes, at most 107)`);
+  if (Buffer.byteLength(paths.socket) > MAX_SOCKET_PATH_BYTES) {
+    // Say so instead of waiting for a daemon that cannot listen.
+    throw new ClusterctlError('E_DAEMON_UNREACHABLE', `CLUSTERCTL_HOME is too long for a Unix socket path (${paths.socket} is ${Buffer.byteLength(paths.socket)} bytes, at most ${MAX_SOCKET_PATH_BYTES})`);
   }
   // The common case first, on one connection: a daemon answers.
   try {

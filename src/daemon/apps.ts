@@ -8,7 +8,9 @@
 import { readdirSync } from 'node:fs';
 import type { LifecycleOverrides, PrimaryStatus, ProgressEvent, ReloadOptions, RestartOptions, ScaleTarget } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import { primarySocketPath } from '../protocol/paths';
+import { BACKOFF_RESET_AFTER_MS, backoffDelay } from '../protocol/backoff';
+import { MAX_SOCKET_PATH_BYTES, primarySocketPath } from '../protocol/paths';
+import { DEFAULTS } from '../config/defaults';
 import type { AppInfo, AppSpec } from '../protocol/types';
 import { applyScaleTarget } from '../config/instances';
 import { killSession, PrimaryHandle, type GoneInfo } from './app-primary';
@@ -17,16 +19,8 @@ import type { Logger } from './logger';
 import type { AppEntry, Registry } from './registry';
 import { readState } from './state-file';
 
-/** Backoff between restarts of a dead app primary: 100 ms × 1.5 per attempt, at most 15 s. */
-const BACKOFF_FIRST_MS = 100;
-const BACKOFF_FACTOR = 1.5;
-const BACKOFF_CAP_MS = 15000;
-/** A primary that stayed up this long starts its next backoff from the beginning. */
-const STABLE_AFTER_MS = 30000;
-/** Restarts in a row after which a primary that keeps dying is left errored. */
-const MAX_PRIMARY_RESTARTS = 16;
-/** Longest Unix socket path Linux accepts. */
-const MAX_SOCKET_PATH_BYTES = 107;
+/** A dead app primary is revived with the workers' default backoff and crash-loop limit. */
+const MAX_PRIMARY_RESTARTS = DEFAULTS.maxRestarts;
 
 export interface ManagerDeps {
   home: string;
@@ -37,8 +31,9 @@ export interface ManagerDeps {
   cpus: () => number;
 }
 
-export function backoffDelay(attempt: number): number {
-  return Math.min(Math.round(BACKOFF_FIRST_MS * BACKOFF_FACTOR ** attempt), BACKOFF_CAP_MS);
+/** Delay before reviving a primary for the `attempt`-th time in a row. */
+export function primaryBackoff(attempt: number): number {
+  return backoffDelay(DEFAULTS.expBackoffRestartDelay, attempt);
 }
 
 export class AppManager {
@@ -360,7 +355,7 @@ export class AppManager {
     entry.status = null;
     if (this.registry.get(entry.name) !== entry || entry.desired !== 'running') return;
     const upFor = Date.now() - entry.attachedAt;
-    if (upFor >= STABLE_AFTER_MS) entry.crashStreak = 0;
+    if (upFor >= BACKOFF_RESET_AFTER_MS) entry.crashStreak = 0;
     this.logger.warn({ app: entry.name, primaryPid: info.pid, upForMs: upFor }, 'app primary exited unexpectedly');
     this.registry.persist();
     this.scheduleRecovery(entry, `exited unexpectedly (pid ${info.pid})`, info.pid);
@@ -373,7 +368,7 @@ export class AppManager {
       this.logger.error({ app: entry.name }, entry.failure);
       return;
     }
-    const delay = backoffDelay(entry.crashStreak);
+    const delay = primaryBackoff(entry.crashStreak);
     entry.crashStreak += 1;
     const recovery = { timer: null as NodeJS.Timeout | null, reason: `app primary ${why}; restarting in ${delay} ms` };
     entry.recovery = recovery;

@@ -5,14 +5,9 @@
  * after start is "unstable"; too many unstable crashes in a row is a crash
  * loop that stops in `errored` until a person restarts the app.
  */
+import { BACKOFF_RESET_AFTER_MS, backoffDelay } from '../protocol/backoff';
 import type { AppSpec } from '../protocol/types';
 
-/** Backoff grows by this factor per restart. */
-export const BACKOFF_FACTOR = 1.5;
-/** Backoff never waits longer than this. */
-export const BACKOFF_CAP_MS = 15000;
-/** A worker up this long resets the backoff. */
-export const BACKOFF_RESET_AFTER_MS = 30000;
 
 export interface RestartHistory {
   /** Unstable restarts in a row (reset by a stable run). */
@@ -52,7 +47,7 @@ export function decideRestart(
   }
   const delayMs = spec.restartDelay > 0
     ? spec.restartDelay
-    : Math.min(BACKOFF_CAP_MS, Math.round(spec.expBackoffRestartDelay * BACKOFF_FACTOR ** backoffStep));
+    : backoffDelay(spec.expBackoffRestartDelay, backoffStep);
   return {
     action: 'restart',
     delayMs,

@@ -2,6 +2,9 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+/** Longest Unix socket path Linux accepts (sun_path is 108 bytes with its NUL). */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
 export interface HomePaths {
   home: string;
   socket: string;

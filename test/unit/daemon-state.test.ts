@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
 import { Registry } from '../../src/daemon/registry';
 import { readState, writeState } from '../../src/daemon/state-file';
-import { backoffDelay } from '../../src/daemon/apps';
+import { primaryBackoff } from '../../src/daemon/apps';
 
 describe('state.json', () => {
   let dir: string;
@@ -81,7 +81,7 @@ describe('registry', () => {
 
 describe('app primary restart backoff', () => {
   it('grows ×1.5 from 100 ms and is capped at 15 s', () => {
-    expect([0, 1, 2, 3].map(backoffDelay)).toEqual([100, 150, 225, 338]);
-    expect(backoffDelay(40)).toBe(15000);
+    expect([0, 1, 2, 3].map(primaryBackoff)).toEqual([100, 150, 225, 338]);
+    expect(primaryBackoff(40)).toBe(15000);
   });
 });

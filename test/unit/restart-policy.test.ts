@@ -1,4 +1,5 @@
-import { decideRestart, freshHistory, BACKOFF_CAP_MS, type RestartHistory } from '../../src/primary/restart-policy';
+import { decideRestart, freshHistory, type RestartHistory } from '../../src/primary/restart-policy';
+import { BACKOFF_CAP_MS } from '../../src/protocol/backoff';
 import { defaultSpec } from '../../src/config/defaults';
 import { workerEnv } from '../../src/primary/worker-env';
 import { canTransition } from '../../src/primary/worker-state';
