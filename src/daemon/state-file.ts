@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseAppSpec } from '../protocol/schemas';
 import type { AppSpec } from '../protocol/types';
 import { writeFileAtomic } from '../protocol/atomic-file';
+import { isRecord } from '../protocol/messages';
 
 export const STATE_VERSION = 1;
 
@@ -31,10 +32,6 @@ export interface ReadStateResult {
   state: PersistedState;
   /** Problems found (a corrupt file, an app that failed validation); the rest was kept. */
   warnings: string[];
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function readState(path: string): ReadStateResult {

@@ -25,7 +25,8 @@ export interface EventMessage {
   data: unknown;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
+/** A JSON object (not null, not an array): what every message and state file must be. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -36,7 +37,7 @@ function isId(v: unknown): v is RequestId {
 export type ParsedRequest = { ok: true; request: RequestMessage } | { ok: false; id: RequestId | null; message: string };
 
 export function parseRequest(value: unknown): ParsedRequest {
-  if (!isObject(value)) return { ok: false, id: null, message: 'a request must be a JSON object' };
+  if (!isRecord(value)) return { ok: false, id: null, message: 'a request must be a JSON object' };
   const id = isId(value.id) ? value.id : null;
   if (id === null) return { ok: false, id: null, message: 'a request needs an "id" (number or short string)' };
   if (typeof value.method !== 'string' || value.method === '') {
@@ -52,14 +53,14 @@ export type ParsedIncoming =
 
 /** What a client receives: a reply or an event. */
 export function parseIncoming(value: unknown): ParsedIncoming {
-  if (!isObject(value)) return { kind: 'invalid', message: 'message is not a JSON object' };
+  if (!isRecord(value)) return { kind: 'invalid', message: 'message is not a JSON object' };
   const id = value.id === null ? null : isId(value.id) ? value.id : undefined;
   if (id === undefined) return { kind: 'invalid', message: 'message has no valid "id"' };
   if (typeof value.event === 'string' && id !== null) {
     return { kind: 'event', event: { id, event: value.event, data: value.data } };
   }
   if (value.ok === true) return { kind: 'reply', reply: { id, ok: true, result: value.result } };
-  if (value.ok === false && isObject(value.error)) {
+  if (value.ok === false && isRecord(value.error)) {
     const { code, message } = value.error;
     if (isErrorCode(code) && typeof message === 'string') {
       return { kind: 'reply', reply: { id, ok: false, error: { code, message } } };

@@ -10,6 +10,7 @@
  */
 import { ClusterctlError } from './errors';
 import { APP_NAME_PATTERN, STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
+import { isRecord } from './messages';
 
 type Check<T> = (value: unknown, path: string) => T;
 
@@ -37,10 +38,6 @@ function arrayOf<T>(item: Check<T>): Check<T[]> {
 }
 const absPath: Check<string> = (v, p) => (str(v, p).startsWith('/') ? (v as string) : fail(p, 'must be an absolute path'));
 const ms = int(0, MAX_MS);
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** An object with exactly these keys (like zod's strict objects). */
 function exact<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {

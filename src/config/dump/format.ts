@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAppSpec } from '../../protocol/schemas';
 import type { AppSpec } from '../../protocol/types';
+import { isRecord } from '../../protocol/messages';
 
 export const DUMP_VERSION = 1;
 
@@ -22,10 +23,6 @@ export type DumpRead =
 
 export function backupPath(path: string): string {
   return `${path}.bak`;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** One file, read and validated; never throws. */

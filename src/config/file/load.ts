@@ -13,6 +13,7 @@ import { readConfigValue } from './read';
 import { appEntrySchema, envBlockSchema, ENV_BLOCK_KEY, KNOWN_APP_KEYS, type AppEntry } from './schema';
 import { nameFromScript } from '../flags';
 import { entryToSpec, FieldError } from './to-spec';
+import { isRecord } from '../../protocol/messages';
 
 export interface LoadOptions {
   /** `--env <name>`: also apply each app's `env_<name>` block. */
@@ -42,10 +43,6 @@ function describeIssue(issue: ZodIssueLike | undefined, prefix: string[] = []): 
   return { field: path.length > 0 ? path.join('.') : '(entry)', message: issue?.message ?? 'is invalid' };
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export async function loadConfigFile(path: string, opts: LoadOptions): Promise<LoadedConfig> {
   const absPath = resolve(opts.cwd, path);
   const file = path;
@@ -54,7 +51,7 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
   };
 
   const value = await readConfigValue(absPath, file);
-  if (!isPlainObject(value)) fail('must export an object with an "apps" array, such as { apps: [{ name, script }] }');
+  if (!isRecord(value)) fail('must export an object with an "apps" array, such as { apps: [{ name, script }] }');
   const root = value as Record<string, unknown>;
   const notices: string[] = [];
   for (const key of Object.keys(root)) {
@@ -76,7 +73,7 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
   const validated: Validated[] = [];
   entries.forEach((raw, index) => {
     const where = (label: string) => `app ${label}`;
-    if (!isPlainObject(raw)) fail(`${where(`apps[${index}]`)}: must be an object with at least a "script"`);
+    if (!isRecord(raw)) fail(`${where(`apps[${index}]`)}: must be an object with at least a "script"`);
     const obj = raw as Record<string, unknown>;
     const label = typeof obj.name === 'string' && obj.name !== '' ? `"${obj.name}" (apps[${index}])` : `apps[${index}]`;
     const lineFor = (field: string, message: string) => `${where(label)}: ${field}: ${message}`;
