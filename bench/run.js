@@ -21,7 +21,15 @@ const os = require('node:os');
 const { join } = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { ensurePm2 } = require('./lib/pm2-install');
-const { ClusterctlEngine, Pm2Engine, RawEngine, DirectLogEngine, sweep, RUN_TAG_VAR, baseEnv } = require('./lib/engines');
+const {
+  ClusterctlEngine,
+  Pm2Engine,
+  RawEngine,
+  DirectLogEngine,
+  sweep,
+  RUN_TAG_VAR,
+  baseEnv,
+} = require('./lib/engines');
 const { finalizeRow, terminalTable, writeResults } = require('./lib/report');
 
 const ROOT = join(__dirname, '..');
@@ -97,7 +105,9 @@ function maxInstances() {
 function gitDescribe() {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    const dirty =
+      execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !==
+      '';
     return `${sha}${dirty ? ' + uncommitted changes' : ''}`;
   } catch {
     return 'unknown commit';
@@ -173,7 +183,11 @@ async function main() {
     quick: opts.quick,
     engines: { clusterctl, pm2, raw, direct },
     skipped,
-    apps: { hello: join(__dirname, 'apps', 'hello.js'), cpu: join(__dirname, 'apps', 'cpu-1ms.js'), flood: join(__dirname, 'apps', 'log-flood.js') },
+    apps: {
+      hello: join(__dirname, 'apps', 'hello.js'),
+      cpu: join(__dirname, 'apps', 'cpu-1ms.js'),
+      flood: join(__dirname, 'apps', 'log-flood.js'),
+    },
     maxInstances: maxInstances(),
     cores: os.cpus().length,
     env: baseEnv(runTag),
@@ -200,9 +214,12 @@ async function main() {
       pm2: pm2Version,
       node: process.version,
     },
-    loadGenerator: 'bench/lib/load.js, HTTP/1.1 on 127.0.0.1, one request at a time per connection; counts non-2xx, socket errors, closes before a response and timeouts as failed requests',
+    loadGenerator:
+      'bench/lib/load.js, HTTP/1.1 on 127.0.0.1, one request at a time per connection; counts non-2xx, socket errors, closes before a response and timeouts as failed requests',
   };
-  log(`${meta.mode} run: clusterctl ${meta.versions.clusterctl}, PM2 ${pm2Version}, ${meta.machine.cores} cores, -i max = ${ctx.maxInstances}`);
+  log(
+    `${meta.mode} run: clusterctl ${meta.versions.clusterctl}, PM2 ${pm2Version}, ${meta.machine.cores} cores, -i max = ${ctx.maxInstances}`,
+  );
 
   const selected = SCENARIOS.filter((s) => !opts.only || opts.only.includes(s.id));
   const scenarios = [];
@@ -215,7 +232,13 @@ async function main() {
       const r = await scenario.run(ctx);
       result = { id: scenario.id, title: scenario.title, notes: r.notes, rows: r.rows.map(finalizeRow) };
     } catch (err) {
-      result = { id: scenario.id, title: scenario.title, notes: [], rows: [], error: err instanceof Error ? err.message : String(err) };
+      result = {
+        id: scenario.id,
+        title: scenario.title,
+        notes: [],
+        rows: [],
+        error: err instanceof Error ? err.message : String(err),
+      };
     }
     result.seconds = (Date.now() - t0) / 1000;
     await resetEngines(ctx);
@@ -223,7 +246,11 @@ async function main() {
     scenarios.push(result);
   }
 
-  const report = { seconds: (Date.now() - started) / 1000, loadAverageAtEnd: os.loadavg().map((v) => Number(v.toFixed(2))), scenarios };
+  const report = {
+    seconds: (Date.now() - started) / 1000,
+    loadAverageAtEnd: os.loadavg().map((v) => Number(v.toFixed(2))),
+    scenarios,
+  };
   const stem = opts.quick ? 'quick' : opts.only ? 'partial' : 'latest';
   writeResults(join(__dirname, 'results'), report, meta, stem);
   console.log(`\nbench: done in ${report.seconds.toFixed(0)} s; wrote bench/results/${stem}.json and ${stem}.md`);

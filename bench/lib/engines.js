@@ -134,7 +134,9 @@ class ClusterctlEngine extends CliEngine {
 
   async list() {
     const r = await this.ok(['ls', '--json']);
-    return /** @type {Array<{ name: string, primaryPid: number | null, spec: { logs?: { out?: string } }, workers: Array<{ pid: number | null }> }>} */ (JSON.parse(r.stdout));
+    return /** @type {Array<{ name: string, primaryPid: number | null, spec: { logs?: { out?: string } }, workers: Array<{ pid: number | null }> }>} */ (
+      JSON.parse(r.stdout)
+    );
   }
 
   /** Processes that manage the apps, excluding the apps' own workers. */
@@ -161,7 +163,9 @@ class Pm2Engine extends CliEngine {
   async startApp(a) {
     // PM2 gives an app the environment of the CLI that started it: PORT goes there.
     const logs = a.logFile ? ['--output', a.logFile, '--error', `${a.logFile}.err`, '--merge-logs'] : [];
-    await this.ok(['start', a.script, '-i', String(a.instances), '--name', a.name, ...logs], 180000, { PORT: String(a.port) });
+    await this.ok(['start', a.script, '-i', String(a.instances), '--name', a.name, ...logs], 180000, {
+      PORT: String(a.port),
+    });
     await waitServing(a.port);
   }
 

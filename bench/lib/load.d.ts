@@ -20,5 +20,9 @@ export interface LoadResult {
   connectionsOpened: number;
   latencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
 }
-export function startLoad(opts: LoadOptions): { done: Promise<LoadResult>; stop: () => Promise<LoadResult>; failedSoFar: () => number };
+export function startLoad(opts: LoadOptions): {
+  done: Promise<LoadResult>;
+  stop: () => Promise<LoadResult>;
+  failedSoFar: () => number;
+};
 export function parseResponse(buf: Buffer): { status: number; body: Buffer; close: boolean } | null;

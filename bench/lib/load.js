@@ -58,7 +58,9 @@ function startLoad(opts) {
   if (host !== '127.0.0.1') throw new Error('the benchmark only loads 127.0.0.1');
   const timeoutMs = opts.timeoutMs ?? 5000;
   const request = Buffer.from(
-    `GET ${opts.path ?? '/'} HTTP/1.1\r\nHost: ${host}:${opts.port}\r\n` + (opts.keepAlive ? '' : 'Connection: close\r\n') + '\r\n',
+    `GET ${opts.path ?? '/'} HTTP/1.1\r\nHost: ${host}:${opts.port}\r\n` +
+      (opts.keepAlive ? '' : 'Connection: close\r\n') +
+      '\r\n',
     'latin1',
   );
 
@@ -251,7 +253,10 @@ function parseResponse(buf) {
     const colon = head.indexOf(':', lineStart);
     if (colon > 0 && colon < lineEnd) {
       const name = head.slice(lineStart, colon).trim().toLowerCase();
-      const value = head.slice(colon + 1, lineEnd).trim().toLowerCase();
+      const value = head
+        .slice(colon + 1, lineEnd)
+        .trim()
+        .toLowerCase();
       if (name === 'content-length') contentLength = Number(value);
       else if (name === 'transfer-encoding') chunked = value.includes('chunked');
       else if (name === 'connection') close = value.includes('close');

@@ -21,14 +21,23 @@ const { run } = require('./proc');
  */
 async function ensurePm2(cacheRoot, log) {
   mkdirSync(cacheRoot, { recursive: true });
-  for (const d of readdirSync(cacheRoot)) if (d.startsWith('installing-')) rmSync(join(cacheRoot, d), { recursive: true, force: true });
+  for (const d of readdirSync(cacheRoot))
+    if (d.startsWith('installing-')) rmSync(join(cacheRoot, d), { recursive: true, force: true });
   const binOf = (dir) => join(dir, 'node_modules', 'pm2', 'bin', 'pm2');
-  const npmEnv = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  const npmEnv = {
+    ...process.env,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
 
   let latest = null;
   try {
     // No retries: an unreachable registry should cost seconds, not npm's minute of back-off.
-    const r = await run('npm', ['view', 'pm2', 'version', '--fetch-retries=0', '--fetch-timeout=15000'], { env: npmEnv, timeoutMs: 30000 });
+    const r = await run('npm', ['view', 'pm2', 'version', '--fetch-retries=0', '--fetch-timeout=15000'], {
+      env: npmEnv,
+      timeoutMs: 30000,
+    });
     if (r.code === 0 && /^\d+\.\d+\.\d+/.test(r.stdout.trim())) latest = r.stdout.trim();
   } catch {
     /* npm missing or registry unreachable: handled below */
@@ -38,9 +47,18 @@ async function ensurePm2(cacheRoot, log) {
     const cached = readdirSync(cacheRoot)
       .filter((d) => /^pm2-\d+\.\d+\.\d+$/.test(d) && existsSync(binOf(join(cacheRoot, d))))
       .sort((a, b) => compareVersions(a.slice(4), b.slice(4)));
-    if (cached.length === 0) return { available: false, reason: `the npm registry is unreachable and no PM2 is cached in ${cacheRoot}: PM2 skipped` };
+    if (cached.length === 0)
+      return {
+        available: false,
+        reason: `the npm registry is unreachable and no PM2 is cached in ${cacheRoot}: PM2 skipped`,
+      };
     const dir = join(cacheRoot, cached[cached.length - 1]);
-    return { available: true, bin: binOf(dir), version: installedVersion(dir), notice: `npm registry unreachable: using cached PM2 ${installedVersion(dir)}` };
+    return {
+      available: true,
+      bin: binOf(dir),
+      version: installedVersion(dir),
+      notice: `npm registry unreachable: using cached PM2 ${installedVersion(dir)}`,
+    };
   }
 
   const dir = join(cacheRoot, `pm2-${latest}`);
@@ -51,7 +69,10 @@ async function ensurePm2(cacheRoot, log) {
   // run interrupted mid-install never leaves a half-installed cache behind.
   const tmp = mkdtempSync(join(cacheRoot, 'installing-'));
   try {
-    const r = await run('npm', ['install', '--prefix', tmp, '--no-save', '--no-package-lock', `pm2@${latest}`], { env: npmEnv, timeoutMs: 180000 });
+    const r = await run('npm', ['install', '--prefix', tmp, '--no-save', '--no-package-lock', `pm2@${latest}`], {
+      env: npmEnv,
+      timeoutMs: 180000,
+    });
     if (r.code !== 0 || !existsSync(binOf(tmp))) {
       const why = (r.stderr.trim().split('\n').pop() || `npm exited ${r.code}`).slice(0, 200);
       return { available: false, reason: `npm install pm2@${latest} failed (${why}): PM2 skipped` };

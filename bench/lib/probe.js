@@ -26,7 +26,10 @@ function httpGet(port, path = '/', timeoutMs = 5000) {
 
 /** Resolves once the port answers 200, fails after timeoutMs. */
 function waitServing(port, timeoutMs = 30000) {
-  return waitFor(async () => (await httpGet(port, '/', 2000)).status === 200, { timeoutMs, what: `127.0.0.1:${port} to serve` });
+  return waitFor(async () => (await httpGet(port, '/', 2000)).status === 200, {
+    timeoutMs,
+    what: `127.0.0.1:${port} to serve`,
+  });
 }
 
 /** A TCP port that was free a moment ago. */

@@ -238,4 +238,19 @@ function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-module.exports = { run, runSync, isAlive, pidsWithEnv, killPids, ticksPerSecond, cpuTicks, cpuSnapshot, cpuMsBetween, rssBytes, pssBytes, childrenOf, waitFor, sleep };
+module.exports = {
+  run,
+  runSync,
+  isAlive,
+  pidsWithEnv,
+  killPids,
+  ticksPerSecond,
+  cpuTicks,
+  cpuSnapshot,
+  cpuMsBetween,
+  rssBytes,
+  pssBytes,
+  childrenOf,
+  waitFor,
+  sleep,
+};

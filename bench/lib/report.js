@@ -30,7 +30,15 @@ const SIDES = /** @type {const} */ (['clusterctl', 'pm2', 'limit']);
  * @returns {Row}
  */
 function newRow(metric, unit, o = {}) {
-  return { metric, unit, better: o.better ?? 'lower', limitLabel: o.limitLabel ?? null, values: {}, unavailable: {}, runs: [] };
+  return {
+    metric,
+    unit,
+    better: o.better ?? 'lower',
+    limitLabel: o.limitLabel ?? null,
+    values: {},
+    unavailable: {},
+    runs: [],
+  };
 }
 
 /** @param {Row} row @param {Side} side @param {number} v */
@@ -43,15 +51,20 @@ function push(row, side, v) {
  * @param {Row | Row[]} rows @param {Side} side @param {unknown} err
  */
 function markUnavailable(rows, side, err) {
-  for (const row of Array.isArray(rows) ? rows : [rows]) row.unavailable[side] ??= err instanceof Error ? err.message : String(err);
+  for (const row of Array.isArray(rows) ? rows : [rows])
+    row.unavailable[side] ??= err instanceof Error ? err.message : String(err);
 }
 
 /** Medians, min, max per side, and clusterctl's ratio to each reference. @param {Row} row */
 function finalizeRow(row) {
   row.summary = {};
-  for (const side of SIDES) if (row.values[side]) row.summary[side] = summarize(/** @type {number[]} */ (row.values[side]));
+  for (const side of SIDES)
+    if (row.values[side]) row.summary[side] = summarize(/** @type {number[]} */ (row.values[side]));
   const c = row.summary.clusterctl?.median ?? null;
-  row.ratios = { vsLimit: ratio(c, row.summary.limit?.median ?? null), vsPm2: ratio(c, row.summary.pm2?.median ?? null) };
+  row.ratios = {
+    vsLimit: ratio(c, row.summary.limit?.median ?? null),
+    vsPm2: ratio(c, row.summary.pm2?.median ?? null),
+  };
   return row;
 }
 
@@ -89,7 +102,14 @@ function terminalTable(scenario) {
     colWidths: [34, 22, 22, 22, 9, 9],
   });
   for (const row of scenario.rows) {
-    table.push([label(row), cell(row, 'clusterctl'), cell(row, 'pm2'), limitCell(row), formatRatio(row.ratios?.vsLimit ?? null), formatRatio(row.ratios?.vsPm2 ?? null)]);
+    table.push([
+      label(row),
+      cell(row, 'clusterctl'),
+      cell(row, 'pm2'),
+      limitCell(row),
+      formatRatio(row.ratios?.vsLimit ?? null),
+      formatRatio(row.ratios?.vsPm2 ?? null),
+    ]);
   }
   const lines = [`\n${scenario.title}${scenario.seconds ? ` (${scenario.seconds.toFixed(0)} s)` : ''}`];
   if (scenario.error) lines.push(`  scenario failed: ${scenario.error}`);
@@ -138,14 +158,22 @@ function markdown(report, meta) {
   const out = [];
   out.push(`# clusterctl benchmark (${meta.mode})`, '');
   out.push(`- Date: ${meta.date}`);
-  out.push(`- Machine: ${m.cpu}, ${m.cores} cores (${m.cpusUsable} usable), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`);
-  out.push(`- Compared: clusterctl ${v.clusterctl}; PM2 ${v.pm2}; limits: a raw \`node:cluster\` primary, \`node -e 0\`, a process writing straight to a file`);
+  out.push(
+    `- Machine: ${m.cpu}, ${m.cores} cores (${m.cpusUsable} usable), ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}`,
+  );
+  out.push(
+    `- Compared: clusterctl ${v.clusterctl}; PM2 ${v.pm2}; limits: a raw \`node:cluster\` primary, \`node -e 0\`, a process writing straight to a file`,
+  );
   out.push(`- Load: ${meta.loadGenerator}`);
   const la = (v) => (Array.isArray(v) ? v.join(', ') : '?');
-  out.push(`- Machine load average (1, 5, 15 min) at start: ${la(m.loadAverageAtStart)}; at end: ${la(report.loadAverageAtEnd)}`);
+  out.push(
+    `- Machine load average (1, 5, 15 min) at start: ${la(m.loadAverageAtStart)}; at end: ${la(report.loadAverageAtEnd)}`,
+  );
   out.push(`- Reproduce: \`${meta.command}\``);
   out.push('');
-  out.push('Each cell is the median, then (min–max) over the runs; engines took turns run by run. "× limit" and "× PM2" are clusterctl\'s median divided by that column\'s median (below 1 is faster or smaller for a time or a size, slower for a throughput).');
+  out.push(
+    'Each cell is the median, then (min–max) over the runs; engines took turns run by run. "× limit" and "× PM2" are clusterctl\'s median divided by that column\'s median (below 1 is faster or smaller for a time or a size, slower for a throughput).',
+  );
   for (const s of report.scenarios) {
     out.push('', `## ${s.title}`, '');
     if (s.error) out.push(`Scenario failed: ${s.error}`, '');

@@ -14,4 +14,9 @@ export function ratio(value: number | null | undefined, reference: number | null
 export function formatRatio(r: number | null): string;
 export function formatNumber(v: number | null): string;
 export function alternate<T>(engines: readonly T[], rounds: number): Array<{ round: number; engine: T }>;
-export function cpuPercent(ticksBefore: number, ticksAfter: number, elapsedMs: number, ticksPerSecond: number): number | null;
+export function cpuPercent(
+  ticksBefore: number,
+  ticksAfter: number,
+  elapsedMs: number,
+  ticksPerSecond: number,
+): number | null;

@@ -122,7 +122,8 @@ function formatNumber(v) {
  * @returns {{ round: number, engine: T }[]}
  */
 function alternate(engines, rounds) {
-  if (!Number.isInteger(rounds) || rounds < 0) throw new RangeError(`rounds must be a whole number >= 0, got ${rounds}`);
+  if (!Number.isInteger(rounds) || rounds < 0)
+    throw new RangeError(`rounds must be a whole number >= 0, got ${rounds}`);
   const out = [];
   for (let round = 0; round < rounds; round++) for (const engine of engines) out.push({ round, engine });
   return out;
@@ -139,7 +140,7 @@ function alternate(engines, rounds) {
  */
 function cpuPercent(ticksBefore, ticksAfter, elapsedMs, ticksPerSecond) {
   if (!(elapsedMs > 0) || !(ticksPerSecond > 0) || ticksAfter < ticksBefore) return null;
-  return ((ticksAfter - ticksBefore) / ticksPerSecond) * 1000 / elapsedMs * 100;
+  return ((((ticksAfter - ticksBefore) / ticksPerSecond) * 1000) / elapsedMs) * 100;
 }
 
 module.exports = {

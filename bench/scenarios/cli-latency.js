@@ -30,7 +30,8 @@ async function cliLatency(ctx) {
     }
     sides.push(side);
     try {
-      for (let i = 0; i < 2; i++) await engine.startApp({ name: `cli-${i}`, script: ctx.apps.hello, instances: 2, port: await freePort() });
+      for (let i = 0; i < 2; i++)
+        await engine.startApp({ name: `cli-${i}`, script: ctx.apps.hello, instances: 2, port: await freePort() });
     } catch (err) {
       markUnavailable(rows.ls, side, err);
     }
@@ -50,7 +51,8 @@ async function cliLatency(ctx) {
     for (const { engine: side } of alternate(live, rounds)) {
       if (row.unavailable[side]) continue;
       const r = await once(side, key);
-      if (r.code !== 0) markUnavailable(row, side, `exit ${r.code}: ${(r.stderr.trim() || r.stdout.trim()).split('\n')[0]}`);
+      if (r.code !== 0)
+        markUnavailable(row, side, `exit ${r.code}: ${(r.stderr.trim() || r.stdout.trim()).split('\n')[0]}`);
       else push(row, side, r.ms);
     }
   }

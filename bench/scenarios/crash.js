@@ -20,7 +20,9 @@ const PROBES = 4;
 /** @param {import('../run').Context} ctx */
 async function crash(ctx) {
   const rounds = ctx.quick ? 1 : 5;
-  const notes = [`${ctx.maxInstances} workers, ${CONNECTIONS} keep-alive connections plus ${PROBES} with a new connection per request, ${rounds} kill(s) per engine, each of a freshly started app; recovery = kill -9 → first response from a new pid`];
+  const notes = [
+    `${ctx.maxInstances} workers, ${CONNECTIONS} keep-alive connections plus ${PROBES} with a new connection per request, ${rounds} kill(s) per engine, each of a freshly started app; recovery = kill -9 → first response from a new pid`,
+  ];
   const sides = /** @type {const} */ (['limit', 'clusterctl', 'pm2']);
   const engineOf = (side) => (side === 'limit' ? ctx.engines.raw : ctx.engines[side]);
   const recovery = newRow('kill -9 of a worker → replacement serving', 'ms', { limitLabel: 'raw node:cluster' });
@@ -87,7 +89,15 @@ async function crash(ctx) {
     push(failed, side, lost);
     if (ok && recoveredAt !== null) push(recovery, side, recoveredAt - killedAt);
     else notes.push(`${side}, run ${round + 1}: no new worker served within 30 s of the kill`);
-    failed.runs.push({ side, round, victim, recoveryMs: ok && recoveredAt !== null ? recoveredAt - killedAt : null, failed: lost, errors: res.errors, probeErrors: pres.errors });
+    failed.runs.push({
+      side,
+      round,
+      victim,
+      recoveryMs: ok && recoveredAt !== null ? recoveredAt - killedAt : null,
+      failed: lost,
+      errors: res.errors,
+      probeErrors: pres.errors,
+    });
     await engine.deleteApp(name).catch(() => undefined);
   }
   return { rows: [recovery, failed], notes };

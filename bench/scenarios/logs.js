@@ -24,7 +24,9 @@ const DEADLINE_MS = 120000;
 /** @param {import('../run').Context} ctx */
 async function logs(ctx) {
   const rounds = ctx.quick ? 1 : 5;
-  const notes = [`${LINES.toLocaleString('en')} lines × 100 bytes from one worker, ${rounds} flood(s) per engine; a flood ends when every line is in the file, or after ${STALL_MS / 1000} s without a new line`];
+  const notes = [
+    `${LINES.toLocaleString('en')} lines × 100 bytes from one worker, ${rounds} flood(s) per engine; a flood ends when every line is in the file, or after ${STALL_MS / 1000} s without a new line`,
+  ];
   const sides = /** @type {const} */ (['limit', 'clusterctl', 'pm2']);
   const tmp = mkdtempSync(join(tmpdir(), 'clusterctl-bench-logs-'));
   /** @type {Record<string, { port: number, file: string }>} */
@@ -60,10 +62,14 @@ async function logs(ctx) {
     }
   }
 
-  const toDisk = newRow(`${LINES.toLocaleString('en')} lines: time until all on disk`, 'ms', { limitLabel: 'stdout to a file' });
+  const toDisk = newRow(`${LINES.toLocaleString('en')} lines: time until all on disk`, 'ms', {
+    limitLabel: 'stdout to a file',
+  });
   const lost = newRow('lines lost', 'lines', { limitLabel: 'stdout to a file' });
   const lsDuring = newRow('ls during the flood', 'ms');
-  const cpu = newRow('CPU to write and move the lines, all the engine\'s processes', 'ms', { limitLabel: 'stdout to a file' });
+  const cpu = newRow("CPU to write and move the lines, all the engine's processes", 'ms', {
+    limitLabel: 'stdout to a file',
+  });
   const live = [];
   for (const side of sides) {
     if (!targets[side]) markUnavailable([toDisk, lost, lsDuring, cpu], side, setupError[side] ?? 'not started');
@@ -77,7 +83,10 @@ async function logs(ctx) {
     const counter = new LineCounter(file, runId, LINES);
     // Taken before the ls loop starts, so the short-lived CLI processes (which
     // carry the engine's home too) are not counted: only daemon, primary, worker.
-    const engineForCpu = side === 'limit' ? ctx.engines.direct : /** @type {NonNullable<typeof ctx.engines.clusterctl>} */ (ctx.engines[side]);
+    const engineForCpu =
+      side === 'limit'
+        ? ctx.engines.direct
+        : /** @type {NonNullable<typeof ctx.engines.clusterctl>} */ (ctx.engines[side]);
     const cpuBefore = cpuSnapshot(engineForCpu.pids());
     const t0 = performance.now();
     let triggerDone = false;
@@ -133,8 +142,17 @@ async function logs(ctx) {
       push(cpu, side, cpuMs);
     }
     for (const ms of lsMs) push(lsDuring, side, ms);
-    toDisk.runs.push({ side, round, ms: doneAt === null ? null : doneAt - t0, unique: counter.unique, duplicates: counter.duplicates, lsSamples: lsMs.length, triggerError: triggerError ? String(triggerError) : null });
-    if (doneAt === null) notes.push(`${side}, run ${round + 1}: only ${counter.unique} of ${LINES} lines reached ${file}`);
+    toDisk.runs.push({
+      side,
+      round,
+      ms: doneAt === null ? null : doneAt - t0,
+      unique: counter.unique,
+      duplicates: counter.duplicates,
+      lsSamples: lsMs.length,
+      triggerError: triggerError ? String(triggerError) : null,
+    });
+    if (doneAt === null)
+      notes.push(`${side}, run ${round + 1}: only ${counter.unique} of ${LINES} lines reached ${file}`);
     if (counter.duplicates > 0) notes.push(`${side}, run ${round + 1}: ${counter.duplicates} duplicated lines`);
   }
 

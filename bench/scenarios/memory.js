@@ -118,9 +118,19 @@ async function memory(ctx) {
   }
 
   try {
-    for (let i = 0; i < 3; i++) await ctx.engines.raw.startApp({ name: `mem-raw-${i}`, script: ctx.apps.hello, instances: 1, port: await freePort() });
+    for (let i = 0; i < 3; i++)
+      await ctx.engines.raw.startApp({
+        name: `mem-raw-${i}`,
+        script: ctx.apps.hello,
+        instances: 1,
+        port: await freePort(),
+      });
     await sleep(settleMs);
-    pushWorkers(worker, 'limit', [...ctx.engines.raw.apps.values()].map((child) => /** @type {number} */ (child.pid)));
+    pushWorkers(
+      worker,
+      'limit',
+      [...ctx.engines.raw.apps.values()].map((child) => /** @type {number} */ (child.pid)),
+    );
   } catch (err) {
     markUnavailable([worker.rss, worker.pss], 'limit', err);
   }

@@ -90,9 +90,24 @@ async function reload(ctx) {
       const stale = [...after].filter((p) => before.has(p));
       push(failed, side, res.failed);
       push(wall, side, r.ms);
-      failed.runs.push({ side, round, failed: res.failed, non2xx: res.non2xx, errors: res.errors, served: res.ok, pidsBefore: [...before], pidsAfter: [...after] });
-      if (stale.length > 0) notes.push(`${side}, ${mode}, run ${round + 1}: pids ${stale.join(', ')} still served after the reload returned`);
-      if (res.failed > 0) notes.push(`${side}, ${mode}, run ${round + 1}: ${res.failed} failed (${JSON.stringify(res.errors)}, non-2xx ${res.non2xx}) of ${res.ok + res.failed}`);
+      failed.runs.push({
+        side,
+        round,
+        failed: res.failed,
+        non2xx: res.non2xx,
+        errors: res.errors,
+        served: res.ok,
+        pidsBefore: [...before],
+        pidsAfter: [...after],
+      });
+      if (stale.length > 0)
+        notes.push(
+          `${side}, ${mode}, run ${round + 1}: pids ${stale.join(', ')} still served after the reload returned`,
+        );
+      if (res.failed > 0)
+        notes.push(
+          `${side}, ${mode}, run ${round + 1}: ${res.failed} failed (${JSON.stringify(res.errors)}, non-2xx ${res.non2xx}) of ${res.ok + res.failed}`,
+        );
     }
     failed.values.limit = Array.from({ length: Math.max(1, (failed.values.clusterctl ?? []).length) }, () => 0);
     rows.push(failed, wall);

@@ -75,7 +75,8 @@ async function scale(ctx) {
         push(ls, side, r.ms);
       }
     } catch (err) {
-      const why = started < apps ? `after ${started} of ${apps} apps: ${err instanceof Error ? err.message : err}` : err;
+      const why =
+        started < apps ? `after ${started} of ${apps} apps: ${err instanceof Error ? err.message : err}` : err;
       for (const row of [ls, startAll, daemonCpu, managerCpu]) if (!row.values[side]) markUnavailable(row, side, why);
     }
     if (started > 0) await engine.deleteAll().catch(() => undefined);

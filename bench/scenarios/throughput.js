@@ -59,16 +59,22 @@ async function throughput(ctx) {
   for (const app of apps) {
     for (const keepAlive of [true, false]) {
       const mode = keepAlive ? 'keep-alive' : 'new connection per request';
-      const rps = newRow(`${app.label}, ${mode}: throughput`, 'req/s', { better: 'higher', limitLabel: 'raw node:cluster' });
+      const rps = newRow(`${app.label}, ${mode}: throughput`, 'req/s', {
+        better: 'higher',
+        limitLabel: 'raw node:cluster',
+      });
       const p99 = newRow(`${app.label}, ${mode}: p99 latency`, 'ms', { limitLabel: 'raw node:cluster' });
-      const cpu = newRow(`${app.label}, ${mode}: CPU of all the engine's processes per 1,000 requests`, 'ms', { limitLabel: 'raw node:cluster' });
+      const cpu = newRow(`${app.label}, ${mode}: CPU of all the engine's processes per 1,000 requests`, 'ms', {
+        limitLabel: 'raw node:cluster',
+      });
       const live = [];
       for (const side of sides) {
         if (ports[side]?.[app.key] === undefined) {
           markUnavailable([rps, p99, cpu], side, setupError[side] ?? 'not started');
         } else live.push(side);
       }
-      for (const side of live) await startLoad({ port: ports[side][app.key], connections: CONNECTIONS, keepAlive, durationMs: warmupMs }).done;
+      for (const side of live)
+        await startLoad({ port: ports[side][app.key], connections: CONNECTIONS, keepAlive, durationMs: warmupMs }).done;
       for (const { round, engine: side } of alternate(live, rounds)) {
         const engine = /** @type {NonNullable<ReturnType<typeof engineOf>>} */ (engineOf(side));
         // CPU per request drifts far less than throughput on a shared machine,
@@ -81,8 +87,20 @@ async function throughput(ctx) {
         push(rps, side, r.rps);
         if (r.ok > 0) push(cpu, side, (cpuMs / r.ok) * 1000);
         if (r.latencyMs.p99 !== null) push(p99, side, r.latencyMs.p99);
-        rps.runs.push({ side, round, rps: Math.round(r.rps), cpuMs: Math.round(cpuMs), p50: r.latencyMs.p50, p99: r.latencyMs.p99, failed: r.failed, errors: r.errors });
-        if (r.failed > 0) notes.push(`${side}, ${app.label}, ${mode}, run ${round + 1}: ${r.failed} failed requests (${JSON.stringify(r.errors)}, non-2xx ${r.non2xx})`);
+        rps.runs.push({
+          side,
+          round,
+          rps: Math.round(r.rps),
+          cpuMs: Math.round(cpuMs),
+          p50: r.latencyMs.p50,
+          p99: r.latencyMs.p99,
+          failed: r.failed,
+          errors: r.errors,
+        });
+        if (r.failed > 0)
+          notes.push(
+            `${side}, ${app.label}, ${mode}, run ${round + 1}: ${r.failed} failed requests (${JSON.stringify(r.errors)}, non-2xx ${r.non2xx})`,
+          );
       }
       rows.push(rps, p99, cpu);
     }

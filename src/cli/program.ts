@@ -17,19 +17,40 @@ const COMMANDS: Array<{ names: string[]; load: () => Register }> = [
   { names: ['start'], load: () => (require('./commands/start') as typeof import('./commands/start')).registerStart },
   { names: ['ls', 'list'], load: () => (require('./commands/ls') as typeof import('./commands/ls')).registerLs },
   { names: ['stop'], load: () => (require('./commands/stop') as typeof import('./commands/stop')).registerStop },
-  { names: ['restart'], load: () => (require('./commands/restart') as typeof import('./commands/restart')).registerRestart },
-  { names: ['reload'], load: () => (require('./commands/reload') as typeof import('./commands/reload')).registerReload },
+  {
+    names: ['restart'],
+    load: () => (require('./commands/restart') as typeof import('./commands/restart')).registerRestart,
+  },
+  {
+    names: ['reload'],
+    load: () => (require('./commands/reload') as typeof import('./commands/reload')).registerReload,
+  },
   { names: ['scale'], load: () => (require('./commands/scale') as typeof import('./commands/scale')).registerScale },
-  { names: ['delete', 'del'], load: () => (require('./commands/delete') as typeof import('./commands/delete')).registerDelete },
-  { names: ['describe'], load: () => (require('./commands/describe') as typeof import('./commands/describe')).registerDescribe },
+  {
+    names: ['delete', 'del'],
+    load: () => (require('./commands/delete') as typeof import('./commands/delete')).registerDelete,
+  },
+  {
+    names: ['describe'],
+    load: () => (require('./commands/describe') as typeof import('./commands/describe')).registerDescribe,
+  },
   { names: ['logs'], load: () => (require('./commands/logs') as typeof import('./commands/logs')).registerLogs },
   { names: ['flush'], load: () => (require('./commands/flush') as typeof import('./commands/flush')).registerFlush },
-  { names: ['reload-logs'], load: () => (require('./commands/reload-logs') as typeof import('./commands/reload-logs')).registerReloadLogs },
+  {
+    names: ['reload-logs'],
+    load: () => (require('./commands/reload-logs') as typeof import('./commands/reload-logs')).registerReloadLogs,
+  },
   { names: ['ping'], load: () => (require('./commands/ping') as typeof import('./commands/ping')).registerPing },
   { names: ['apply'], load: () => (require('./commands/apply') as typeof import('./commands/apply')).registerApply },
   { names: ['save'], load: () => (require('./commands/save') as typeof import('./commands/save')).registerSave },
-  { names: ['resurrect'], load: () => (require('./commands/resurrect') as typeof import('./commands/resurrect')).registerResurrect },
-  { names: ['update', 'daemon'], load: () => (require('./commands/update') as typeof import('./commands/update')).registerUpdate },
+  {
+    names: ['resurrect'],
+    load: () => (require('./commands/resurrect') as typeof import('./commands/resurrect')).registerResurrect,
+  },
+  {
+    names: ['update', 'daemon'],
+    load: () => (require('./commands/update') as typeof import('./commands/update')).registerUpdate,
+  },
   { names: ['kill'], load: () => (require('./commands/kill') as typeof import('./commands/kill')).registerKill },
 ];
 
@@ -54,7 +75,9 @@ export function buildProgram(argv?: readonly string[]): Command {
     .exitOverride()
     .configureOutput({ outputError: () => undefined })
     .showSuggestionAfterError(true)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ clusterctl start app.js -i max     start app.js on every CPU
   $ clusterctl ls                      list apps and workers
@@ -63,7 +86,8 @@ Examples:
 
 Environment:
   CLUSTERCTL_HOME   where the daemon keeps its socket, state and logs (default ~/.clusterctl)
-  NO_COLOR          disable colours`);
+  NO_COLOR          disable colours`,
+    );
 
   for (const command of commandsFor(argv)) command.load()(program);
   return program;

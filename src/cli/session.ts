@@ -20,7 +20,12 @@ export async function connectIfRunning(): Promise<Client | null> {
   try {
     return await connect({ autoStart: false });
   } catch (err) {
-    if (err instanceof ClusterctlError && err.code === 'E_DAEMON_UNREACHABLE' && /no daemon is running/.test(err.message)) return null;
+    if (
+      err instanceof ClusterctlError &&
+      err.code === 'E_DAEMON_UNREACHABLE' &&
+      /no daemon is running/.test(err.message)
+    )
+      return null;
     throw err;
   }
 }
@@ -28,7 +33,9 @@ export async function connectIfRunning(): Promise<Client | null> {
 async function use<T>(client: Client, fn: (client: Client) => Promise<T>): Promise<T> {
   try {
     if (client.daemon.versionMismatch) {
-      notice(`the running daemon is version ${client.daemon.version}, this CLI is ${packageVersion()}; run \`clusterctl update\` to switch to the new daemon without stopping your apps`);
+      notice(
+        `the running daemon is version ${client.daemon.version}, this CLI is ${packageVersion()}; run \`clusterctl update\` to switch to the new daemon without stopping your apps`,
+      );
     }
     return await fn(client);
   } finally {

@@ -5,7 +5,16 @@
  * handshake, and returns typed methods for every daemon call.
  */
 import { connect as netConnect } from 'node:net';
-import type { DaemonApi, HelloResult, ProgressEvent, ReloadOptions, RestartOptions, ResurrectResult, SaveResult, ScaleTarget } from '../protocol/api';
+import type {
+  DaemonApi,
+  HelloResult,
+  ProgressEvent,
+  ReloadOptions,
+  RestartOptions,
+  ResurrectResult,
+  SaveResult,
+  ScaleTarget,
+} from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { homePaths, MAX_SOCKET_PATH_BYTES, resolveHome, type HomePaths } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
@@ -27,7 +36,12 @@ export interface ConnectOptions {
 export class Client {
   readonly rpc: TypedRpc<DaemonApi>;
 
-  constructor(connection: RpcConnection, readonly daemon: HelloResult, readonly paths: HomePaths, readonly startedDaemon: boolean) {
+  constructor(
+    connection: RpcConnection,
+    readonly daemon: HelloResult,
+    readonly paths: HomePaths,
+    readonly startedDaemon: boolean,
+  ) {
     this.rpc = new TypedRpc<DaemonApi>(connection);
   }
 
@@ -101,7 +115,11 @@ function probe(path: string): Promise<{ ok: true } | { ok: false; absent: boolea
 async function handshake(paths: HomePaths, startedDaemon: boolean): Promise<Client> {
   const connection = await RpcConnection.connect(paths.socket, { code: 'E_DAEMON_UNREACHABLE', peer: 'the daemon' });
   try {
-    const hello = await connection.call<HelloResult>('hello', { protocol: PROTOCOL_VERSION, version: packageVersion() }, { timeoutMs: 10000 });
+    const hello = await connection.call<HelloResult>(
+      'hello',
+      { protocol: PROTOCOL_VERSION, version: packageVersion() },
+      { timeoutMs: 10000 },
+    );
     return new Client(connection, hello, paths, startedDaemon);
   } catch (err) {
     connection.close();
@@ -113,7 +131,10 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
   const paths = homePaths(opts.home ?? resolveHome(opts.env ?? process.env));
   if (Buffer.byteLength(paths.socket) > MAX_SOCKET_PATH_BYTES) {
     // Say so instead of waiting for a daemon that cannot listen.
-    throw new ClusterctlError('E_DAEMON_UNREACHABLE', `CLUSTERCTL_HOME is too long for a Unix socket path (${paths.socket} is ${Buffer.byteLength(paths.socket)} bytes, at most ${MAX_SOCKET_PATH_BYTES})`);
+    throw new ClusterctlError(
+      'E_DAEMON_UNREACHABLE',
+      `CLUSTERCTL_HOME is too long for a Unix socket path (${paths.socket} is ${Buffer.byteLength(paths.socket)} bytes, at most ${MAX_SOCKET_PATH_BYTES})`,
+    );
   }
   // The common case first, on one connection: a daemon answers.
   try {
@@ -128,10 +149,14 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
       return await handshake(paths, false);
     } catch (err) {
       // A daemon that was exiting (`kill`, SIGTERM) as we connected: start a fresh one below.
-      if (!(err instanceof ClusterctlError) || err.code !== 'E_DAEMON_UNREACHABLE' || opts.autoStart === false) throw err;
+      if (!(err instanceof ClusterctlError) || err.code !== 'E_DAEMON_UNREACHABLE' || opts.autoStart === false)
+        throw err;
     }
   } else if (!first.absent) {
-    throw new ClusterctlError('E_DAEMON_UNREACHABLE', `cannot connect to the daemon at ${paths.socket}: ${first.reason}`);
+    throw new ClusterctlError(
+      'E_DAEMON_UNREACHABLE',
+      `cannot connect to the daemon at ${paths.socket}: ${first.reason}`,
+    );
   }
   if (opts.autoStart === false) {
     throw new ClusterctlError('E_DAEMON_UNREACHABLE', `no daemon is running for ${paths.home}`);
@@ -143,7 +168,10 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
   try {
     launched = launchDaemon(paths, opts.env ?? process.env);
   } catch (err) {
-    throw new ClusterctlError('E_DAEMON_UNREACHABLE', `cannot start the daemon in ${paths.home}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ClusterctlError(
+      'E_DAEMON_UNREACHABLE',
+      `cannot start the daemon in ${paths.home}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10000);
   let last = firstReason;
@@ -154,7 +182,8 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
         return await handshake(paths, true);
       } catch (err) {
         // The daemon that answered may be an old one on its way out (kill), closing as we connect.
-        if (!(err instanceof ClusterctlError) || err.code !== 'E_DAEMON_UNREACHABLE' || Date.now() > deadline) throw err;
+        if (!(err instanceof ClusterctlError) || err.code !== 'E_DAEMON_UNREACHABLE' || Date.now() > deadline)
+          throw err;
         last = err.message;
       }
     } else {
@@ -164,11 +193,17 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
       if (exit !== null && exit.code !== 0) {
         const how = exit.error ?? (exit.code !== null ? `exit code ${exit.code}` : `signal ${exit.signal ?? '?'}`);
         const tail = daemonLogTail(paths, 1);
-        throw new ClusterctlError('E_DAEMON_UNREACHABLE', `the daemon failed to start (${how}); see ${paths.daemonLog}${tail === '' ? '' : `\n${tail}`}`);
+        throw new ClusterctlError(
+          'E_DAEMON_UNREACHABLE',
+          `the daemon failed to start (${how}); see ${paths.daemonLog}${tail === '' ? '' : `\n${tail}`}`,
+        );
       }
     }
     if (Date.now() > deadline) {
-      throw new ClusterctlError('E_DAEMON_UNREACHABLE', `started the daemon but it did not answer on ${paths.socket} within ${opts.startTimeoutMs ?? 10000} ms (${last}); see ${paths.daemonLog}`);
+      throw new ClusterctlError(
+        'E_DAEMON_UNREACHABLE',
+        `started the daemon but it did not answer on ${paths.socket} within ${opts.startTimeoutMs ?? 10000} ms (${last}); see ${paths.daemonLog}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -26,7 +26,13 @@ export const DEFAULTS = {
 export const OWN_LOG_ROTATION = { maxSize: DEFAULTS.logMaxSize, retain: DEFAULTS.logRetain } as const;
 
 /** A complete spec for `name`/`script`, every other field at its default. */
-export function defaultSpec(home: string, name: string, script: string, cwd: string, env: Record<string, string>): AppSpec {
+export function defaultSpec(
+  home: string,
+  name: string,
+  script: string,
+  cwd: string,
+  env: Record<string, string>,
+): AppSpec {
   const logs = defaultLogPaths(home, name);
   return {
     name,

@@ -41,7 +41,11 @@ const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function validateAppName(name: string): string {
   if (!APP_NAME_PATTERN.test(name)) {
-    const why = name.includes('/') ? 'it contains "/"' : name.length > 64 ? `it is ${name.length} characters long (at most 64)` : 'it must start with a letter or digit and use only letters, digits, ".", "_" and "-"';
+    const why = name.includes('/')
+      ? 'it contains "/"'
+      : name.length > 64
+        ? `it is ${name.length} characters long (at most 64)`
+        : 'it must start with a letter or digit and use only letters, digits, ".", "_" and "-"';
     throw new ClusterctlError('E_BAD_NAME', `app name ${JSON.stringify(name)} is not allowed: ${why}`);
   }
   return name;
@@ -63,7 +67,11 @@ export function resolveScript(script: string, callerCwd: string): string {
   } catch {
     throw new ClusterctlError('E_SCRIPT_MISSING', `script ${script} not found (looked for ${path})`);
   }
-  if (!isFile) throw new ClusterctlError('E_SCRIPT_MISSING', `script ${script} is not a file (${path} is a directory or a device)`);
+  if (!isFile)
+    throw new ClusterctlError(
+      'E_SCRIPT_MISSING',
+      `script ${script} is not a file (${path} is a directory or a device)`,
+    );
   try {
     accessSync(path, constants.R_OK);
   } catch {
@@ -73,9 +81,11 @@ export function resolveScript(script: string, callerCwd: string): string {
 }
 
 export function parseMs(flag: string, raw: string, min = 0): number {
-  if (!/^\d+$/.test(raw.trim())) throw new ClusterctlError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a whole number of milliseconds`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ClusterctlError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a whole number of milliseconds`);
   const value = Number(raw.trim());
-  if (value < min || value > MAX_DURATION_MS) throw new ClusterctlError('E_USAGE', `${flag} ${raw}: expected ${min} to ${MAX_DURATION_MS} ms`);
+  if (value < min || value > MAX_DURATION_MS)
+    throw new ClusterctlError('E_USAGE', `${flag} ${raw}: expected ${min} to ${MAX_DURATION_MS} ms`);
   return value;
 }
 
@@ -83,7 +93,11 @@ export function parseStopSignal(raw: string): StopSignal {
   const upper = raw.trim().toUpperCase();
   const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
   const found = STOP_SIGNALS.find((s) => s === name);
-  if (!found) throw new ClusterctlError('E_USAGE', `--stop-signal ${JSON.stringify(raw)}: expected one of ${STOP_SIGNALS.join(', ')}`);
+  if (!found)
+    throw new ClusterctlError(
+      'E_USAGE',
+      `--stop-signal ${JSON.stringify(raw)}: expected one of ${STOP_SIGNALS.join(', ')}`,
+    );
   return found;
 }
 
@@ -101,7 +115,10 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
     const eq = pair.indexOf('=');
     const key = eq === -1 ? pair : pair.slice(0, eq);
     if (eq === -1 || !ENV_KEY.test(key)) {
-      throw new ClusterctlError('E_USAGE', `--env ${JSON.stringify(pair)}: expected KEY=VALUE with KEY made of letters, digits and "_"`);
+      throw new ClusterctlError(
+        'E_USAGE',
+        `--env ${JSON.stringify(pair)}: expected KEY=VALUE with KEY made of letters, digits and "_"`,
+      );
     }
     out[key] = pair.slice(eq + 1);
   }
@@ -152,7 +169,12 @@ export function splitArgs(raw: string): string[] {
 
 /** An absolute path to an executable: given as a path, or looked up in PATH. */
 export function resolveInterpreter(raw: string, callerCwd: string, env: NodeJS.ProcessEnv): string {
-  const candidates = raw.includes('/') ? [resolve(callerCwd, raw)] : (env.PATH ?? '').split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, raw));
+  const candidates = raw.includes('/')
+    ? [resolve(callerCwd, raw)]
+    : (env.PATH ?? '')
+        .split(delimiter)
+        .filter((d) => isAbsolute(d))
+        .map((d) => join(d, raw));
   for (const candidate of candidates) {
     try {
       if (statSync(candidate).isFile()) {
@@ -163,7 +185,10 @@ export function resolveInterpreter(raw: string, callerCwd: string, env: NodeJS.P
       /* try the next one */
     }
   }
-  throw new ClusterctlError('E_USAGE', `--interpreter ${JSON.stringify(raw)}: no executable found${raw.includes('/') ? '' : ' in PATH'}`);
+  throw new ClusterctlError(
+    'E_USAGE',
+    `--interpreter ${JSON.stringify(raw)}: no executable found${raw.includes('/') ? '' : ' in PATH'}`,
+  );
 }
 
 function resolveDirectory(raw: string, callerCwd: string): string {
@@ -179,7 +204,9 @@ function resolveDirectory(raw: string, callerCwd: string): string {
 }
 
 /** Lifecycle flags shared by start, restart and reload. */
-export function lifecycleOverrides(flags: Pick<StartFlags, 'killTimeout' | 'stopSignal' | 'waitReady' | 'listenTimeout'>): LifecycleOverrides {
+export function lifecycleOverrides(
+  flags: Pick<StartFlags, 'killTimeout' | 'stopSignal' | 'waitReady' | 'listenTimeout'>,
+): LifecycleOverrides {
   const out: LifecycleOverrides = {};
   if (flags.killTimeout !== undefined) out.killTimeout = parseMs('--kill-timeout', flags.killTimeout);
   if (flags.listenTimeout !== undefined) out.listenTimeout = parseMs('--listen-timeout', flags.listenTimeout, 1);
@@ -189,16 +216,23 @@ export function lifecycleOverrides(flags: Pick<StartFlags, 'killTimeout' | 'stop
 }
 
 /** The complete spec of `clusterctl start <script> [flags] [-- args]`. */
-export function specFromFlags(scriptArg: string, args: readonly string[], flags: StartFlags, ctx: SpecContext): AppSpec {
+export function specFromFlags(
+  scriptArg: string,
+  args: readonly string[],
+  flags: StartFlags,
+  ctx: SpecContext,
+): AppSpec {
   const name = validateAppName(flags.name ?? nameFromScript(scriptArg));
-  const instances = flags.instances === undefined ? 1 : resolveInstances(parseInstances(flags.instances), usableCpus(ctx.cpu));
+  const instances =
+    flags.instances === undefined ? 1 : resolveInstances(parseInstances(flags.instances), usableCpus(ctx.cpu));
   const script = resolveScript(scriptArg, ctx.cwd);
   const cwd = flags.cwd === undefined ? ctx.cwd : resolveDirectory(flags.cwd, ctx.cwd);
   const spec = defaultSpec(ctx.home, name, script, cwd, appEnvironment(ctx.env, flags.env ?? []));
   spec.args = [...args];
   spec.instances = instances;
   if (flags.nodeArgs !== undefined) spec.nodeArgs = splitArgs(flags.nodeArgs);
-  spec.interpreter = flags.interpreter === undefined ? process.execPath : resolveInterpreter(flags.interpreter, ctx.cwd, ctx.env);
+  spec.interpreter =
+    flags.interpreter === undefined ? process.execPath : resolveInterpreter(flags.interpreter, ctx.cwd, ctx.env);
   spec.logs = applyLogFlags(spec.logs, flags, ctx.cwd);
   return { ...applySupervisionFlags(spec, flags), ...lifecycleOverrides(flags) };
 }

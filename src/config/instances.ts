@@ -58,7 +58,10 @@ export function parseInstances(raw: string): InstancesRequest {
     if (value > MAX_INSTANCES) throw new ClusterctlError('E_USAGE', `-i ${raw}: at most ${MAX_INSTANCES} instances`);
     return { mode: 'count', value };
   }
-  throw new ClusterctlError('E_USAGE', `-i ${JSON.stringify(raw)}: expected a whole number, "max", or -N (all CPUs but N)`);
+  throw new ClusterctlError(
+    'E_USAGE',
+    `-i ${JSON.stringify(raw)}: expected a whole number, "max", or -N (all CPUs but N)`,
+  );
 }
 
 export function resolveInstances(request: InstancesRequest, cpus: number): number {
@@ -79,8 +82,12 @@ export function parseScaleTarget(raw: string): ScaleTarget {
 export function applyScaleTarget(target: ScaleTarget, current: number, cpus: number, app: string): number {
   const next = target.mode === 'max' ? cpus : target.mode === 'relative' ? current + target.value : target.value;
   if (next < 1) {
-    throw new ClusterctlError('E_USAGE', `cannot scale ${app} to ${next} instances; to stop it, run \`clusterctl stop ${app}\``);
+    throw new ClusterctlError(
+      'E_USAGE',
+      `cannot scale ${app} to ${next} instances; to stop it, run \`clusterctl stop ${app}\``,
+    );
   }
-  if (next > MAX_INSTANCES) throw new ClusterctlError('E_USAGE', `cannot scale ${app} to ${next} instances (at most ${MAX_INSTANCES})`);
+  if (next > MAX_INSTANCES)
+    throw new ClusterctlError('E_USAGE', `cannot scale ${app} to ${next} instances (at most ${MAX_INSTANCES})`);
   return next;
 }

@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClusterctlError } from '../protocol/errors';
-import { DEV_NULL_PATH } from '../protocol/log-line';
+import { DEV_NULL_PATH } from '../logfile/line';
 import type { LogSpec } from '../protocol/types';
 import { parseByteSize } from './file/units';
 
@@ -46,20 +46,29 @@ export function applyLogFlags(logs: LogSpec, flags: LogFlags, callerCwd: string)
   if (flags.time === true) next.time = true;
   if (flags.logFormat !== undefined) {
     if (flags.logFormat !== 'text' && flags.logFormat !== 'json') {
-      throw new ClusterctlError('E_USAGE', `--log-format ${JSON.stringify(flags.logFormat)}: expected "text" or "json"`);
+      throw new ClusterctlError(
+        'E_USAGE',
+        `--log-format ${JSON.stringify(flags.logFormat)}: expected "text" or "json"`,
+      );
     }
     next.format = flags.logFormat;
   }
   if (flags.logMaxSize !== undefined) {
     const bytes = parseByteSize(flags.logMaxSize);
     if (bytes === null || bytes < MIN_LOG_MAX_SIZE) {
-      throw new ClusterctlError('E_USAGE', `--log-max-size ${JSON.stringify(flags.logMaxSize)}: expected a size of at least 1K, such as 512K, 10M or 1G`);
+      throw new ClusterctlError(
+        'E_USAGE',
+        `--log-max-size ${JSON.stringify(flags.logMaxSize)}: expected a size of at least 1K, such as 512K, 10M or 1G`,
+      );
     }
     next.maxSize = bytes;
   }
   if (flags.logRetain !== undefined) {
     if (!/^\d+$/.test(flags.logRetain.trim()) || Number(flags.logRetain) > MAX_LOG_RETAIN) {
-      throw new ClusterctlError('E_USAGE', `--log-retain ${JSON.stringify(flags.logRetain)}: expected a whole number from 0 to ${MAX_LOG_RETAIN}`);
+      throw new ClusterctlError(
+        'E_USAGE',
+        `--log-retain ${JSON.stringify(flags.logRetain)}: expected a whole number from 0 to ${MAX_LOG_RETAIN}`,
+      );
     }
     next.retain = Number(flags.logRetain);
   }

@@ -23,7 +23,14 @@ export interface SupervisionFlags {
 }
 
 export const SUPERVISION_FLAG_KEYS: Array<keyof SupervisionFlags> = [
-  'minUptime', 'maxRestarts', 'restartDelay', 'expBackoffRestartDelay', 'stopExitCodes', 'maxMemoryRestart', 'instanceVar', 'incrementVar',
+  'minUptime',
+  'maxRestarts',
+  'restartDelay',
+  'expBackoffRestartDelay',
+  'stopExitCodes',
+  'maxMemoryRestart',
+  'instanceVar',
+  'incrementVar',
 ];
 
 /** The longest duration any flag or config field takes (the protocol's limit too). */
@@ -34,12 +41,20 @@ const MIN_MEMORY_LIMIT = 16 * 1024 * 1024;
 
 function duration(flag: string, raw: string): number {
   const ms = parseDurationMs(raw);
-  if (ms === null || ms > MAX_DURATION_MS) throw new ClusterctlError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a duration such as 500, 500ms, 2s or 1m`);
+  if (ms === null || ms > MAX_DURATION_MS)
+    throw new ClusterctlError(
+      'E_USAGE',
+      `${flag} ${JSON.stringify(raw)}: expected a duration such as 500, 500ms, 2s or 1m`,
+    );
   return ms;
 }
 
 function variable(flag: string, raw: string): string {
-  if (!VAR_NAME.test(raw)) throw new ClusterctlError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a variable name (letters, digits, "_")`);
+  if (!VAR_NAME.test(raw))
+    throw new ClusterctlError(
+      'E_USAGE',
+      `${flag} ${JSON.stringify(raw)}: expected a variable name (letters, digits, "_")`,
+    );
   return raw;
 }
 
@@ -48,23 +63,34 @@ export function applySupervisionFlags(spec: AppSpec, flags: SupervisionFlags): A
   const next: AppSpec = { ...spec };
   if (flags.minUptime !== undefined) next.minUptime = duration('--min-uptime', flags.minUptime);
   if (flags.maxRestarts !== undefined) {
-    if (!/^\d+$/.test(flags.maxRestarts.trim())) throw new ClusterctlError('E_USAGE', `--max-restarts ${JSON.stringify(flags.maxRestarts)}: expected a whole number (0 or more)`);
+    if (!/^\d+$/.test(flags.maxRestarts.trim()))
+      throw new ClusterctlError(
+        'E_USAGE',
+        `--max-restarts ${JSON.stringify(flags.maxRestarts)}: expected a whole number (0 or more)`,
+      );
     next.maxRestarts = Number(flags.maxRestarts);
   }
   if (flags.restartDelay !== undefined) next.restartDelay = duration('--restart-delay', flags.restartDelay);
-  if (flags.expBackoffRestartDelay !== undefined) next.expBackoffRestartDelay = duration('--exp-backoff-restart-delay', flags.expBackoffRestartDelay);
+  if (flags.expBackoffRestartDelay !== undefined)
+    next.expBackoffRestartDelay = duration('--exp-backoff-restart-delay', flags.expBackoffRestartDelay);
   if (flags.autorestart === false) next.autorestart = false;
   if (flags.stopExitCodes !== undefined) {
     const parts = flags.stopExitCodes.split(',').map((p) => p.trim());
     if (parts.some((p) => !/^\d+$/.test(p) || Number(p) > 255)) {
-      throw new ClusterctlError('E_USAGE', `--stop-exit-codes ${JSON.stringify(flags.stopExitCodes)}: expected exit codes 0-255 separated by commas, e.g. 0,42`);
+      throw new ClusterctlError(
+        'E_USAGE',
+        `--stop-exit-codes ${JSON.stringify(flags.stopExitCodes)}: expected exit codes 0-255 separated by commas, e.g. 0,42`,
+      );
     }
     next.stopExitCodes = parts.map(Number);
   }
   if (flags.maxMemoryRestart !== undefined) {
     const bytes = parseByteSize(flags.maxMemoryRestart);
     if (bytes === null || bytes < MIN_MEMORY_LIMIT) {
-      throw new ClusterctlError('E_USAGE', `--max-memory-restart ${JSON.stringify(flags.maxMemoryRestart)}: expected a size of at least 16M, such as 300M or 1G`);
+      throw new ClusterctlError(
+        'E_USAGE',
+        `--max-memory-restart ${JSON.stringify(flags.maxMemoryRestart)}: expected a size of at least 16M, such as 300M or 1G`,
+      );
     }
     next.maxMemoryRestart = bytes;
   }

@@ -9,7 +9,7 @@ import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PrimaryApi, PrimaryStatus, ProgressEvent } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import { isProcessAlive, processesInSession, waitForExit } from '../protocol/liveness';
+import { isProcessAlive, processesInSession, waitForExit } from '../os/liveness';
 import { primaryLogPath, primarySocketPath } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
 import type { AppSpec } from '../protocol/types';
@@ -32,7 +32,12 @@ export class PrimaryHandle {
   private goneListeners: Array<(info: GoneInfo) => void> = [];
   private gone = false;
 
-  private constructor(readonly name: string, readonly pid: number, private readonly rpc: TypedRpc<PrimaryApi>, readonly hello: PrimaryStatus) {
+  private constructor(
+    readonly name: string,
+    readonly pid: number,
+    private readonly rpc: TypedRpc<PrimaryApi>,
+    readonly hello: PrimaryStatus,
+  ) {
     rpc.connection.onClose(() => void this.onConnectionClosed());
   }
 
@@ -66,8 +71,14 @@ export class PrimaryHandle {
     for (;;) {
       const ended = exited as { code: number | null; signal: string | null } | null;
       if (ended !== null) {
-        const how = ended.code === 3 ? 'another app primary already runs for this app' : `it exited (${ended.code !== null ? `code ${ended.code}` : ended.signal ?? 'unknown'})`;
-        throw new ClusterctlError('E_START_FAILED', `the app primary of ${spec.name} did not start: ${how}${logTail(logPath)}`);
+        const how =
+          ended.code === 3
+            ? 'another app primary already runs for this app'
+            : `it exited (${ended.code !== null ? `code ${ended.code}` : (ended.signal ?? 'unknown')})`;
+        throw new ClusterctlError(
+          'E_START_FAILED',
+          `the app primary of ${spec.name} did not start: ${how}${logTail(logPath)}`,
+        );
       }
       if (pid !== undefined) {
         try {
@@ -82,7 +93,10 @@ export class PrimaryHandle {
       }
       if (Date.now() > deadline) {
         if (pid !== undefined) killSession(pid);
-        throw new ClusterctlError('E_START_FAILED', `the app primary of ${spec.name} did not answer within ${CONNECT_DEADLINE_MS} ms (${lastError})${logTail(logPath)}`);
+        throw new ClusterctlError(
+          'E_START_FAILED',
+          `the app primary of ${spec.name} did not answer within ${CONNECT_DEADLINE_MS} ms (${lastError})${logTail(logPath)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -90,10 +104,18 @@ export class PrimaryHandle {
 
   /** Connects to a primary that is already running (adoption); rejects when nobody answers. */
   static async connect(socketPath: string, name: string, timeoutMs = 2000): Promise<PrimaryHandle> {
-    const connection = await RpcConnection.connect(socketPath, { code: 'E_PRIMARY_UNREACHABLE', peer: `the app primary of ${name}`, timeoutMs });
+    const connection = await RpcConnection.connect(socketPath, {
+      code: 'E_PRIMARY_UNREACHABLE',
+      peer: `the app primary of ${name}`,
+      timeoutMs,
+    });
     const rpc = new TypedRpc<PrimaryApi>(connection);
     try {
-      const hello = await rpc.call('hello', { protocol: PROTOCOL_VERSION, version: packageVersion() }, { timeoutMs: Math.max(timeoutMs, 2000) });
+      const hello = await rpc.call(
+        'hello',
+        { protocol: PROTOCOL_VERSION, version: packageVersion() },
+        { timeoutMs: Math.max(timeoutMs, 2000) },
+      );
       return new PrimaryHandle(name, hello.pid, rpc, hello);
     } catch (err) {
       rpc.close();
@@ -104,7 +126,10 @@ export class PrimaryHandle {
   init(spec: AppSpec): Promise<PrimaryStatus> {
     return this.rpc.call('init', { spec }, { timeoutMs: spec.listenTimeout + INIT_GRACE_MS }).catch((err: unknown) => {
       if (err instanceof ClusterctlError && err.code === 'E_TIMEOUT') {
-        throw new ClusterctlError('E_START_FAILED', `${spec.name} did not come online within ${spec.listenTimeout + INIT_GRACE_MS} ms`);
+        throw new ClusterctlError(
+          'E_START_FAILED',
+          `${spec.name} did not come online within ${spec.listenTimeout + INIT_GRACE_MS} ms`,
+        );
       }
       throw err;
     });
@@ -127,11 +152,15 @@ export class PrimaryHandle {
   /** Streams status events into `onStatus` until the connection closes. */
   subscribe(onStatus: (status: PrimaryStatus) => void): void {
     this.rpc
-      .call('subscribe', {}, {
-        onEvent: (event, data) => {
-          if (event === 'status') onStatus(data as PrimaryStatus);
+      .call(
+        'subscribe',
+        {},
+        {
+          onEvent: (event, data) => {
+            if (event === 'status') onStatus(data as PrimaryStatus);
+          },
         },
-      })
+      )
       .catch(() => {
         /* the connection closed: onConnectionClosed handles it */
       });
@@ -159,11 +188,15 @@ export class PrimaryHandle {
   }
 
   reload(spec: AppSpec, parallel: number, onProgress?: (event: ProgressEvent) => void): Promise<PrimaryStatus> {
-    return this.rpc.call('reload', { spec, parallel }, {
-      onEvent: (event, data) => {
-        if (event === 'progress') onProgress?.(data as ProgressEvent);
+    return this.rpc.call(
+      'reload',
+      { spec, parallel },
+      {
+        onEvent: (event, data) => {
+          if (event === 'progress') onProgress?.(data as ProgressEvent);
+        },
       },
-    });
+    );
   }
 
   scale(instances: number): Promise<PrimaryStatus> {

@@ -6,9 +6,16 @@
  * validate the request and call one method here.
  */
 import { readdirSync } from 'node:fs';
-import type { LifecycleOverrides, PrimaryStatus, ProgressEvent, ReloadOptions, RestartOptions, ScaleTarget } from '../protocol/api';
+import type {
+  LifecycleOverrides,
+  PrimaryStatus,
+  ProgressEvent,
+  ReloadOptions,
+  RestartOptions,
+  ScaleTarget,
+} from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import { BACKOFF_RESET_AFTER_MS, backoffDelay } from '../protocol/backoff';
+import { BACKOFF_RESET_AFTER_MS, backoffDelay } from '../supervision/backoff';
 import { MAX_SOCKET_PATH_BYTES, primarySocketPath } from '../protocol/paths';
 import { DEFAULTS } from '../config/defaults';
 import type { AppInfo, AppSpec } from '../protocol/types';
@@ -17,7 +24,7 @@ import { killSession, PrimaryHandle, type GoneInfo } from './app-primary';
 import { toAppInfo } from './app-info';
 import type { Logger } from './logger';
 import type { AppEntry, Registry } from './registry';
-import { readState } from './state-file';
+import { readState } from '../state/state-file';
 
 /** A dead app primary is revived with the workers' default backoff and crash-loop limit. */
 const MAX_PRIMARY_RESTARTS = DEFAULTS.maxRestarts;
@@ -69,7 +76,10 @@ export class AppManager {
     const socket = primarySocketPath(this.deps.home, spec.name);
     if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
       // The kernel refuses longer Unix socket paths (sun_path is 108 bytes with its terminator).
-      throw new ClusterctlError('E_BAD_NAME', `app name ${spec.name} makes its control socket path ${Buffer.byteLength(socket)} bytes long (at most ${MAX_SOCKET_PATH_BYTES}); use a shorter name or a shorter CLUSTERCTL_HOME`);
+      throw new ClusterctlError(
+        'E_BAD_NAME',
+        `app name ${spec.name} makes its control socket path ${Buffer.byteLength(socket)} bytes long (at most ${MAX_SOCKET_PATH_BYTES}); use a shorter name or a shorter CLUSTERCTL_HOME`,
+      );
     }
     const entry = this.registry.add(spec, { op: 'start', registered: false });
     try {
@@ -100,13 +110,20 @@ export class AppManager {
     const entries = this.registry.resolve(target);
     const idle = entries.filter((e) => e.primary === null);
     if (target !== 'all' && idle.length === 0) {
-      throw new ClusterctlError('E_APP_EXISTS', `app ${target} is already running; use \`clusterctl restart ${target}\` to restart it`);
+      throw new ClusterctlError(
+        'E_APP_EXISTS',
+        `app ${target} is already running; use \`clusterctl restart ${target}\` to restart it`,
+      );
     }
     await this.registry.exclusive(idle, 'resume', async () => {
-      await settleAll(idle, async (entry) => {
-        await this.startAgain(entry, entry.spec);
-        this.logger.info({ app: entry.name, primaryPid: entry.primary?.pid }, 'app resumed');
-      }, () => this.registry.persist());
+      await settleAll(
+        idle,
+        async (entry) => {
+          await this.startAgain(entry, entry.spec);
+          this.logger.info({ app: entry.name, primaryPid: entry.primary?.pid }, 'app resumed');
+        },
+        () => this.registry.persist(),
+      );
     });
     // Built once the operation has released the apps, so they do not read as still busy.
     return entries.map(toAppInfo);
@@ -116,7 +133,11 @@ export class AppManager {
     this.refuseWhileShuttingDown();
     const entries = this.registry.resolve(target);
     await this.registry.exclusive(entries, 'stop', async () => {
-      await settleAll(entries, (entry) => this.stopOne(entry), () => this.registry.persist());
+      await settleAll(
+        entries,
+        (entry) => this.stopOne(entry),
+        () => this.registry.persist(),
+      );
     });
     // Built once the operation has released the apps, so they do not read as still busy.
     return entries.map(toAppInfo);
@@ -127,23 +148,31 @@ export class AppManager {
     const listed = this.registry.resolve(target);
     const entries = forTarget(listed, target);
     await this.registry.exclusive(entries, 'restart', async () => {
-      await settleAll(entries, async (entry) => {
-        const spec = withOverrides(entry.spec, options, options.env);
-        const handle = entry.primary;
-        if (handle) {
-          entry.status = settled(await handle.restart(spec));
-          entry.spec = spec;
-        } else {
-          await this.startAgain(entry, spec);
-        }
-        this.logger.info({ app: entry.name }, 'app restarted');
-      }, () => this.registry.persist());
+      await settleAll(
+        entries,
+        async (entry) => {
+          const spec = withOverrides(entry.spec, options, options.env);
+          const handle = entry.primary;
+          if (handle) {
+            entry.status = settled(await handle.restart(spec));
+            entry.spec = spec;
+          } else {
+            await this.startAgain(entry, spec);
+          }
+          this.logger.info({ app: entry.name }, 'app restarted');
+        },
+        () => this.registry.persist(),
+      );
     });
     // Built once the operation has released the apps, so they do not read as still busy.
     return listed.map(toAppInfo);
   }
 
-  async reload(target: string, options: ReloadOptions = {}, onProgress?: (event: ProgressEvent) => void): Promise<AppInfo[]> {
+  async reload(
+    target: string,
+    options: ReloadOptions = {},
+    onProgress?: (event: ProgressEvent) => void,
+  ): Promise<AppInfo[]> {
     this.refuseWhileShuttingDown();
     const listed = this.registry.resolve(target);
     const entries = forTarget(listed, target);
@@ -151,7 +180,10 @@ export class AppManager {
     const newSpec = options.spec;
     if (newSpec && (entries.length !== 1 || entries[0]?.name !== newSpec.name)) {
       // `apply` reloads one app with its new spec; a spec is never spread over another app.
-      throw new ClusterctlError('E_USAGE', `a reload with a new spec targets that one app (${newSpec.name}), not ${JSON.stringify(target)}`);
+      throw new ClusterctlError(
+        'E_USAGE',
+        `a reload with a new spec targets that one app (${newSpec.name}), not ${JSON.stringify(target)}`,
+      );
     }
     await this.registry.exclusive(entries, 'reload', async () => {
       // One app at a time: a reload briefly runs extra workers, and `reload all` should not double the machine's load.
@@ -193,11 +225,15 @@ export class AppManager {
     const entries = this.registry.resolve(target);
     return this.registry.exclusive(entries, 'delete', async () => {
       const deleted: string[] = [];
-      await settleAll(entries, async (entry) => {
-        await this.stopOne(entry);
-        this.registry.remove(entry.name);
-        deleted.push(entry.name);
-      }, () => this.registry.persist());
+      await settleAll(
+        entries,
+        async (entry) => {
+          await this.stopOne(entry);
+          this.registry.remove(entry.name);
+          deleted.push(entry.name);
+        },
+        () => this.registry.persist(),
+      );
       this.logger.info({ apps: deleted }, 'apps deleted');
       return entries.map((e) => e.name).filter((n) => deleted.includes(n));
     });
@@ -237,7 +273,11 @@ export class AppManager {
     for (const w of warnings) this.logger.warn({ stateFile: this.deps.stateFile }, w);
     for (const app of state.apps) {
       if (this.registry.has(app.spec.name)) continue;
-      this.registry.add(app.spec, { desired: app.desired, createdAt: app.createdAt, restartOffsets: app.restartOffsets });
+      this.registry.add(app.spec, {
+        desired: app.desired,
+        createdAt: app.createdAt,
+        restartOffsets: app.restartOffsets,
+      });
     }
     const names = new Set(this.registry.all().map((e) => e.name));
     for (const name of socketNames(this.deps.runDir)) names.add(name);
@@ -261,14 +301,20 @@ export class AppManager {
       }
       if (!status.initialised) {
         // It was spawned but never initialised (the previous daemon died in between): start over.
-        this.logger.warn({ app: name, primaryPid: handle.pid }, 'found an app primary that was never initialised; replacing it');
+        this.logger.warn(
+          { app: name, primaryPid: handle.pid },
+          'found an app primary that was never initialised; replacing it',
+        );
         await handle.stop(entry.spec.killTimeout);
         handle = null;
       } else {
         status = await handle.status().catch(() => status);
         entry.desired = 'running';
         this.attach(entry, handle, status);
-        this.logger.info({ app: name, primaryPid: handle.pid, workers: status.workers.map((w) => w.pid) }, 'adopted running app primary');
+        this.logger.info(
+          { app: name, primaryPid: handle.pid, workers: status.workers.map((w) => w.pid) },
+          'adopted running app primary',
+        );
         return;
       }
     }
@@ -397,13 +443,16 @@ export class AppManager {
       this.logger.info({ app: entry.name, primaryPid: handle.pid }, 'app primary restarted');
     } catch (err) {
       entry.recovery = null;
-      const why = err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err);
+      const why = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
       entry.op = null;
       // launch() attaches a primary that is alive even when a worker failed (TS narrowed this field before the await).
       const attached = entry.primary as PrimaryHandle | null;
       if (attached) {
         // The new primary runs and its own restart policy has the workers that failed: nothing more to do here.
-        this.logger.warn({ app: entry.name, err: why, primaryPid: attached.pid }, 'app primary restarted, but a worker did not come online');
+        this.logger.warn(
+          { app: entry.name, err: why, primaryPid: attached.pid },
+          'app primary restarted, but a worker did not come online',
+        );
         return;
       }
       this.logger.warn({ app: entry.name, err: why }, 'app primary restart failed');
@@ -461,7 +510,11 @@ function withOverrides(spec: AppSpec, overrides: LifecycleOverrides, env?: Recor
 }
 
 /** Runs `fn` on every entry, persists, then throws the first failure (the others still ran). */
-async function settleAll(entries: AppEntry[], fn: (entry: AppEntry) => Promise<void>, persist: () => void): Promise<void> {
+async function settleAll(
+  entries: AppEntry[],
+  fn: (entry: AppEntry) => Promise<void>,
+  persist: () => void,
+): Promise<void> {
   const results = await Promise.allSettled(entries.map(fn));
   persist();
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -470,7 +523,9 @@ async function settleAll(entries: AppEntry[], fn: (entry: AppEntry) => Promise<v
 
 function socketNames(runDir: string): string[] {
   try {
-    return readdirSync(runDir).filter((f) => f.endsWith('.sock')).map((f) => f.slice(0, -'.sock'.length));
+    return readdirSync(runDir)
+      .filter((f) => f.endsWith('.sock'))
+      .map((f) => f.slice(0, -'.sock'.length));
   } catch {
     return [];
   }

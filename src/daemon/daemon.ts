@@ -46,7 +46,14 @@ export async function runDaemon(home: string): Promise<void> {
   const logger = createLogger(paths.daemonLog);
   const startedAt = Date.now();
   const registry = new Registry(paths.stateFile, (err) => logger.error({ err }, 'cannot write state.json'));
-  const manager = new AppManager({ home: paths.home, runDir: paths.runDir, stateFile: paths.stateFile, registry, logger, cpus: () => usableCpus() });
+  const manager = new AppManager({
+    home: paths.home,
+    runDir: paths.runDir,
+    stateFile: paths.stateFile,
+    registry,
+    logger,
+    cpus: () => usableCpus(),
+  });
 
   let server: Server | null = null;
   let exiting = false;

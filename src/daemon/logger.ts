@@ -1,7 +1,7 @@
 /** The daemon's own log: pino JSON lines in daemon.log, rotated like the apps' logs. */
 import pino, { type Logger } from 'pino';
 import { OWN_LOG_ROTATION } from '../config/defaults';
-import { createRotatingDestination } from '../protocol/log-destination';
+import { createRotatingDestination } from '../logfile/destination';
 
 export type { Logger };
 

@@ -5,8 +5,8 @@
  * daemon empties the files itself. No log content ever passes through here.
  */
 import { truncateSync } from 'node:fs';
-import { DEV_NULL_PATH } from '../protocol/log-line';
-import { removeRotated } from '../protocol/log-rotation';
+import { DEV_NULL_PATH } from '../logfile/line';
+import { removeRotated } from '../logfile/rotation';
 import type { AppInfo } from '../protocol/types';
 import type { PrimaryHandle } from './app-primary';
 

@@ -9,7 +9,7 @@ import { ClusterctlError } from '../protocol/errors';
 import type { PrimaryStatus } from '../protocol/api';
 import type { AppSpec } from '../protocol/types';
 import type { PrimaryHandle } from './app-primary';
-import { STATE_VERSION, writeState, type DesiredState, type PersistedState } from './state-file';
+import { STATE_VERSION, writeState, type DesiredState, type PersistedState } from '../state/state-file';
 
 export interface Recovery {
   timer: NodeJS.Timeout | null;
@@ -43,7 +43,10 @@ export interface AppEntry {
 export class Registry {
   private readonly apps = new Map<string, AppEntry>();
 
-  constructor(private readonly stateFile: string, private readonly onPersistError: (err: unknown) => void = () => undefined) {}
+  constructor(
+    private readonly stateFile: string,
+    private readonly onPersistError: (err: unknown) => void = () => undefined,
+  ) {}
 
   get size(): number {
     return this.apps.size;
@@ -61,9 +64,15 @@ export class Registry {
     return [...this.apps.values()].sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
   }
 
-  add(spec: AppSpec, init: Partial<Pick<AppEntry, 'desired' | 'createdAt' | 'restartOffsets' | 'op' | 'registered'>> = {}): AppEntry {
+  add(
+    spec: AppSpec,
+    init: Partial<Pick<AppEntry, 'desired' | 'createdAt' | 'restartOffsets' | 'op' | 'registered'>> = {},
+  ): AppEntry {
     if (this.apps.has(spec.name)) {
-      throw new ClusterctlError('E_APP_EXISTS', `app ${spec.name} already exists; use \`clusterctl restart ${spec.name}\` or \`clusterctl delete ${spec.name}\``);
+      throw new ClusterctlError(
+        'E_APP_EXISTS',
+        `app ${spec.name} already exists; use \`clusterctl restart ${spec.name}\` or \`clusterctl delete ${spec.name}\``,
+      );
     }
     const entry: AppEntry = {
       name: spec.name,
@@ -95,7 +104,11 @@ export class Registry {
   /** One app by name (`all` is not a name); unknown is E_APP_NOT_FOUND. */
   find(name: string): AppEntry {
     const entry = this.apps.get(name);
-    if (!entry) throw new ClusterctlError('E_APP_NOT_FOUND', `no app named ${JSON.stringify(name)}; \`clusterctl ls\` lists the apps`);
+    if (!entry)
+      throw new ClusterctlError(
+        'E_APP_NOT_FOUND',
+        `no app named ${JSON.stringify(name)}; \`clusterctl ls\` lists the apps`,
+      );
     return entry;
   }
 
@@ -103,7 +116,8 @@ export class Registry {
   resolve(target: string): AppEntry[] {
     if (target === 'all') {
       const all = this.all();
-      if (all.length === 0) throw new ClusterctlError('E_APP_NOT_FOUND', 'no apps are registered (target "all" matches nothing)');
+      if (all.length === 0)
+        throw new ClusterctlError('E_APP_NOT_FOUND', 'no apps are registered (target "all" matches nothing)');
       return all;
     }
     return [this.find(target)];
@@ -113,7 +127,10 @@ export class Registry {
   async exclusive<T>(entries: AppEntry[], op: string, fn: () => Promise<T>): Promise<T> {
     const busy = entries.find((e) => e.op !== null);
     if (busy) {
-      throw new ClusterctlError('E_BUSY', `app ${busy.name} is busy: a ${busy.op} is in progress; try again once it has finished`);
+      throw new ClusterctlError(
+        'E_BUSY',
+        `app ${busy.name} is busy: a ${busy.op} is in progress; try again once it has finished`,
+      );
     }
     for (const e of entries) e.op = op;
     try {

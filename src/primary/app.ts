@@ -13,8 +13,8 @@ import type { AppSpec, ExitRecord, WorkerInfo, WorkerStatus } from '../protocol/
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { createLogCapture, type LogCapture } from './logs';
 import { ManagedWorker, type ExitInfo, type ReadinessRule } from './managed-worker';
-import { descendantsOf } from './process-tree';
-import { decideRestart, describeExit, freshHistory, type RestartHistory } from './restart-policy';
+import { descendantsOf } from '../os/process-tree';
+import { decideRestart, describeExit, freshHistory, type RestartHistory } from '../supervision/restart-policy';
 import { TreeSampler, type Sample } from './sampler';
 import { canTransition } from './worker-state';
 import { workerEnv } from './worker-env';
@@ -62,11 +62,16 @@ export class AppController {
   private readonly startedAt = Date.now();
   readonly logs: LogCapture;
 
-  constructor(spec: AppSpec, private readonly log: Logger) {
+  constructor(
+    spec: AppSpec,
+    private readonly log: Logger,
+  ) {
     this.spec = spec;
     if (spec.scheduling === 'none') cluster.schedulingPolicy = cluster.SCHED_NONE;
     else cluster.schedulingPolicy = cluster.SCHED_RR;
-    this.logs = createLogCapture(spec.name, spec.logs, (err) => this.log.error('log capture failed', { err: err.message }));
+    this.logs = createLogCapture(spec.name, spec.logs, (err) =>
+      this.log.error('log capture failed', { err: err.message }),
+    );
     this.sampleTimer = setInterval(() => this.sampleTick(), SAMPLE_EVERY_MS);
     this.sampleTimer.unref();
   }
@@ -175,8 +180,9 @@ export class AppController {
     if (mw.exit) await this.logs.settle(mw.pid, 1000);
     else await this.logs.flush();
     const tail = this.logs.recentStderr(mw.pid, 20).filter((l) => l.trim() !== '');
-    const errorLine = [...tail].reverse().find((l) => /^\s*([A-Za-z]*Error|Uncaught|[A-Z]+:)/.test(l) && !/^\s*at /.test(l))
-      ?? tail[tail.length - 1];
+    const errorLine =
+      [...tail].reverse().find((l) => /^\s*([A-Za-z]*Error|Uncaught|[A-Z]+:)/.test(l) && !/^\s*at /.test(l)) ??
+      tail[tail.length - 1];
     const head = `instance ${mw.instance} (pid ${mw.pid}) ${why}`;
     return errorLine ? `${head}: ${errorLine.trim()}` : head;
   }
@@ -267,7 +273,11 @@ export class AppController {
   }
 
   private applyRestartPolicy(slot: Slot, mw: ManagedWorker, e: ExitInfo): void {
-    const decision = decideRestart(this.spec, { code: e.code, signal: e.signal, uptimeMs: e.at - mw.forkedAt }, slot.history);
+    const decision = decideRestart(
+      this.spec,
+      { code: e.code, signal: e.signal, uptimeMs: e.at - mw.forkedAt },
+      slot.history,
+    );
     const what = mw.failure ?? describeExit(e.code, e.signal);
     if (decision.action === 'stop') {
       this.setIdle(slot, 'stopped', decision.reason);
@@ -327,7 +337,10 @@ export class AppController {
         // handler left the slot to the replacement): the restart policy takes over.
         this.applyRestartPolicy(slot, old, old.exit);
         this.changed();
-        throw new ClusterctlError('E_RELOAD_FAILED', `${why}; and the old worker of instance ${slot.instance} had exited`);
+        throw new ClusterctlError(
+          'E_RELOAD_FAILED',
+          `${why}; and the old worker of instance ${slot.instance} had exited`,
+        );
       }
       this.changed();
       throw new ClusterctlError('E_RELOAD_FAILED', `${why}; the old worker of instance ${slot.instance} keeps serving`);
@@ -358,7 +371,8 @@ export class AppController {
   /** Runs one operation a person asked for; resolves with the status after it, freshly sampled. */
   private async exclusive(what: string, fn: () => Promise<void>): Promise<PrimaryStatus> {
     if (this.closing) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is stopping`);
-    if (this.busy) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is busy with ${this.busy}; try again when it is done`);
+    if (this.busy)
+      throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is busy with ${this.busy}; try again when it is done`);
     this.busy = what;
     this.changed();
     try {
@@ -409,10 +423,12 @@ export class AppController {
 
   /** Starts every slot; the first that cannot come online is reported (the others, and it, stay supervised). */
   private async launchAll(slots: Slot[], before?: (slot: Slot) => void): Promise<void> {
-    const results = await Promise.allSettled(slots.map((s) => {
-      before?.(s);
-      return this.launch(s);
-    }));
+    const results = await Promise.allSettled(
+      slots.map((s) => {
+        before?.(s);
+        return this.launch(s);
+      }),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
   }
@@ -434,23 +450,28 @@ export class AppController {
       let done = 0;
       for (let i = 0; i < instances.length; i += parallel) {
         const batch = instances.slice(i, i + parallel);
-        const results = await Promise.allSettled(batch.map(async (instance) => {
-          const slot = this.slots.get(instance) as Slot;
-          onProgress({ app: this.spec.name, done, total, instance, step: 'replacing' });
-          if (slot.current && !slot.current.exit) await this.replaceSlot(slot, 'reload');
-          else {
-            // Nothing serves this instance (errored, stopped, waiting): a reload gives it a fresh start.
-            slot.history = freshHistory();
-            slot.restarts++;
-            await this.launch(slot).catch((err: unknown) => {
-              throw new ClusterctlError('E_RELOAD_FAILED', messageOf(err));
-            });
-          }
-          done++;
-          onProgress({ app: this.spec.name, done, total, instance, step: 'replaced' });
-        }));
+        const results = await Promise.allSettled(
+          batch.map(async (instance) => {
+            const slot = this.slots.get(instance) as Slot;
+            onProgress({ app: this.spec.name, done, total, instance, step: 'replacing' });
+            if (slot.current && !slot.current.exit) await this.replaceSlot(slot, 'reload');
+            else {
+              // Nothing serves this instance (errored, stopped, waiting): a reload gives it a fresh start.
+              slot.history = freshHistory();
+              slot.restarts++;
+              await this.launch(slot).catch((err: unknown) => {
+                throw new ClusterctlError('E_RELOAD_FAILED', messageOf(err));
+              });
+            }
+            done++;
+            onProgress({ app: this.spec.name, done, total, instance, step: 'replaced' });
+          }),
+        );
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-        if (failed) throw failed.reason instanceof ClusterctlError ? failed.reason : new ClusterctlError('E_RELOAD_FAILED', messageOf(failed.reason));
+        if (failed)
+          throw failed.reason instanceof ClusterctlError
+            ? failed.reason
+            : new ClusterctlError('E_RELOAD_FAILED', messageOf(failed.reason));
       }
       await Promise.allSettled([...this.retiring]);
       if (spec.instances !== this.slots.size) await this.resize(spec.instances);
@@ -523,7 +544,12 @@ export class AppController {
         const mem = this.samples.get(w.pid)?.memory ?? 0;
         if (mem > limit) {
           const reason = `memory (${mb(mem)} over the ${mb(limit)} limit)`;
-          this.log.warn('memory limit exceeded: replacing worker', { instance: s.instance, pid: w.pid, memory: mem, limit });
+          this.log.warn('memory limit exceeded: replacing worker', {
+            instance: s.instance,
+            pid: w.pid,
+            memory: mem,
+            limit,
+          });
           this.replaceSlot(s, reason).catch((err: unknown) => {
             this.log.error('memory replacement failed', { instance: s.instance, err: messageOf(err) });
           });

@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { defaultSpec, OWN_LOG_ROTATION } from '../config/defaults';
 import type { PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import { processesInSession } from '../protocol/liveness';
-import { createRotatingDestination } from '../protocol/log-destination';
+import { processesInSession } from '../os/liveness';
+import { createRotatingDestination } from '../logfile/destination';
 import { lockName, primaryLogPath, primarySocketPath } from '../protocol/paths';
 import { createRpcServer, type Handlers } from '../protocol/rpc-server';
 import { primaryParams } from '../protocol/primary-params';
@@ -54,7 +54,10 @@ const ownLog = createRotatingDestination(primaryLogPath(home, name), {
 });
 
 function writeLog(level: string, msg: string, fields?: Record<string, unknown>): void {
-  ownLog.write(JSON.stringify({ time: new Date().toISOString(), level, app: name, primaryPid: process.pid, msg, ...fields }) + '\n');
+  ownLog.write(
+    JSON.stringify({ time: new Date().toISOString(), level, app: name, primaryPid: process.pid, msg, ...fields }) +
+      '\n',
+  );
 }
 
 let app: AppController | null = null;
@@ -144,10 +147,12 @@ const handlers: Handlers = {
     const a = requireApp();
     ctx.emit('status', a.status());
     const off = a.subscribe((s) => ctx.emit('status', s));
-    return new Promise<null>((resolve) => ctx.onClose(() => {
-      off();
-      resolve(null);
-    }));
+    return new Promise<null>((resolve) =>
+      ctx.onClose(() => {
+        off();
+        resolve(null);
+      }),
+    );
   },
   stop: async (params, ctx) => {
     primaryParams.stop(params);
@@ -194,7 +199,8 @@ lock.listen(lockName(home, `app:${name}`), () => {
     /* none */
   }
   server = createRpcServer(handlers, {
-    onInternalError: (method, err) => log.error('handler failed', { method, err: err instanceof Error ? err.stack : String(err) }),
+    onInternalError: (method, err) =>
+      log.error('handler failed', { method, err: err instanceof Error ? err.stack : String(err) }),
     onProtocolError: (message) => log.warn('protocol error', { message }),
   });
   server.listen(socketPath, () => {

@@ -5,8 +5,8 @@
  */
 import type { Worker } from 'node:cluster';
 import type { StopSignal } from '../protocol/types';
-import { descendantsOf, identify, killIdentified, type ProcessIdentity } from './process-tree';
-import { describeExit } from './restart-policy';
+import { descendantsOf, identify, killIdentified, type ProcessIdentity } from '../os/process-tree';
+import { describeExit } from '../supervision/restart-policy';
 
 export interface ExitInfo {
   code: number | null;
@@ -44,7 +44,10 @@ export class ManagedWorker {
   /** Descendants seen while the worker lived, killed after it exits. */
   private knownDescendants: ProcessIdentity[] = [];
 
-  constructor(readonly worker: Worker, readonly instance: number) {
+  constructor(
+    readonly worker: Worker,
+    readonly instance: number,
+  ) {
     this.pid = worker.process.pid ?? -1;
     this.exited = new Promise((resolve) => {
       worker.once('exit', (code: number | null, signal: string | null) => {
@@ -122,15 +125,23 @@ export class ManagedWorker {
         else if (this.listened && !rule.waitReady) settle(null);
       };
       const onMessage = (msg: unknown): void => {
-        if (rule.waitReady && (msg === 'ready' || (typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'ready'))) settle(null);
+        if (
+          rule.waitReady &&
+          (msg === 'ready' || (typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'ready'))
+        )
+          settle(null);
       };
       const stopWatching = this.onChange(check);
       this.worker.on('message', onMessage);
-      timers.push(setTimeout(() => {
-        settle(rule.waitReady
-          ? `did not send process.send('ready') within ${rule.listenTimeout} ms (--listen-timeout)`
-          : `did not listen within ${rule.listenTimeout} ms (--listen-timeout)`);
-      }, rule.listenTimeout));
+      timers.push(
+        setTimeout(() => {
+          settle(
+            rule.waitReady
+              ? `did not send process.send('ready') within ${rule.listenTimeout} ms (--listen-timeout)`
+              : `did not listen within ${rule.listenTimeout} ms (--listen-timeout)`,
+          );
+        }, rule.listenTimeout),
+      );
       if (!rule.waitReady && rule.stableAfterMs !== null) {
         timers.push(setTimeout(() => settle(null), rule.stableAfterMs));
       }

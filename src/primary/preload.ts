@@ -64,7 +64,10 @@ function sendToPrimary(message: Record<string, unknown>): void {
 }
 
 function isHttpServer(server: net.Server): boolean {
-  return server instanceof http.Server || typeof (server as { closeIdleConnections?: unknown }).closeIdleConnections === 'function';
+  return (
+    server instanceof http.Server ||
+    typeof (server as { closeIdleConnections?: unknown }).closeIdleConnections === 'function'
+  );
 }
 
 function markClose(res: http.ServerResponse): void {
@@ -82,7 +85,8 @@ function track(server: net.Server): void {
   const t: Tracked = { server, isHttp: isHttpServer(server), sockets: new Set() };
   tracked.set(server, t);
   // https servers hand requests the TLS socket, which 'secureConnection' gives.
-  const connEvent = typeof (server as { addContext?: unknown }).addContext === 'function' ? 'secureConnection' : 'connection';
+  const connEvent =
+    typeof (server as { addContext?: unknown }).addContext === 'function' ? 'secureConnection' : 'connection';
   server.on(connEvent, (socket: net.Socket) => {
     t.sockets.add(socket);
     socket.once('close', () => t.sockets.delete(socket));
@@ -118,7 +122,11 @@ function reportListenErrors(server: net.Server): void {
         sendToPrimary({ cmd: 'NODE_CLUSTERCTL_LISTEN_ERROR', message: err.message, code: err.code ?? null });
       }
     }
-    return (originalEmit as (this: net.Server, e: string | symbol, ...a: unknown[]) => boolean).call(this, event, ...args);
+    return (originalEmit as (this: net.Server, e: string | symbol, ...a: unknown[]) => boolean).call(
+      this,
+      event,
+      ...args,
+    );
   } as typeof server.emit;
   server.emit = wrapper;
 }
@@ -153,7 +161,9 @@ function drain(): void {
     }
     if (!t.isHttp) continue;
     // The next request on every open connection is answered with Connection: close…
-    t.server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) => watchResponse(req.socket, res));
+    t.server.prependListener('request', (req: http.IncomingMessage, res: http.ServerResponse) =>
+      watchResponse(req.socket, res),
+    );
     // …and so is every response still being written.
     for (const socket of t.sockets) {
       const res = (socket as HttpSocket)._httpMessage;

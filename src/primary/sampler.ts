@@ -2,8 +2,8 @@
  * CPU and memory of each worker's process tree, read from /proc about once
  * a second. CPU is the share of one core since the previous sample.
  */
-import { CLOCK_TICKS_PER_SECOND } from '../protocol/proc-stat';
-import { sampleTree } from './process-tree';
+import { CLOCK_TICKS_PER_SECOND } from '../os/proc-stat';
+import { sampleTree } from '../os/process-tree';
 
 export interface Sample {
   cpu: number;
@@ -22,9 +22,10 @@ export class TreeSampler {
       const s = sampleTree(pid, descendants);
       if (!s) continue;
       const prev = this.last.get(pid);
-      const cpu = prev && now > prev.at
-        ? Math.max(0, ((s.cpuTicks - prev.ticks) / CLOCK_TICKS_PER_SECOND) / ((now - prev.at) / 1000)) * 100
-        : 0;
+      const cpu =
+        prev && now > prev.at
+          ? Math.max(0, (s.cpuTicks - prev.ticks) / CLOCK_TICKS_PER_SECOND / ((now - prev.at) / 1000)) * 100
+          : 0;
       out.set(pid, { cpu: Math.round(cpu * 10) / 10, memory: s.rss });
       next.set(pid, { ticks: s.cpuTicks, at: now });
     }

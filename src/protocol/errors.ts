@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   E_DAEMON_UNREACHABLE: { exit: 3, summary: 'The daemon could not be reached or started.' },
   E_PRIMARY_UNREACHABLE: { exit: 3, summary: 'The app primary could not be reached.' },
   E_PROTOCOL: { exit: 3, summary: 'A malformed or oversized message was received on a socket.' },
+  E_PROTOCOL_MISMATCH: { exit: 3, summary: 'The peer speaks another protocol version (run `clusterctl update`).' },
   E_UNKNOWN_METHOD: { exit: 3, summary: 'The peer does not know the method (it may be older than this CLI).' },
   E_TIMEOUT: { exit: 1, summary: 'An operation did not finish before its deadline.' },
   E_DUMP: { exit: 1, summary: 'The saved dump is missing, corrupt, or would be overwritten by an empty list.' },

@@ -7,9 +7,7 @@
 export const MAX_LINE_BYTES = 1024 * 1024;
 
 export type DecodedLine =
-  | { kind: 'message'; value: unknown }
-  | { kind: 'malformed'; reason: string }
-  | { kind: 'oversized'; bytes: number };
+  { kind: 'message'; value: unknown } | { kind: 'malformed'; reason: string } | { kind: 'oversized'; bytes: number };
 
 export class LineDecoder {
   private chunks: Buffer[] = [];

@@ -16,8 +16,7 @@ export interface RequestMessage {
 }
 
 export type ReplyMessage =
-  | { id: RequestId | null; ok: true; result: unknown }
-  | { id: RequestId | null; ok: false; error: ErrorPayload };
+  { id: RequestId | null; ok: true; result: unknown } | { id: RequestId | null; ok: false; error: ErrorPayload };
 
 export interface EventMessage {
   id: RequestId;
@@ -34,7 +33,8 @@ function isId(v: unknown): v is RequestId {
   return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 128);
 }
 
-export type ParsedRequest = { ok: true; request: RequestMessage } | { ok: false; id: RequestId | null; message: string };
+export type ParsedRequest =
+  { ok: true; request: RequestMessage } | { ok: false; id: RequestId | null; message: string };
 
 export function parseRequest(value: unknown): ParsedRequest {
   if (!isRecord(value)) return { ok: false, id: null, message: 'a request must be a JSON object' };
@@ -65,7 +65,17 @@ export function parseIncoming(value: unknown): ParsedIncoming {
     if (isErrorCode(code) && typeof message === 'string') {
       return { kind: 'reply', reply: { id, ok: false, error: { code, message } } };
     }
-    return { kind: 'reply', reply: { id, ok: false, error: { code: 'E_PROTOCOL', message: `peer sent an unknown error: ${JSON.stringify(value.error).slice(0, 200)}` } } };
+    return {
+      kind: 'reply',
+      reply: {
+        id,
+        ok: false,
+        error: {
+          code: 'E_PROTOCOL',
+          message: `peer sent an unknown error: ${JSON.stringify(value.error).slice(0, 200)}`,
+        },
+      },
+    };
   }
   return { kind: 'invalid', message: 'message is neither a reply nor an event' };
 }

@@ -25,7 +25,10 @@ const str: Check<string> = (v, p) => (typeof v === 'string' ? v : fail(p, 'expec
 const bool: Check<boolean> = (v, p) => (typeof v === 'boolean' ? v : fail(p, 'expected true or false'));
 
 function int(min: number, max = Number.MAX_SAFE_INTEGER): Check<number> {
-  return (v, p) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fail(p, `expected a whole number from ${min} to ${max}`));
+  return (v, p) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+      ? v
+      : fail(p, `expected a whole number from ${min} to ${max}`);
 }
 function matching(re: RegExp, what: string): Check<string> {
   return (v, p) => (re.test(str(v, p)) ? (v as string) : fail(p, what));
@@ -36,7 +39,8 @@ function oneOf<T extends string>(options: readonly T[]): Check<T> {
 function arrayOf<T>(item: Check<T>): Check<T[]> {
   return (v, p) => (Array.isArray(v) ? v.map((x, i) => item(x, `${p}.${i}`)) : fail(p, 'expected an array'));
 }
-const absPath: Check<string> = (v, p) => (str(v, p).startsWith('/') ? (v as string) : fail(p, 'must be an absolute path'));
+const absPath: Check<string> = (v, p) =>
+  str(v, p).startsWith('/') ? (v as string) : fail(p, 'must be an absolute path');
 const ms = int(0, MAX_MS);
 
 /** An object with exactly these keys (like zod's strict objects). */
@@ -106,7 +110,8 @@ export const primaryParams = {
   subscribe: (v: unknown) => none(v, 'subscribe params'),
   stop: (v: unknown) => none(v, 'stop params'),
   restart: (v: unknown) => exact<{ spec: AppSpec }>({ spec: checkAppSpec })(v, 'restart params'),
-  reload: (v: unknown) => exact<{ spec: AppSpec; parallel: number }>({ spec: checkAppSpec, parallel: int(1) })(v, 'reload params'),
+  reload: (v: unknown) =>
+    exact<{ spec: AppSpec; parallel: number }>({ spec: checkAppSpec, parallel: int(1) })(v, 'reload params'),
   scale: (v: unknown) => exact<{ instances: number }>({ instances: int(1, 4096) })(v, 'scale params'),
   flush: (v: unknown) => none(v, 'flush params'),
   reopenLogs: (v: unknown) => none(v, 'reopenLogs params'),

@@ -29,7 +29,11 @@ export class RpcConnection {
   private closedError: ClusterctlError | null = null;
   private readonly closeListeners: Array<(err: ClusterctlError) => void> = [];
 
-  private constructor(private readonly socket: Socket, private readonly lostCode: ErrorCode, private readonly peer: string) {
+  private constructor(
+    private readonly socket: Socket,
+    private readonly lostCode: ErrorCode,
+    private readonly peer: string,
+  ) {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => {
       /* 'close' follows and reports it */
@@ -38,7 +42,10 @@ export class RpcConnection {
   }
 
   /** Connects to a Unix socket; rejects with `code` if nobody answers. */
-  static connect(path: string, opts: { code?: ErrorCode; peer?: string; timeoutMs?: number } = {}): Promise<RpcConnection> {
+  static connect(
+    path: string,
+    opts: { code?: ErrorCode; peer?: string; timeoutMs?: number } = {},
+  ): Promise<RpcConnection> {
     const code = opts.code ?? 'E_DAEMON_UNREACHABLE';
     const peer = opts.peer ?? 'the daemon';
     return new Promise((resolve, reject) => {
@@ -67,7 +74,12 @@ export class RpcConnection {
       if (opts.timeoutMs !== undefined) {
         entry.timer = setTimeout(() => {
           this.pending.delete(id);
-          reject(new ClusterctlError('E_TIMEOUT', `${peerTitle(this.peer)} did not answer "${method}" within ${opts.timeoutMs} ms`));
+          reject(
+            new ClusterctlError(
+              'E_TIMEOUT',
+              `${peerTitle(this.peer)} did not answer "${method}" within ${opts.timeoutMs} ms`,
+            ),
+          );
         }, opts.timeoutMs);
       }
       this.pending.set(id, entry);
@@ -103,7 +115,9 @@ export class RpcConnection {
       }
       const msg = parseIncoming(line.value);
       if (msg.kind === 'invalid') {
-        this.failAll(new ClusterctlError('E_PROTOCOL', `${peerTitle(this.peer)} sent an invalid message: ${msg.message}`));
+        this.failAll(
+          new ClusterctlError('E_PROTOCOL', `${peerTitle(this.peer)} sent an invalid message: ${msg.message}`),
+        );
         this.close();
         return;
       }
@@ -152,7 +166,11 @@ type ApiShape<Api> = { [M in keyof Api]: { params: unknown; result: unknown } };
 /** A connection that only lets you call the methods of `Api`, with their types. */
 export class TypedRpc<Api extends ApiShape<Api>> {
   constructor(readonly connection: RpcConnection) {}
-  call<M extends keyof Api & string>(method: M, params: Api[M]['params'], opts?: CallOptions): Promise<Api[M]['result']> {
+  call<M extends keyof Api & string>(
+    method: M,
+    params: Api[M]['params'],
+    opts?: CallOptions,
+  ): Promise<Api[M]['result']> {
     return this.connection.call<Api[M]['result']>(method, params, opts);
   }
   close(): void {

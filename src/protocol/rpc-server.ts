@@ -66,7 +66,11 @@ function serveConnection(socket: Socket, handlers: Handlers, opts: RpcServerOpti
     for (const line of decoder.push(chunk)) {
       if (line.kind === 'oversized') {
         opts.onProtocolError?.(`refused a ${line.bytes}-byte line`);
-        send({ id: null, ok: false, error: { code: 'E_PROTOCOL', message: `line too long: ${line.bytes} bytes (limit ${MAX_LINE_BYTES})` } });
+        send({
+          id: null,
+          ok: false,
+          error: { code: 'E_PROTOCOL', message: `line too long: ${line.bytes} bytes (limit ${MAX_LINE_BYTES})` },
+        });
         continue;
       }
       if (line.kind === 'malformed') {

@@ -25,7 +25,9 @@ describe('import { connect } from "clusterctl"', () => {
 
   it('ESM: connect starts the daemon, start/list/scale/reload/stop work, errors carry codes', async () => {
     const port = await freePort();
-    writeFileSync(join(project, 'use.mjs'), `
+    writeFileSync(
+      join(project, 'use.mjs'),
+      `
       import { connect, specFromFlags, ClusterctlError } from 'clusterctl';
       const client = await connect();
       const out = { startedDaemon: client.startedDaemon, daemonPid: client.daemon.pid };
@@ -47,7 +49,8 @@ describe('import { connect } from "clusterctl"', () => {
       out.stopped = (await client.stop('api-app')).map((a) => a.status);
       client.close();
       console.log(JSON.stringify(out));
-    `);
+    `,
+    );
     const r = await runNode([join(project, 'use.mjs')], { env: sb.env, cwd: project });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -64,14 +67,17 @@ describe('import { connect } from "clusterctl"', () => {
   });
 
   it('CommonJS: require("clusterctl") gives the same client', async () => {
-    writeFileSync(join(project, 'use.cjs'), `
+    writeFileSync(
+      join(project, 'use.cjs'),
+      `
       const { connect } = require('clusterctl');
       connect().then(async (client) => {
         const info = await client.ping();
         console.log(JSON.stringify({ pid: info.pid, apps: (await client.list()).map((a) => a.name) }));
         client.close();
       });
-    `);
+    `,
+    );
     const r = await runNode([join(project, 'use.cjs')], { env: sb.env, cwd: project });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ pid: expect.any(Number), apps: ['api-app'] });

@@ -39,11 +39,17 @@ describe('bad input', () => {
     baseline = JSON.stringify((await sb.list()).map((a) => [a.name, a.status, a.workers.map((w) => w.pid)]));
   });
   afterEach(async () => {
-    expect(JSON.stringify((await sb.list()).map((a) => [a.name, a.status, a.workers.map((w) => w.pid)]))).toBe(baseline);
+    expect(JSON.stringify((await sb.list()).map((a) => [a.name, a.status, a.workers.map((w) => w.pid)]))).toBe(
+      baseline,
+    );
   });
 
   it('a missing script', async () => {
-    expectOneLineError(await sb.cli(['start', 'no-such-app.js'], { cwd: scratch }), 2, /script no-such-app\.js not found/);
+    expectOneLineError(
+      await sb.cli(['start', 'no-such-app.js'], { cwd: scratch }),
+      2,
+      /script no-such-app\.js not found/,
+    );
   });
 
   it('a directory', async () => {
@@ -57,7 +63,12 @@ describe('bad input', () => {
     // root reads any file, so the CLI runs as an unprivileged user when the tests run as root.
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const r = await new Promise<CliResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, 'start', locked], { ...asUser, env: { ...sb.env, CLUSTERCTL_HOME: join(scratch, 'unused-home') }, cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'start', locked], {
+        ...asUser,
+        env: { ...sb.env, CLUSTERCTL_HOME: join(scratch, 'unused-home') },
+        cwd: scratch,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -69,7 +80,11 @@ describe('bad input', () => {
   });
 
   it.each([['0.5'], ['abc']])('-i %s', async (value) => {
-    expectOneLineError(await sb.cli(['start', join(FIXTURES, 'hello.js'), '-i', value]), 2, /-i "[^"]+": expected a whole number/);
+    expectOneLineError(
+      await sb.cli(['start', join(FIXTURES, 'hello.js'), '-i', value]),
+      2,
+      /-i "[^"]+": expected a whole number/,
+    );
   });
 
   it('-i without a value', async () => {
@@ -77,11 +92,19 @@ describe('bad input', () => {
   });
 
   it('a name with /', async () => {
-    expectOneLineError(await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'a/b']), 2, /app name "a\/b" is not allowed: it contains "\/"/);
+    expectOneLineError(
+      await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'a/b']),
+      2,
+      /app name "a\/b" is not allowed: it contains "\/"/,
+    );
   });
 
   it('a name over 64 characters', async () => {
-    expectOneLineError(await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'n'.repeat(65)]), 2, /is 65 characters long \(at most 64\)/);
+    expectOneLineError(
+      await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'n'.repeat(65)]),
+      2,
+      /is 65 characters long \(at most 64\)/,
+    );
   });
 
   it.each([['stop'], ['restart'], ['delete'], ['describe'], ['reload']])('an unknown app for %s', async (command) => {
@@ -90,12 +113,20 @@ describe('bad input', () => {
 
   it('a name that already exists', async () => {
     const other = join(scratch, 'keeper.js');
-    writeFileSync(other, "setInterval(() => {}, 1000);\n");
-    expectOneLineError(await sb.cli(['start', other]), 1, /app keeper already exists; use `clusterctl restart keeper` or `clusterctl delete keeper`/);
+    writeFileSync(other, 'setInterval(() => {}, 1000);\n');
+    expectOneLineError(
+      await sb.cli(['start', other]),
+      1,
+      /app keeper already exists; use `clusterctl restart keeper` or `clusterctl delete keeper`/,
+    );
   });
 
   it('scale below 1, and bad scale values', async () => {
-    expectOneLineError(await sb.cli(['scale', 'keeper', '-1']), 2, /cannot scale keeper to 0 instances; to stop it, run `clusterctl stop keeper`/);
+    expectOneLineError(
+      await sb.cli(['scale', 'keeper', '-1']),
+      2,
+      /cannot scale keeper to 0 instances; to stop it, run `clusterctl stop keeper`/,
+    );
     expectOneLineError(await sb.cli(['scale', 'keeper', '0']), 2, /clusterctl stop keeper/);
     expectOneLineError(await sb.cli(['scale', 'keeper', 'lots']), 2, /expected N, \+N, -N or "max"/);
   });
@@ -106,7 +137,9 @@ describe('bad input', () => {
     // The app stays listed under its restart policy (issue 4: backoff, then errored), never online.
     const app = (await sb.list()).find((a) => a.name === 'throws-at-start');
     expect(app?.status).not.toBe('online');
-    const described = JSON.parse((await sb.ok(['describe', 'throws-at-start', '--json'])).stdout) as { workers: Array<{ status: string; reason: string | null }> };
+    const described = JSON.parse((await sb.ok(['describe', 'throws-at-start', '--json'])).stdout) as {
+      workers: Array<{ status: string; reason: string | null }>;
+    };
     for (const w of described.workers) {
       expect(['launching', 'waiting-restart', 'errored']).toContain(w.status);
       if (w.status === 'waiting-restart') expect(w.reason).toMatch(/restarting in \d+ ms/);

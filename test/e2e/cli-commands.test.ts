@@ -15,7 +15,17 @@ interface Described {
   primaryPid: number | null;
   createdAt: number;
   spec: { instances: number; env: Record<string, string>; killTimeout: number; script: string; cwd: string };
-  workers: Array<{ instance: number; pid: number | null; status: string; restarts: number; startedAt: number | null; cpu: number | null; memory: number | null; lastExit: unknown; reason: string | null }>;
+  workers: Array<{
+    instance: number;
+    pid: number | null;
+    status: string;
+    restarts: number;
+    startedAt: number | null;
+    cpu: number | null;
+    memory: number | null;
+    lastExit: unknown;
+    reason: string | null;
+  }>;
 }
 
 async function describeApp(sb: Sandbox, name: string): Promise<Described> {
@@ -24,11 +34,14 @@ async function describeApp(sb: Sandbox, name: string): Promise<Described> {
 
 async function pidsServing(port: number, expected: number): Promise<Set<number>> {
   const seen = new Set<number>();
-  await waitFor(async () => {
-    const body = JSON.parse((await httpGet(port)).body) as { pid: number };
-    seen.add(body.pid);
-    return seen.size >= expected;
-  }, { timeoutMs: 20000, intervalMs: 1, what: `${expected} workers answering` });
+  await waitFor(
+    async () => {
+      const body = JSON.parse((await httpGet(port)).body) as { pid: number };
+      seen.add(body.pid);
+      return seen.size >= expected;
+    },
+    { timeoutMs: 20000, intervalMs: 1, what: `${expected} workers answering` },
+  );
   return seen;
 }
 
@@ -44,9 +57,12 @@ describe('start, ls, describe, stop, restart, delete, ping, kill', () => {
   });
 
   it('start returns once every worker is online and prints its ls rows', async () => {
-    const r = await sb.ok(['start', join(FIXTURES, 'reports-env.js'), '-i', '2', '--name', 'web', '--env', `PORT=${port}`], {
-      env: { FROM_SHELL: 'first' },
-    });
+    const r = await sb.ok(
+      ['start', join(FIXTURES, 'reports-env.js'), '-i', '2', '--name', 'web', '--env', `PORT=${port}`],
+      {
+        env: { FROM_SHELL: 'first' },
+      },
+    );
     const rows = r.stdout.split('\n').filter((l) => /│ web /.test(l));
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row).toMatch(/│ web\s+│ [01]\s+│ \d+\s+│ online\s+│ 0 /);
@@ -56,15 +72,39 @@ describe('start, ls, describe, stop, restart, delete, ping, kill', () => {
   });
 
   it('ls --json has the documented shape', async () => {
-    await waitFor(async () => (await describeApp(sb, 'web')).workers.every((w) => w.memory !== null), { what: 'a metrics sample' });
+    await waitFor(async () => (await describeApp(sb, 'web')).workers.every((w) => w.memory !== null), {
+      what: 'a metrics sample',
+    });
     const apps = JSON.parse((await sb.ok(['ls', '--json'])).stdout) as Described[];
     expect(apps).toHaveLength(1);
     const [web] = apps as [Described];
     expect(Object.keys(web).sort()).toEqual(['createdAt', 'name', 'primaryPid', 'spec', 'status', 'workers']);
-    expect(web).toMatchObject({ name: 'web', status: 'online', primaryPid: expect.any(Number), createdAt: expect.any(Number) });
+    expect(web).toMatchObject({
+      name: 'web',
+      status: 'online',
+      primaryPid: expect.any(Number),
+      createdAt: expect.any(Number),
+    });
     for (const w of web.workers) {
-      expect(Object.keys(w).sort()).toEqual(['cpu', 'instance', 'lastExit', 'memory', 'pid', 'reason', 'restarts', 'startedAt', 'status']);
-      expect(w).toMatchObject({ status: 'online', restarts: 0, pid: expect.any(Number), startedAt: expect.any(Number), cpu: expect.any(Number), memory: expect.any(Number) });
+      expect(Object.keys(w).sort()).toEqual([
+        'cpu',
+        'instance',
+        'lastExit',
+        'memory',
+        'pid',
+        'reason',
+        'restarts',
+        'startedAt',
+        'status',
+      ]);
+      expect(w).toMatchObject({
+        status: 'online',
+        restarts: 0,
+        pid: expect.any(Number),
+        startedAt: expect.any(Number),
+        cpu: expect.any(Number),
+        memory: expect.any(Number),
+      });
     }
     expect(web.workers.map((w) => w.instance).sort()).toEqual([0, 1]);
     const table = (await sb.ok(['ls'])).stdout;
@@ -100,11 +140,16 @@ describe('start, ls, describe, stop, restart, delete, ping, kill', () => {
   });
 
   it('restart --update-env replaces the environment with the current shell plus --env', async () => {
-    await sb.ok(['restart', 'web', '--update-env', '--env', `PORT=${port}`, '--env', 'EXTRA=1'], { env: { FROM_SHELL: 'third' } });
-    await waitFor(async () => {
-      const body = JSON.parse((await httpGet(port)).body) as { env: Record<string, string> };
-      return body.env.FROM_SHELL === 'third' && body.env.EXTRA === '1';
-    }, { what: 'the new environment' });
+    await sb.ok(['restart', 'web', '--update-env', '--env', `PORT=${port}`, '--env', 'EXTRA=1'], {
+      env: { FROM_SHELL: 'third' },
+    });
+    await waitFor(
+      async () => {
+        const body = JSON.parse((await httpGet(port)).body) as { env: Record<string, string> };
+        return body.env.FROM_SHELL === 'third' && body.env.EXTRA === '1';
+      },
+      { what: 'the new environment' },
+    );
     expect((await describeApp(sb, 'web')).workers.map((w) => w.restarts)).toEqual([2, 2]);
     const r = await sb.cli(['restart', 'web', '--env', 'X=1']);
     expect(r.code).toBe(2);
@@ -137,7 +182,9 @@ describe('start, ls, describe, stop, restart, delete, ping, kill', () => {
   it('ping prints the daemon pid, version and uptime', async () => {
     const r = await sb.ok(['ping']);
     const pid = Number(readFileSync(join(sb.home, 'daemon.pid'), 'utf8'));
-    expect(r.stdout).toMatch(new RegExp(`^daemon pid ${pid}, version \\d+\\.\\d+\\.\\d+ \\(protocol 1\\), up \\d+[smhd], home ${sb.home}`));
+    expect(r.stdout).toMatch(
+      new RegExp(`^daemon pid ${pid}, version \\d+\\.\\d+\\.\\d+ \\(protocol 1\\), up \\d+[smhd], home ${sb.home}`),
+    );
   });
 
   it('delete stops and forgets the app', async () => {
@@ -175,14 +222,32 @@ describe('an app that ignores its stop signal', () => {
   });
 
   it('is shown stopping, then killed after the kill timeout, leaving nothing behind', async () => {
-    await sb.ok(['start', join(FIXTURES, 'ignores-sigint.js'), '-i', '2', '--name', 'stubborn', '--kill-timeout', '3000', '--env', `PORT=${await freePort()}`]);
+    await sb.ok([
+      'start',
+      join(FIXTURES, 'ignores-sigint.js'),
+      '-i',
+      '2',
+      '--name',
+      'stubborn',
+      '--kill-timeout',
+      '3000',
+      '--env',
+      `PORT=${await freePort()}`,
+    ]);
     const before = await describeApp(sb, 'stubborn');
     const stopAt = Date.now();
     const stopping = sb.cli(['stop', 'stubborn']);
-    const seen = await waitFor(async () => {
-      const app = (await sb.list()).find((a) => a.name === 'stubborn');
-      return app?.status === 'stopping' && app.workers.length === 2 && app.workers.every((w) => w.status === 'stopping') ? app : undefined;
-    }, { timeoutMs: 10000, intervalMs: 20, what: 'the workers shown stopping' });
+    const seen = await waitFor(
+      async () => {
+        const app = (await sb.list()).find((a) => a.name === 'stubborn');
+        return app?.status === 'stopping' &&
+          app.workers.length === 2 &&
+          app.workers.every((w) => w.status === 'stopping')
+          ? app
+          : undefined;
+      },
+      { timeoutMs: 10000, intervalMs: 20, what: 'the workers shown stopping' },
+    );
     expect(seen.workers.map((w) => w.pid).sort()).toEqual(before.workers.map((w) => w.pid).sort());
     const r = await stopping;
     expect(r.code).toBe(0);
@@ -192,7 +257,9 @@ describe('an app that ignores its stop signal', () => {
     expect(isAlive(before.primaryPid as number)).toBe(false);
     const app = await describeApp(sb, 'stubborn');
     expect(app.status).toBe('stopped');
-    expect(processesOfHome(sb.home).filter((pid) => pid !== Number(readFileSync(join(sb.home, 'daemon.pid'), 'utf8')))).toEqual([]);
+    expect(
+      processesOfHome(sb.home).filter((pid) => pid !== Number(readFileSync(join(sb.home, 'daemon.pid'), 'utf8'))),
+    ).toEqual([]);
   });
 });
 
@@ -210,25 +277,57 @@ describe('start and restart options reach the processes', () => {
     await sb.cleanup();
   });
 
-  const cmdline = (pid: number): string[] => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+  const cmdline = (pid: number): string[] =>
+    readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((a) => a !== '');
 
   it('--interpreter runs the primary and workers on that binary, --node-args go to the workers', async () => {
-    await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'flags', '--interpreter', join(bin, 'node-for-app'), '--node-args', '--max-old-space-size=96 --no-warnings', '--env', `PORT=${await freePort()}`]);
+    await sb.ok([
+      'start',
+      join(FIXTURES, 'hello.js'),
+      '--name',
+      'flags',
+      '--interpreter',
+      join(bin, 'node-for-app'),
+      '--node-args',
+      '--max-old-space-size=96 --no-warnings',
+      '--env',
+      `PORT=${await freePort()}`,
+    ]);
     const app = await describeApp(sb, 'flags');
     expect(cmdline(app.primaryPid as number)[0]).toBe(join(bin, 'node-for-app'));
     // Workers are forked from the primary's own binary (node:cluster uses process.execPath, the resolved path).
     const worker = app.workers[0]?.pid as number;
     expect(readlinkSync(`/proc/${worker}/exe`)).toBe(realpathSync(join(bin, 'node-for-app')));
-    expect(cmdline(worker)).toEqual(expect.arrayContaining(['--max-old-space-size=96', '--no-warnings', join(FIXTURES, 'hello.js')]));
+    expect(cmdline(worker)).toEqual(
+      expect.arrayContaining(['--max-old-space-size=96', '--no-warnings', join(FIXTURES, 'hello.js')]),
+    );
     // A bare name is looked up in PATH and stored as an absolute path.
-    await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'viapath', '--interpreter', 'node-for-app', '--env', `PORT=${await freePort()}`], { env: { PATH: `${bin}:${sb.env.PATH ?? ''}` } });
+    await sb.ok(
+      [
+        'start',
+        join(FIXTURES, 'hello.js'),
+        '--name',
+        'viapath',
+        '--interpreter',
+        'node-for-app',
+        '--env',
+        `PORT=${await freePort()}`,
+      ],
+      { env: { PATH: `${bin}:${sb.env.PATH ?? ''}` } },
+    );
     expect((await describeApp(sb, 'viapath')).spec).toMatchObject({ interpreter: join(bin, 'node-for-app') });
     await sb.ok(['delete', 'viapath']);
   });
 
   it('restart overrides are applied and kept in the spec', async () => {
     await sb.ok(['restart', 'flags', '--kill-timeout', '1500', '--stop-signal', 'SIGTERM', '--listen-timeout', '7000']);
-    expect((await describeApp(sb, 'flags')).spec).toMatchObject({ killTimeout: 1500, stopSignal: 'SIGTERM', listenTimeout: 7000 });
+    expect((await describeApp(sb, 'flags')).spec).toMatchObject({
+      killTimeout: 1500,
+      stopSignal: 'SIGTERM',
+      listenTimeout: 7000,
+    });
     const bad = await sb.cli(['restart', 'flags', '--stop-signal', 'SIGSTOP']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--stop-signal "SIGSTOP": expected one of SIGINT/);

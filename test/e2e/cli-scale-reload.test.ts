@@ -56,8 +56,12 @@ describe('scale', () => {
     expect(after.map((w) => [w.instance, w.pid])).toEqual(before.slice(0, 3).map((w) => [w.instance, w.pid]));
     const same = await sb.cli(['scale', 'web', '3']);
     expect(same.code).toBe(0);
-    expect((await workersOf(sb, 'web')).map((w) => [w.instance, w.pid, w.restarts])).toEqual(after.map((w) => [w.instance, w.pid, w.restarts]));
-    const described = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as { spec: { instances: number } };
+    expect((await workersOf(sb, 'web')).map((w) => [w.instance, w.pid, w.restarts])).toEqual(
+      after.map((w) => [w.instance, w.pid, w.restarts]),
+    );
+    const described = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as {
+      spec: { instances: number };
+    };
     expect(described.spec.instances).toBe(3);
   });
 });
@@ -77,7 +81,11 @@ describe('scale a stopped app', () => {
     const r = await sb.ok(['scale', 'jobs', '+2']);
     expect(r.stdout).toMatch(/│ jobs\s+│ -\s+│ -\s+│ stopped/);
     await sb.ok(['start', 'jobs']);
-    expect((await workersOf(sb, 'jobs')).map((w) => [w.instance, w.status])).toEqual([[0, 'online'], [1, 'online'], [2, 'online']]);
+    expect((await workersOf(sb, 'jobs')).map((w) => [w.instance, w.status])).toEqual([
+      [0, 'online'],
+      [1, 'online'],
+      [2, 'online'],
+    ]);
   });
 });
 
@@ -94,7 +102,18 @@ describe('reload', () => {
     const port = await freePort();
     await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web', '--env', `PORT=${port}`]);
     const before = await workersOf(sb, 'web');
-    const r = await sb.ok(['reload', 'web', '--parallel', '2', '--kill-timeout', '3000', '--stop-signal', 'SIGTERM', '--listen-timeout', '8000']);
+    const r = await sb.ok([
+      'reload',
+      'web',
+      '--parallel',
+      '2',
+      '--kill-timeout',
+      '3000',
+      '--stop-signal',
+      'SIGTERM',
+      '--listen-timeout',
+      '8000',
+    ]);
     expect(r.stdout).toMatch(/│ online/);
     // stderr is not a terminal here: no progress line.
     expect(r.stderr).toBe('');
@@ -102,7 +121,8 @@ describe('reload', () => {
     expect(after.map((w) => w.instance)).toEqual([0, 1]);
     for (const w of after) expect(before.map((b) => b.pid)).not.toContain(w.pid);
     expect(after.map((w) => w.restarts)).toEqual([1, 1]);
-    const spec = (JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as { spec: Record<string, unknown> }).spec;
+    const spec = (JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as { spec: Record<string, unknown> })
+      .spec;
     expect(spec).toMatchObject({ killTimeout: 3000, stopSignal: 'SIGTERM', listenTimeout: 8000 });
     expect((await httpGet(port)).status).toBe(200);
     const bad = await sb.cli(['reload', 'web', '--parallel', '0']);
@@ -113,7 +133,10 @@ describe('reload', () => {
   it('reload --wait-ready waits for process.send("ready") and keeps the setting', async () => {
     await sb.ok(['start', join(FIXTURES, 'ready-after-1s.js'), '--name', 'later', '--env', `PORT=${await freePort()}`]);
     const r = await sb.ok(['reload', 'later', '--wait-ready']);
-    const app = (await sb.list()).find((a) => a.name === 'later') as unknown as { spec: { waitReady: boolean }; workers: Array<{ startedAt: number }> };
+    const app = (await sb.list()).find((a) => a.name === 'later') as unknown as {
+      spec: { waitReady: boolean };
+      workers: Array<{ startedAt: number }>;
+    };
     expect(app.spec.waitReady).toBe(true);
     // The fixture says ready one second after it starts: the reload cannot have returned sooner.
     const finished = Date.now();
@@ -124,21 +147,49 @@ describe('reload', () => {
 
   it('refuses a second reload of the same app while one runs', async () => {
     const port = await freePort();
-    await sb.ok(['start', join(FIXTURES, 'ready-after-1s.js'), '-i', '2', '--name', 'slow', '--wait-ready', '--env', `PORT=${port}`]);
+    await sb.ok([
+      'start',
+      join(FIXTURES, 'ready-after-1s.js'),
+      '-i',
+      '2',
+      '--name',
+      'slow',
+      '--wait-ready',
+      '--env',
+      `PORT=${port}`,
+    ]);
     const first = sb.cli(['reload', 'slow']);
-    await waitFor(async () => (await sb.list()).find((a) => a.name === 'slow')?.status === 'reloading', { timeoutMs: 15000, intervalMs: 20, what: 'the first reload to run' });
+    await waitFor(async () => (await sb.list()).find((a) => a.name === 'slow')?.status === 'reloading', {
+      timeoutMs: 15000,
+      intervalMs: 20,
+      what: 'the first reload to run',
+    });
     const second = await sb.cli(['reload', 'slow']);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/^clusterctl: app slow is busy: a reload is in progress/);
     const done = await first;
     expect(done.code).toBe(0);
-    expect((await workersOf(sb, 'slow')).map((w) => [w.instance, w.status])).toEqual([[0, 'online'], [1, 'online']]);
+    expect((await workersOf(sb, 'slow')).map((w) => [w.instance, w.status])).toEqual([
+      [0, 'online'],
+      [1, 'online'],
+    ]);
   });
 
   it('a replacement that crashes at start: exit 1 naming the instance, the old workers keep serving', async () => {
     const port = await freePort();
     const marker = join(sb.home, 'crash-marker');
-    await sb.ok(['start', join(FIXTURES, 'crashes-if-marker.js'), '-i', '2', '--name', 'fragile', '--env', `PORT=${port}`, '--env', `MARKER=${marker}`]);
+    await sb.ok([
+      'start',
+      join(FIXTURES, 'crashes-if-marker.js'),
+      '-i',
+      '2',
+      '--name',
+      'fragile',
+      '--env',
+      `PORT=${port}`,
+      '--env',
+      `MARKER=${marker}`,
+    ]);
     const before = await workersOf(sb, 'fragile');
     writeFileSync(marker, '');
     try {
@@ -169,15 +220,18 @@ describe('restart all and reload all', () => {
     await sb.cleanup();
   });
 
-  it.each([['restart'], ['reload']])('%s all replaces the running apps and leaves a stopped app stopped', async (command) => {
-    const before = await workersOf(sb, 'busy');
-    const r = await sb.ok([command, 'all']);
-    expect(r.stdout).toMatch(/│ parked\s+│ -\s+│ -\s+│ stopped/);
-    const after = await workersOf(sb, 'busy');
-    expect(after[0]?.pid).not.toBe(before[0]?.pid);
-    expect(after[0]?.restarts).toBe((before[0]?.restarts ?? 0) + 1);
-    expect((await sb.list()).find((a) => a.name === 'parked')?.status).toBe('stopped');
-  });
+  it.each([['restart'], ['reload']])(
+    '%s all replaces the running apps and leaves a stopped app stopped',
+    async (command) => {
+      const before = await workersOf(sb, 'busy');
+      const r = await sb.ok([command, 'all']);
+      expect(r.stdout).toMatch(/│ parked\s+│ -\s+│ -\s+│ stopped/);
+      const after = await workersOf(sb, 'busy');
+      expect(after[0]?.pid).not.toBe(before[0]?.pid);
+      expect(after[0]?.restarts).toBe((before[0]?.restarts ?? 0) + 1);
+      expect((await sb.list()).find((a) => a.name === 'parked')?.status).toBe('stopped');
+    },
+  );
 
   it('restart of a stopped app by name starts it', async () => {
     await sb.ok(['restart', 'parked']);

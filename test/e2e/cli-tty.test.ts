@@ -13,10 +13,17 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 function inTerminal(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   // `script -e` returns the command's exit code; its own output is the terminal's.
-  return runNode(['-e', `
+  return runNode(
+    [
+      '-e',
+      `
     const r = require('child_process').spawnSync('script', ['-qec', process.argv[1], '/dev/null'], { encoding: 'utf8', env: process.env });
     process.stdout.write(r.stdout); process.exitCode = r.status;
-  `, command], { env, timeoutMs: 60000 });
+  `,
+      command,
+    ],
+    { env, timeoutMs: 60000 },
+  );
 }
 
 (hasScript ? describe : describe.skip)('on a terminal', () => {

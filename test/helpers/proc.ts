@@ -4,7 +4,7 @@
  * "alive" here means present in /proc and not in state Z.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { isProcessAlive } from '../../src/protocol/liveness';
+import { isProcessAlive } from '../../src/os/liveness';
 
 /** The product's own check, zombies counted as gone. */
 export const isAlive = isProcessAlive;

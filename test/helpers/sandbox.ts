@@ -35,7 +35,13 @@ export interface Sandbox {
   /** Like cli() but throws with the output when the exit code is not 0. */
   ok(args: string[], opts?: RunOptions): Promise<CliResult>;
   /** `ls --json`, parsed. */
-  list(): Promise<Array<{ name: string; status: string; workers: Array<{ instance: number; pid: number | null; status: string; restarts: number }> }>>;
+  list(): Promise<
+    Array<{
+      name: string;
+      status: string;
+      workers: Array<{ instance: number; pid: number | null; status: string; restarts: number }>;
+    }>
+  >;
   cleanup(): Promise<void>;
 }
 
@@ -91,7 +97,10 @@ export function createSandbox(prefix = 'clusterctl-test-'): Sandbox {
       // Anything the kill missed is a bug the test should see, but it must not outlive the run.
       const left = processesOfHome(home);
       killAll(left);
-      await waitFor(() => processesOfHome(home).every((p) => !isAlive(p)) || undefined, { timeoutMs: 10000, what: 'leftover processes to die' }).catch(() => undefined);
+      await waitFor(() => processesOfHome(home).every((p) => !isAlive(p)) || undefined, {
+        timeoutMs: 10000,
+        what: 'leftover processes to die',
+      }).catch(() => undefined);
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -84,7 +84,12 @@ describe('apply', () => {
     expect(stepLines(r.stdout)).toHaveLength(4);
     expect(r.stdout).toContain('Applied: 4 to start.');
     const apps = (await sb.list()) as App[];
-    expect(apps.map((a) => [a.name, a.workers.filter((w) => w.status === 'online').length])).toEqual([['api', 1], ['web', 4], ['worker', 1], ['cache', 1]]);
+    expect(apps.map((a) => [a.name, a.workers.filter((w) => w.status === 'online').length])).toEqual([
+      ['api', 1],
+      ['web', 4],
+      ['worker', 1],
+      ['cache', 1],
+    ]);
     expect(await envOf(ports.api)).toMatchObject({ GREETING: 'one', LEGACY_FLAG: 'on' });
   });
 
@@ -93,7 +98,8 @@ describe('apply', () => {
     const r = await sb.ok(['apply', join(dir, 'v1.config.js')]);
     expect(stepLines(r.stdout).every((l) => l.startsWith('= keep'))).toBe(true);
     const after = (await sb.list()) as App[];
-    for (const name of ['api', 'web', 'worker', 'cache']) expect(pidsByInstance(after, name)).toEqual(pidsByInstance(before, name));
+    for (const name of ['api', 'web', 'worker', 'cache'])
+      expect(pidsByInstance(after, name)).toEqual(pidsByInstance(before, name));
   });
 
   it('the --dry-run plan of an edited file is exactly what apply --prune then does', async () => {
@@ -118,7 +124,8 @@ describe('apply', () => {
     expect(dry.stdout).toContain('Plan: 1 to reload, 1 to scale, 1 to delete, 1 unchanged.');
     // The dry run touched nothing.
     const afterDry = (await sb.list()) as App[];
-    for (const name of ['api', 'web', 'worker', 'cache']) expect(pidsByInstance(afterDry, name)).toEqual(pidsByInstance(before, name));
+    for (const name of ['api', 'web', 'worker', 'cache'])
+      expect(pidsByInstance(afterDry, name)).toEqual(pidsByInstance(before, name));
 
     const applied = await sb.ok(['apply', file, '--prune']);
     expect(stepLines(applied.stdout)).toEqual(planned);
@@ -159,7 +166,10 @@ describe('apply', () => {
     // Round-robin over the three workers: a dozen answers reach every one of them, and each has the new env.
     const answers = new Set<string>();
     for (let i = 0; i < 12; i++) {
-      const { instance, env } = JSON.parse((await httpGet(ports.api)).body) as { instance: number; env: Record<string, string> };
+      const { instance, env } = JSON.parse((await httpGet(ports.api)).body) as {
+        instance: number;
+        env: Record<string, string>;
+      };
       answers.add(`${instance}:${env.GREETING}`);
     }
     expect([...answers].sort()).toEqual(['0:three', '1:three', '2:three']);
@@ -195,7 +205,11 @@ describe('apply', () => {
     ]);
     const applied = await sb.ok(['apply', file]);
     expect(stepLines(applied.stdout)).toEqual(stepLines(dry.stdout));
-    const cache = (JSON.parse((await sb.ok(['ls', '--json'])).stdout) as Array<App & { primaryPid: number; spec: { interpreter: string } }>).find((a) => a.name === 'cache');
+    const cache = (
+      JSON.parse((await sb.ok(['ls', '--json'])).stdout) as Array<
+        App & { primaryPid: number; spec: { interpreter: string } }
+      >
+    ).find((a) => a.name === 'cache');
     expect(cache?.status).toBe('online');
     expect(cache?.spec.interpreter).toBe(otherNode);
     expect(cache?.primaryPid).not.toBe(cacheBefore?.primaryPid);
@@ -209,11 +223,15 @@ describe('apply', () => {
     const bad = writeConfig('bad.config.js', [{ name: 'api', script: REPORTS_ENV, instances: 'lots' }]);
     const r = await sb.cli(['apply', bad, '--prune']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe(`clusterctl: ${bad}: app "api" (apps[0]): instances: must be a positive integer, "max" or a negative number`);
+    expect(r.stderr.trim()).toBe(
+      `clusterctl: ${bad}: app "api" (apps[0]): instances: must be a positive integer, "max" or a negative number`,
+    );
     const both = await sb.cli(['apply', join(dir, 'v3.config.js'), '--prune', '--only', 'api']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--prune cannot be combined with --only/);
     const after = (await sb.list()) as App[];
-    expect(after.map((a) => [a.name, pidsByInstance(after, a.name)])).toEqual(before.map((a) => [a.name, pidsByInstance(before, a.name)]));
+    expect(after.map((a) => [a.name, pidsByInstance(after, a.name)])).toEqual(
+      before.map((a) => [a.name, pidsByInstance(before, a.name)]),
+    );
   });
 });

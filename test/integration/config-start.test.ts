@@ -51,7 +51,9 @@ describe('start <config file>', () => {
 
   /** The fixture's apps as plain data, with cwd pinned so relative scripts resolve from anywhere. */
   async function fixtureApps(): Promise<unknown> {
-    const r = await runNode(['-e', `process.stdout.write(JSON.stringify(require(${JSON.stringify(ECOSYSTEM)})))`], { env: { ...sb.env, ...portEnv } });
+    const r = await runNode(['-e', `process.stdout.write(JSON.stringify(require(${JSON.stringify(ECOSYSTEM)})))`], {
+      env: { ...sb.env, ...portEnv },
+    });
     const config = JSON.parse(r.stdout) as { apps: Array<Record<string, unknown>> };
     return { apps: config.apps.map((a) => ({ ...a, cwd: join(FIXTURES, 'ecosystem') })) };
   }
@@ -60,15 +62,27 @@ describe('start <config file>', () => {
     const r = await sb.ok(['start', ECOSYSTEM], { env: portEnv });
     expect(r.stderr).toMatch(/section "deploy" ignored/);
     expect(r.stdout.split('\n').filter((l) => /│ online /.test(l))).toHaveLength(6);
-    expect(online((await sb.list()) as App[])).toEqual([['api', 1], ['web', 4], ['worker', 1]]);
+    expect(online((await sb.list()) as App[])).toEqual([
+      ['api', 1],
+      ['web', 4],
+      ['worker', 1],
+    ]);
     expect(await envOf(ports.api)).toMatchObject({ NODE_ENV: 'development', GREETING: 'hello from development' });
     expect((await httpGet(ports.web)).status).toBe(200);
   });
 
   it('--env production gives the env_production values', async () => {
     await sb.ok(['start', ECOSYSTEM, '--env', 'production'], { env: portEnv });
-    expect(online((await sb.list()) as App[])).toEqual([['api', 1], ['web', 4], ['worker', 1]]);
-    expect(await envOf(ports.api)).toMatchObject({ NODE_ENV: 'production', GREETING: 'hello from production', PORT: String(ports.api) });
+    expect(online((await sb.list()) as App[])).toEqual([
+      ['api', 1],
+      ['web', 4],
+      ['worker', 1],
+    ]);
+    expect(await envOf(ports.api)).toMatchObject({
+      NODE_ENV: 'production',
+      GREETING: 'hello from production',
+      PORT: String(ports.api),
+    });
     expect(await envOf(ports.worker)).toMatchObject({ NODE_ENV: 'production', QUEUE: 'jobs' });
   });
 
@@ -81,27 +95,52 @@ describe('start <config file>', () => {
     const file = join(dir, `ecosystem.${ext}`);
     writeFileSync(file, render(await fixtureApps()));
     await sb.ok(['start', file, '--env', 'production']);
-    expect(online((await sb.list()) as App[])).toEqual([['api', 1], ['web', 4], ['worker', 1]]);
+    expect(online((await sb.list()) as App[])).toEqual([
+      ['api', 1],
+      ['web', 4],
+      ['worker', 1],
+    ]);
     expect(await envOf(ports.api)).toMatchObject({ GREETING: 'hello from production' });
   });
 
   it('--only starts the named apps only; a second start leaves existing apps alone', async () => {
     await sb.ok(['start', ECOSYSTEM, '--only', 'web,worker'], { env: portEnv });
     const first = (await sb.list()) as App[];
-    expect(online(first)).toEqual([['web', 4], ['worker', 1]]);
+    expect(online(first)).toEqual([
+      ['web', 4],
+      ['worker', 1],
+    ]);
     const again = await sb.ok(['start', ECOSYSTEM], { env: portEnv });
     expect(again.stderr).toMatch(/web already exists; left as it is/);
     const second = (await sb.list()) as App[];
-    expect(online(second)).toEqual([['web', 4], ['worker', 1], ['api', 1]]);
-    expect(second.find((a) => a.name === 'web')?.workers.map((w) => w.pid)).toEqual(first.find((a) => a.name === 'web')?.workers.map((w) => w.pid));
+    expect(online(second)).toEqual([
+      ['web', 4],
+      ['worker', 1],
+      ['api', 1],
+    ]);
+    expect(second.find((a) => a.name === 'web')?.workers.map((w) => w.pid)).toEqual(
+      first.find((a) => a.name === 'web')?.workers.map((w) => w.pid),
+    );
   });
 
   it.each<[string, string | null, RegExp]>([
-    ['a syntax error', 'module.exports = { apps: [ { name: "a", script: "x.js" ]\n};\n', /^clusterctl: .*broken\.config\.js: cannot load: SyntaxError: .*\(line \d+\)\n$/],
-    ['no apps', 'module.exports = { deploy: {} };\n', /^clusterctl: .*broken\.config\.js: has no "apps" array: there is nothing to start\n$/],
+    [
+      'a syntax error',
+      'module.exports = { apps: [ { name: "a", script: "x.js" ]\n};\n',
+      /^clusterctl: .*broken\.config\.js: cannot load: SyntaxError: .*\(line \d+\)\n$/,
+    ],
+    [
+      'no apps',
+      'module.exports = { deploy: {} };\n',
+      /^clusterctl: .*broken\.config\.js: has no "apps" array: there is nothing to start\n$/,
+    ],
     ['an empty apps array', 'module.exports = { apps: [] };\n', /^clusterctl: .*broken\.config\.js: "apps" is empty/],
     ['a missing file', null, /^clusterctl: .*broken\.config\.js: no such file\n$/],
-    ['one bad app among good ones', `module.exports = { apps: [{ name: 'ok', script: ${JSON.stringify(join(FIXTURES, 'hello.js'))} }, { name: 'bad', script: 'nope.js' }] };\n`, /app "bad" \(apps\[1\]\): script: .*nope\.js does not exist/],
+    [
+      'one bad app among good ones',
+      `module.exports = { apps: [{ name: 'ok', script: ${JSON.stringify(join(FIXTURES, 'hello.js'))} }, { name: 'bad', script: 'nope.js' }] };\n`,
+      /app "bad" \(apps\[1\]\): script: .*nope\.js does not exist/,
+    ],
   ])('%s: exit 2, one line, nothing started', async (what, content, expected) => {
     const file = join(dir, `${what.replace(/\W+/g, '-')}`, 'broken.config.js');
     rmSync(join(file, '..'), { recursive: true, force: true });

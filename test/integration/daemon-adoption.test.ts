@@ -67,7 +67,9 @@ describe('daemon restarts do not touch the apps', () => {
     expect(daemonPid(sb.home)).not.toBe(oldDaemon);
     expect(after).toHaveLength(1);
     expect(after[0]?.status).toBe('online');
-    expect(after[0]?.workers.map((w) => [w.instance, w.pid, w.restarts])).toEqual(before[0]?.workers.map((w) => [w.instance, w.pid, w.restarts]));
+    expect(after[0]?.workers.map((w) => [w.instance, w.pid, w.restarts])).toEqual(
+      before[0]?.workers.map((w) => [w.instance, w.pid, w.restarts]),
+    );
   });
 
   it('starts again, from state.json, an app whose primary died while no daemon ran', async () => {
@@ -76,19 +78,31 @@ describe('daemon restarts do not touch the apps', () => {
     await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'web', '--env', `PORT=${port}`]);
     await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '--name', 'idle']);
     await sb.ok(['stop', 'idle']);
-    const described = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as { primaryPid: number; workers: Array<{ pid: number }> };
+    const described = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as {
+      primaryPid: number;
+      workers: Array<{ pid: number }>;
+    };
     const oldDaemon = daemonPid(sb.home);
     process.kill(oldDaemon, 'SIGKILL');
     process.kill(described.primaryPid, 'SIGKILL');
-    await waitFor(() => !isAlive(oldDaemon) && !isAlive(described.primaryPid), { timeoutMs: 10000, what: 'daemon and primary to die' });
+    await waitFor(() => !isAlive(oldDaemon) && !isAlive(described.primaryPid), {
+      timeoutMs: 10000,
+      what: 'daemon and primary to die',
+    });
     // The worker follows its primary (its IPC channel closes); the new daemon sweeps up any straggler.
-    await waitFor(async () => {
-      const apps = await sb.list();
-      const web = apps.find((a) => a.name === 'web');
-      return web?.status === 'online' && web.workers[0]?.pid !== described.workers[0]?.pid ? apps : undefined;
-    }, { timeoutMs: 30000, what: 'web to be started again' });
+    await waitFor(
+      async () => {
+        const apps = await sb.list();
+        const web = apps.find((a) => a.name === 'web');
+        return web?.status === 'online' && web.workers[0]?.pid !== described.workers[0]?.pid ? apps : undefined;
+      },
+      { timeoutMs: 30000, what: 'web to be started again' },
+    );
     const apps = await sb.list();
-    expect(apps.map((a) => [a.name, a.status])).toEqual([['web', 'online'], ['idle', 'stopped']]);
+    expect(apps.map((a) => [a.name, a.status])).toEqual([
+      ['web', 'online'],
+      ['idle', 'stopped'],
+    ]);
     expect((await httpGet(port)).status).toBe(200);
     for (const w of described.workers) expect(isAlive(w.pid)).toBe(false);
   });
@@ -97,12 +111,22 @@ describe('daemon restarts do not touch the apps', () => {
     sb = createSandbox();
     const port = await freePort();
     await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web', '--env', `PORT=${port}`]);
-    const before = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as { primaryPid: number; workers: Array<{ pid: number }> };
+    const before = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as {
+      primaryPid: number;
+      workers: Array<{ pid: number }>;
+    };
     process.kill(before.primaryPid, 'SIGKILL');
-    const after = await waitFor(async () => {
-      const app = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as { status: string; primaryPid: number | null; workers: Array<{ pid: number; restarts: number }> };
-      return app.status === 'online' && app.primaryPid !== before.primaryPid ? app : undefined;
-    }, { timeoutMs: 20000, what: 'a new primary online' });
+    const after = await waitFor(
+      async () => {
+        const app = JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as {
+          status: string;
+          primaryPid: number | null;
+          workers: Array<{ pid: number; restarts: number }>;
+        };
+        return app.status === 'online' && app.primaryPid !== before.primaryPid ? app : undefined;
+      },
+      { timeoutMs: 20000, what: 'a new primary online' },
+    );
     expect(after.workers.map((w) => w.restarts)).toEqual([1, 1]);
     for (const w of before.workers) expect(isAlive(w.pid)).toBe(false);
     expect((await httpGet(port)).status).toBe(200);
@@ -120,10 +144,14 @@ describe('daemon restarts do not touch the apps', () => {
     await waitFor(() => !isAlive(oldDaemon), { timeoutMs: 10000, what: 'daemon to die' });
     writeFileSync(join(sb.home, 'state.json'), '{"apps": [ torn');
     const after = await sb.list();
-    expect(after.map((a) => [a.name, a.status, a.workers.map((w) => w.pid)])).toEqual(before.map((a) => [a.name, 'online', a.workers.map((w) => w.pid)]));
+    expect(after.map((a) => [a.name, a.status, a.workers.map((w) => w.pid)])).toEqual(
+      before.map((a) => [a.name, 'online', a.workers.map((w) => w.pid)]),
+    );
     expect((await httpGet(port)).status).toBe(200);
     expect(readFileSync(join(sb.home, 'daemon.log'), 'utf8')).toMatch(/not valid JSON/);
     // The new daemon rewrote a sound state.json.
-    expect(JSON.parse(readFileSync(join(sb.home, 'state.json'), 'utf8'))).toMatchObject({ apps: [{ spec: { name: 'web' }, desired: 'running' }] });
+    expect(JSON.parse(readFileSync(join(sb.home, 'state.json'), 'utf8'))).toMatchObject({
+      apps: [{ spec: { name: 'web' }, desired: 'running' }],
+    });
   });
 });

@@ -23,7 +23,11 @@ function daemonPids(home: string): number[] {
 }
 
 /** Writes raw bytes on the daemon socket and collects the first `count` reply lines. */
-function rawExchange(path: string, payload: Buffer[], count: number): Promise<Array<{ id: unknown; ok: boolean; error?: { code: string; message: string }; result?: unknown }>> {
+function rawExchange(
+  path: string,
+  payload: Buffer[],
+  count: number,
+): Promise<Array<{ id: unknown; ok: boolean; error?: { code: string; message: string }; result?: unknown }>> {
   return new Promise((resolve, reject) => {
     const socket = connect(path);
     let buf = '';
@@ -64,7 +68,9 @@ describe('daemon lifecycle', () => {
     expect(statSync(join(sb.home, 'daemon.pid')).mode & 0o777).toBe(0o600);
     expect(r.stdout).toMatch(/version \d+\.\d+\.\d+ \(protocol \d+\), up \d+s, home /);
     // pino JSON lines
-    const firstLine = readFileSync(join(sb.home, 'daemon.log'), 'utf8').split('\n').find((l) => l.startsWith('{'));
+    const firstLine = readFileSync(join(sb.home, 'daemon.log'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('{'));
     expect(JSON.parse(firstLine ?? '{}')).toMatchObject({ msg: expect.any(String), level: expect.any(Number) });
   });
 
@@ -83,7 +89,10 @@ describe('daemon lifecycle', () => {
     sb = createSandbox();
     const sock = join(sb.home, 'daemon.sock');
     // A process that binds the socket and dies without cleaning up leaves exactly this behind.
-    await runNode(['-e', "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))", sock], { env: sb.env });
+    await runNode(
+      ['-e', "require('net').createServer().listen(process.argv[1], () => process.kill(process.pid, 'SIGKILL'))", sock],
+      { env: sb.env },
+    );
     expect(statSync(sock).isSocket()).toBe(true);
     const r = await sb.cli(['ls']);
     expect(r.code).toBe(0);
@@ -95,13 +104,23 @@ describe('daemon lifecycle', () => {
     sb = createSandbox();
     await sb.ok(['ping']);
     const sock = join(sb.home, 'daemon.sock');
-    const replies = await rawExchange(sock, [
-      Buffer.from('garbage that is not json\n'),
-      Buffer.alloc(2 * 1024 * 1024, 'x'),
-      Buffer.from('\n{"id":5,"method":"start","params":{"spec":{"name":"x"}}}\n{"id":6,"method":"ping","params":{}}\n'),
-    ], 4);
+    const replies = await rawExchange(
+      sock,
+      [
+        Buffer.from('garbage that is not json\n'),
+        Buffer.alloc(2 * 1024 * 1024, 'x'),
+        Buffer.from(
+          '\n{"id":5,"method":"start","params":{"spec":{"name":"x"}}}\n{"id":6,"method":"ping","params":{}}\n',
+        ),
+      ],
+      4,
+    );
     expect(replies[0]).toMatchObject({ id: null, ok: false, error: { code: 'E_PROTOCOL' } });
-    expect(replies[1]).toMatchObject({ id: null, ok: false, error: { code: 'E_PROTOCOL', message: expect.stringMatching(/line too long/) } });
+    expect(replies[1]).toMatchObject({
+      id: null,
+      ok: false,
+      error: { code: 'E_PROTOCOL', message: expect.stringMatching(/line too long/) },
+    });
     expect(replies[2]).toMatchObject({ id: 5, ok: false, error: { code: 'E_BAD_SPEC' } });
     expect(replies[3]).toMatchObject({ id: 6, ok: true });
     // Another client is served as usual, and nothing was registered.
@@ -135,7 +154,11 @@ describe('daemon lifecycle', () => {
 
   it('a start refused for bad input does not start a daemon either', async () => {
     sb = createSandbox();
-    for (const args of [['start', 'missing.js'], ['start', 'web'], ['start', join(FIXTURES, 'hello.js'), '-i', 'abc']]) {
+    for (const args of [
+      ['start', 'missing.js'],
+      ['start', 'web'],
+      ['start', join(FIXTURES, 'hello.js'), '-i', 'abc'],
+    ]) {
       const r = await sb.cli(args);
       expect(r.code).toBe(2);
     }
@@ -146,13 +169,28 @@ describe('daemon lifecycle', () => {
   it('kill during a start waits for it and stops that app too: nothing is left running', async () => {
     sb = createSandbox();
     await sb.ok(['ping']);
-    const starting = sb.cli(['start', join(FIXTURES, 'ready-after-1s.js'), '--wait-ready', '-i', '2', '--env', `PORT=${await freePort()}`]);
+    const starting = sb.cli([
+      'start',
+      join(FIXTURES, 'ready-after-1s.js'),
+      '--wait-ready',
+      '-i',
+      '2',
+      '--env',
+      `PORT=${await freePort()}`,
+    ]);
     // Wait until the app primary exists, i.e. the start is under way.
-    await waitFor(() => existsSync(join(sb.home, 'run', 'ready-after-1s.sock')), { timeoutMs: 15000, intervalMs: 10, what: 'the start to be under way' });
+    await waitFor(() => existsSync(join(sb.home, 'run', 'ready-after-1s.sock')), {
+      timeoutMs: 15000,
+      intervalMs: 10,
+      what: 'the start to be under way',
+    });
     const killed = await sb.cli(['kill']);
     expect(killed.code).toBe(0);
     await starting;
-    await waitFor(() => processesOfHome(sb.home).length === 0 || undefined, { timeoutMs: 15000, what: 'every process to be gone' });
+    await waitFor(() => processesOfHome(sb.home).length === 0 || undefined, {
+      timeoutMs: 15000,
+      what: 'every process to be gone',
+    });
     expect(JSON.parse(readFileSync(join(sb.home, 'state.json'), 'utf8'))).toEqual({ version: 1, apps: [] });
   });
 
@@ -178,6 +216,8 @@ describe('daemon lifecycle', () => {
     writeFileSync(join(sb.home, 'run'), '');
     const r = await sb.cli(['ls']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^clusterctl: the daemon failed to start \(exit code 1\); see .*daemon\.log\n {2}clusterctl daemon: cannot start: EEXIST/);
+    expect(r.stderr).toMatch(
+      /^clusterctl: the daemon failed to start \(exit code 1\); see .*daemon\.log\n {2}clusterctl daemon: cannot start: EEXIST/,
+    );
   });
 });

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogCapture, type LogCapture } from '../../src/primary/logs';
-import { parseLogLine } from '../../src/protocol/log-line';
+import { parseLogLine } from '../../src/logfile/line';
 import type { LogSpec } from '../../src/protocol/types';
 import { FIXTURES } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
@@ -29,7 +29,16 @@ afterEach(async () => {
 });
 
 function spec(over: Partial<LogSpec> = {}): LogSpec {
-  return { out: join(dir, 'app-out.log'), err: join(dir, 'app-err.log'), time: false, format: 'text', maxSize: 10 * 1024 * 1024, retain: 5, compress: false, ...over };
+  return {
+    out: join(dir, 'app-out.log'),
+    err: join(dir, 'app-err.log'),
+    time: false,
+    format: 'text',
+    maxSize: 10 * 1024 * 1024,
+    retain: 5,
+    compress: false,
+    ...over,
+  };
 }
 
 function capture(s: LogSpec): { cap: LogCapture; errors: Error[] } {
@@ -39,7 +48,13 @@ function capture(s: LogSpec): { cap: LogCapture; errors: Error[] } {
   return { cap, errors };
 }
 
-function run(cap: LogCapture, instance: number, script: string, args: string[] = [], env: Record<string, string> = {}): ChildProcess {
+function run(
+  cap: LogCapture,
+  instance: number,
+  script: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): ChildProcess {
   const child = spawn(process.execPath, [join(FIXTURES, 'logs', script), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_APP_INSTANCE: String(instance), ...env },
@@ -93,8 +108,17 @@ test('no more than `retain` rotated files are kept, and they hold the newest lin
   await exited(a);
   await cap.settle(a.pid as number, 10000);
   const files = rotationSet(s.out);
-  expect(files.map((f) => f.split('/').pop())).toEqual(['app-out.log.3', 'app-out.log.2', 'app-out.log.1', 'app-out.log']);
-  const seqs = files.flatMap(lines).map((l) => /seq=(\d+)/.exec(l)).filter((m) => m).map((m) => Number(m?.[1]));
+  expect(files.map((f) => f.split('/').pop())).toEqual([
+    'app-out.log.3',
+    'app-out.log.2',
+    'app-out.log.1',
+    'app-out.log',
+  ]);
+  const seqs = files
+    .flatMap(lines)
+    .map((l) => /seq=(\d+)/.exec(l))
+    .filter((m) => m)
+    .map((m) => Number(m?.[1]));
   // Contiguous up to the last line: the oldest files were dropped whole, nothing in between.
   expect(seqs[seqs.length - 1]).toBe(19999);
   const gaps = seqs.filter((v, i) => v !== (seqs[0] as number) + i);
@@ -108,7 +132,10 @@ test('--log-compress gzips rotated files, and they still hold every line once', 
   await exited(a);
   await cap.settle(a.pid as number, 10000);
   // The newest rotated file is compressed off the write path; wait for it.
-  await waitFor(() => readdirSync(dir).every((f) => !/\.log\.\d+$/.test(f) && !f.endsWith('.tmp')) || undefined, { timeoutMs: 20000, what: 'compression of rotated files' });
+  await waitFor(() => readdirSync(dir).every((f) => !/\.log\.\d+$/.test(f) && !f.endsWith('.tmp')) || undefined, {
+    timeoutMs: 20000,
+    what: 'compression of rotated files',
+  });
   const files = rotationSet(s.out);
   expect(files.length).toBeGreaterThan(3);
   expect(files.slice(0, -1).every((f) => f.endsWith('.gz'))).toBe(true);
@@ -140,7 +167,9 @@ test('half-lines of two workers are never spliced, and an unterminated last line
   const all = lines(s.out);
   expect(all).toHaveLength(62);
   for (const l of all) {
-    expect(l).toMatch(/^(0\|half-a id=A n=(\d+) half-b id=A n=\2|1\|half-a id=B n=(\d+) half-b id=B n=\3|0\|last-without-newline id=A|1\|last-without-newline id=B)$/);
+    expect(l).toMatch(
+      /^(0\|half-a id=A n=(\d+) half-b id=A n=\2|1\|half-a id=B n=(\d+) half-b id=B n=\3|0\|last-without-newline id=A|1\|last-without-newline id=B)$/,
+    );
   }
 });
 

@@ -56,7 +56,9 @@ async function startTicks(name: string, extra: string[] = []): Promise<void> {
 test('logs --lines 5 --nostream returns at once with at most 5 lines per stream per instance', async () => {
   await startTicks('tick', ['-i', '2', '--env', 'TICK_MS=20']);
   // Enough history that 5 is a real cut: 10+ err lines per instance means 50+ out lines.
-  await waitFor(() => fileLines(logPath('tick', 'err')).filter((l) => l.startsWith('1|')).length >= 10 || undefined, { what: 'history in the logs' });
+  await waitFor(() => fileLines(logPath('tick', 'err')).filter((l) => l.startsWith('1|')).length >= 10 || undefined, {
+    what: 'history in the logs',
+  });
   const r = await sb.ok(['logs', 'tick', '--lines', '5', '--nostream'], { timeoutMs: 15000 });
   const lines = r.stdout.trim().split('\n');
   const counts = new Map<string, number>();
@@ -73,7 +75,10 @@ test('logs --lines 5 --nostream returns at once with at most 5 lines per stream 
   expect(lines.length).toBe(10);
 
   const only = await sb.ok(['logs', 'tick', '--lines', '4', '--nostream', '--err', '--instance', '1', '--json']);
-  const recs = only.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const recs = only.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(recs).toHaveLength(4);
   for (const rec of recs) {
     expect(Object.keys(rec)).toEqual(['time', 'app', 'instance', 'stream', 'msg']);
@@ -103,15 +108,21 @@ test('following receives new lines promptly and keeps receiving them across a re
   const f = follow(['live', '--lines', '0', '--out']);
   const pidsBefore = new Set((await sb.list())[0]?.workers.map((w) => w.pid));
   // A tick every 100 ms: the first one should show well within this generous deadline.
-  await waitFor(() => f.lines.some((l) => /tick instance=\d pid=\d+/.test(l)) || undefined, { timeoutMs: 10000, what: 'a followed line' });
+  await waitFor(() => f.lines.some((l) => /tick instance=\d pid=\d+/.test(l)) || undefined, {
+    timeoutMs: 10000,
+    what: 'a followed line',
+  });
 
   await sb.ok(['reload', 'live']);
   const pidsAfter = new Set((await sb.list())[0]?.workers.map((w) => w.pid));
   for (const p of pidsAfter) expect(pidsBefore.has(p)).toBe(false);
-  await waitFor(() => {
-    const seen = new Set(f.lines.map((l) => Number(/pid=(\d+)/.exec(l)?.[1])));
-    return [...pidsAfter].every((p) => seen.has(p as number)) || undefined;
-  }, { timeoutMs: 15000, what: 'lines from both replacement workers' });
+  await waitFor(
+    () => {
+      const seen = new Set(f.lines.map((l) => Number(/pid=(\d+)/.exec(l)?.[1])));
+      return [...pidsAfter].every((p) => seen.has(p as number)) || undefined;
+    },
+    { timeoutMs: 15000, what: 'lines from both replacement workers' },
+  );
 
   f.child.kill('SIGINT');
   expect(await f.exit).toBe(0);
@@ -121,9 +132,15 @@ test('following receives new lines promptly and keeps receiving them across a re
 test('following every app picks up an app started after it began', async () => {
   await startTicks('first');
   const f = follow(['--lines', '0']);
-  await waitFor(() => f.lines.some((l) => l.startsWith('first:0 ')) || undefined, { timeoutMs: 10000, what: 'lines of the first app' });
+  await waitFor(() => f.lines.some((l) => l.startsWith('first:0 ')) || undefined, {
+    timeoutMs: 10000,
+    what: 'lines of the first app',
+  });
   await startTicks('second');
-  await waitFor(() => f.lines.some((l) => l.startsWith('second:0 out | tick')) || undefined, { timeoutMs: 15000, what: 'lines of the app started later' });
+  await waitFor(() => f.lines.some((l) => l.startsWith('second:0 out | tick')) || undefined, {
+    timeoutMs: 15000,
+    what: 'lines of the app started later',
+  });
   f.child.kill('SIGINT');
   expect(await f.exit).toBe(0);
 });
@@ -153,7 +170,10 @@ test('logs exits 0 when its reader goes away (| head)', async () => {
 
 test('logs --nostream exits 0 too when its reader goes away in the middle of the history', async () => {
   await sb.ok(['start', join(FIXTURES, 'logs', 'prints-100k-lines.js'), '--name', 'big', '--env', 'LINES=30000']);
-  await waitFor(() => fileLines(logPath('big', 'out')).length > 30000 || undefined, { timeoutMs: 30000, what: 'the 30,000 lines' });
+  await waitFor(() => fileLines(logPath('big', 'out')).length > 30000 || undefined, {
+    timeoutMs: 30000,
+    what: 'the 30,000 lines',
+  });
   const f = follow(['big', '--lines', '30000', '--nostream']);
   await waitFor(() => f.lines.length >= 1 || undefined, { timeoutMs: 10000, what: 'the first line' });
   f.child.stdout.destroy();
@@ -169,7 +189,13 @@ test('logs of an unknown app: one error line, exit 1', async () => {
 });
 
 test('bad logs options are usage errors', async () => {
-  for (const args of [['--lines', 'x'], ['--instance', '-1'], ['--out', '--err'], ['--follow', '--nostream'], ['--daemon', 'app']]) {
+  for (const args of [
+    ['--lines', 'x'],
+    ['--instance', '-1'],
+    ['--out', '--err'],
+    ['--follow', '--nostream'],
+    ['--daemon', 'app'],
+  ]) {
     const r = await sb.cli(['logs', ...args]);
     expect({ args, code: r.code }).toEqual({ args, code: 2 });
     expect(r.stderr).toMatch(/^clusterctl: /);
@@ -179,7 +205,10 @@ test('bad logs options are usage errors', async () => {
 test('flush empties the logs of one app and leaves the others; reload-logs reopens moved files', async () => {
   await startTicks('one', ['--env', 'TICK_MS=20', '--log-max-size', '2K']);
   await startTicks('two', ['--env', 'TICK_MS=20']);
-  await waitFor(() => existsSync(`${logPath('one', 'out')}.1`) && fileLines(logPath('two', 'out')).length >= 20 || undefined, { what: 'history in both apps' });
+  await waitFor(
+    () => (existsSync(`${logPath('one', 'out')}.1`) && fileLines(logPath('two', 'out')).length >= 20) || undefined,
+    { what: 'history in both apps' },
+  );
   const tickOf = (l: string): number => Number(/ n=(\d+)$/.exec(l)?.[1]);
   const lastBefore = Math.max(...fileLines(logPath('one', 'out')).map(tickOf));
   const r = await sb.ok(['flush', 'one']);
@@ -197,10 +226,14 @@ test('flush empties the logs of one app and leaves the others; reload-logs reope
   renameSync(logPath('two', 'out'), movedPath);
   expect((await sb.ok(['reload-logs'])).stdout).toMatch(/reopened the log files of .*two/);
   const movedAfterReopen = fileLines(movedPath).length;
-  await waitFor(() => fileLines(logPath('two', 'out')).length >= 5 || undefined, { what: 'lines in the reopened file' });
+  await waitFor(() => fileLines(logPath('two', 'out')).length >= 5 || undefined, {
+    what: 'lines in the reopened file',
+  });
   // The moved file is no longer written, and the two files continue each other: nothing lost or repeated.
   expect(fileLines(movedPath)).toHaveLength(movedAfterReopen);
-  const ns = [...fileLines(movedPath), ...fileLines(logPath('two', 'out'))].map((l) => Number(/ n=(\d+)$/.exec(l)?.[1]));
+  const ns = [...fileLines(movedPath), ...fileLines(logPath('two', 'out'))].map((l) =>
+    Number(/ n=(\d+)$/.exec(l)?.[1]),
+  );
   expect(ns.filter((n, i) => n !== i + 1)).toEqual([]);
 });
 
@@ -218,7 +251,11 @@ test('start log flags: --out, --err /dev/null, --log-format json with --time; ba
   const bad = await sb.cli(['start', TICKS, '--name', 'x', '--out', out]);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(/--out .*does not exist/);
-  for (const args of [['--log-max-size', '12'], ['--log-retain', 'many'], ['--log-format', 'yaml']]) {
+  for (const args of [
+    ['--log-max-size', '12'],
+    ['--log-retain', 'many'],
+    ['--log-format', 'yaml'],
+  ]) {
     const r = await sb.cli(['start', TICKS, '--name', 'x', ...args]);
     expect({ args, code: r.code }).toEqual({ args, code: 2 });
   }
@@ -232,7 +269,9 @@ test('start log flags: --out, --err /dev/null, --log-format json with --time; ba
   expect(Number.isFinite(Date.parse(rec.time as string))).toBe(true);
   expect(existsSync(logPath('x', 'err'))).toBe(false);
   expect(existsSync(logPath('x', 'out'))).toBe(false);
-  const info = JSON.parse((await sb.ok(['describe', 'x', '--json'])).stdout) as { spec: { logs: Record<string, unknown> } };
+  const info = JSON.parse((await sb.ok(['describe', 'x', '--json'])).stdout) as {
+    spec: { logs: Record<string, unknown> };
+  };
   expect(info.spec.logs).toMatchObject({ out: custom, err: '/dev/null', format: 'json', time: true, compress: true });
   const r = await sb.ok(['logs', 'x', '--lines', '2', '--nostream']);
   expect(r.stdout.trim().split('\n')).toHaveLength(2);

@@ -51,10 +51,13 @@ test('100,000 lines from each of 2 workers: all in the file once, in order; the 
         cliSamples.push(Date.now() - t0);
       }
     };
-    const watch = waitFor(() => {
-      if (floodStartedAt === 0 && statSync(path, { throwIfNoEntry: false })?.size) floodStartedAt = Date.now();
-      return allDone(path, [0, 1]) || undefined;
-    }, { timeoutMs: 60000, intervalMs: 100, what: 'both workers to finish their 100,000 lines' }).finally(() => {
+    const watch = waitFor(
+      () => {
+        if (floodStartedAt === 0 && statSync(path, { throwIfNoEntry: false })?.size) floodStartedAt = Date.now();
+        return allDone(path, [0, 1]) || undefined;
+      },
+      { timeoutMs: 60000, intervalMs: 100, what: 'both workers to finish their 100,000 lines' },
+    ).finally(() => {
       floodDone = true;
     });
     await Promise.all([watch, sampleSocket(), sampleCli()]);
@@ -74,11 +77,14 @@ test('100,000 lines from each of 2 workers: all in the file once, in order; the 
 test('rotation at a small --log-max-size during the burst: every line once across the files, at most --log-retain rotated files', async () => {
   await sb.ok(['start', FLOOD, '-i', '2', '--name', 'rot', '--log-max-size', '256K', '--log-retain', '40']);
   const path = outLog('rot');
-  await waitFor(() => rotationSet(path).some((f) => allDone(f, [0])) && rotationSet(path).some((f) => allDone(f, [1])), {
-    timeoutMs: 60000,
-    intervalMs: 200,
-    what: 'both workers to finish their 100,000 lines',
-  });
+  await waitFor(
+    () => rotationSet(path).some((f) => allDone(f, [0])) && rotationSet(path).some((f) => allDone(f, [1])),
+    {
+      timeoutMs: 60000,
+      intervalMs: 200,
+      what: 'both workers to finish their 100,000 lines',
+    },
+  );
   const files = rotationSet(path);
   // About 2 × 3.3 MB of lines: well over 10 rotations, well under 40.
   expect(files.length).toBeGreaterThan(10);
@@ -93,7 +99,11 @@ test('--log-retain bounds the rotated files, keeping the newest lines whole and 
   await waitFor(() => allDone(path, [0]) || undefined, { timeoutMs: 60000, intervalMs: 200, what: 'the 20,000 lines' });
   const files = rotationSet(path);
   expect(files.map((f) => f.split('/').pop())).toEqual(['keep-out.log.2', 'keep-out.log.1', 'keep-out.log']);
-  const seqs = files.flatMap(finishedFileLines).map((l) => /seq=(\d+)/.exec(l)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+  const seqs = files
+    .flatMap(finishedFileLines)
+    .map((l) => /seq=(\d+)/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]));
   expect(seqs[seqs.length - 1]).toBe(19999);
   expect(seqs.filter((v, i) => v !== (seqs[0] as number) + i)).toEqual([]);
 });

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { parseLogLine } from '../../src/protocol/log-line';
+import { parseLogLine } from '../../src/logfile/line';
 
 function readText(path: string): string {
   if (!existsSync(path)) return '';
@@ -51,7 +51,8 @@ export function checkEveryLineOnceInOrder(lines: readonly string[], instances: r
     const m = /^line instance=(\d+) seq=(\d+)/.exec(parsed.msg);
     if (!m) continue;
     const instance = Number(m[1]);
-    if (parsed.instance !== instance) throw new Error(`line tagged ${parsed.instance} comes from instance ${instance}: "${raw}"`);
+    if (parsed.instance !== instance)
+      throw new Error(`line tagged ${parsed.instance} comes from instance ${instance}: "${raw}"`);
     const want = next.get(instance);
     if (want === undefined) throw new Error(`unexpected instance ${instance}: "${raw}"`);
     const seq = Number(m[2]);

@@ -19,7 +19,9 @@ afterEach(async () => {
   await sb.cleanup();
 });
 
-async function workersOf(name: string): Promise<Array<{ instance: number; pid: number | null; status: string; restarts: number }>> {
+async function workersOf(
+  name: string,
+): Promise<Array<{ instance: number; pid: number | null; status: string; restarts: number }>> {
   const apps = await sb.list();
   const app = apps.find((a) => a.name === name);
   if (!app) throw new Error(`app ${name} not listed`);
@@ -34,7 +36,16 @@ describe.each([
 ])('reload of a %i-worker app under load (keep-alive: %s)', (instances, keepAlive) => {
   test('three reloads, zero failed requests, new pids, same instance numbers', async () => {
     const port = await freePort();
-    await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', String(instances), '--name', 'web', '--env', `PORT=${port}`]);
+    await sb.ok([
+      'start',
+      join(FIXTURES, 'hello.js'),
+      '-i',
+      String(instances),
+      '--name',
+      'web',
+      '--env',
+      `PORT=${port}`,
+    ]);
     const before = await workersOf('web');
     expect(before.map((w) => w.instance)).toEqual([...Array(instances).keys()]);
 
@@ -56,15 +67,30 @@ describe.each([
     }
     const result = await load.stop();
     expect(result.requests).toBeGreaterThan(100);
-    expect({ non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, kinds: result.errorKinds })
-      .toEqual({ non2xx: 0, errors: 0, timeouts: 0, kinds: {} });
+    expect({
+      non2xx: result.non2xx,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      kinds: result.errorKinds,
+    }).toEqual({ non2xx: 0, errors: 0, timeouts: 0, kinds: {} });
   });
 });
 
 test('a reload whose replacement crashes at start exits 1 and the old workers keep serving', async () => {
   const port = await freePort();
   const marker = join(sb.home, 'crash-marker');
-  await sb.ok(['start', join(FIXTURES, 'crashes-if-marker.js'), '-i', '2', '--name', 'web', '--env', `PORT=${port}`, '--env', `MARKER=${marker}`]);
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'crashes-if-marker.js'),
+    '-i',
+    '2',
+    '--name',
+    'web',
+    '--env',
+    `PORT=${port}`,
+    '--env',
+    `MARKER=${marker}`,
+  ]);
   const before = await workersOf('web');
   require('node:fs').writeFileSync(marker, '');
   const load = startLoad(port, { keepAlive: true, connections: 5, maxSeconds: 60 });
@@ -84,7 +110,15 @@ test('a reload whose replacement crashes at start exits 1 and the old workers ke
 
 test('--wait-ready: the old worker is gone within 4 s of the reload starting', async () => {
   const port = await freePort();
-  await sb.ok(['start', join(FIXTURES, 'ready-after-1s.js'), '--name', 'ready', '--wait-ready', '--env', `PORT=${port}`]);
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'ready-after-1s.js'),
+    '--name',
+    'ready',
+    '--wait-ready',
+    '--env',
+    `PORT=${port}`,
+  ]);
   const [old] = await workersOf('ready');
   const started = Date.now();
   const reload = sb.cli(['reload', 'ready']);
@@ -100,14 +134,26 @@ test('--wait-ready: the old worker is gone within 4 s of the reload starting', a
 
 test('an app that ignores its stop signal is shown stopping, then killed after the kill timeout', async () => {
   const port = await freePort();
-  await sb.ok(['start', join(FIXTURES, 'ignores-sigint.js'), '--name', 'stubborn', '--kill-timeout', '1500', '--env', `PORT=${port}`]);
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'ignores-sigint.js'),
+    '--name',
+    'stubborn',
+    '--kill-timeout',
+    '1500',
+    '--env',
+    `PORT=${port}`,
+  ]);
   const [w] = await workersOf('stubborn');
   const stopStarted = Date.now();
   const stop = sb.cli(['stop', 'stubborn']);
-  await waitFor(async () => {
-    const app = (await sb.list()).find((a) => a.name === 'stubborn');
-    return app?.status === 'stopping' || app?.workers[0]?.status === 'stopping';
-  }, { timeoutMs: 15000, what: 'status stopping' });
+  await waitFor(
+    async () => {
+      const app = (await sb.list()).find((a) => a.name === 'stubborn');
+      return app?.status === 'stopping' || app?.workers[0]?.status === 'stopping';
+    },
+    { timeoutMs: 15000, what: 'status stopping' },
+  );
   expect(isAlive(w.pid as number)).toBe(true);
   expect((await stop).code).toBe(0);
   expect(isAlive(w.pid as number)).toBe(false);
@@ -129,9 +175,23 @@ test('an app that never listens (a queue consumer) reloads too', async () => {
 
 test('a second reload while one runs is refused, never interleaved', async () => {
   const port = await freePort();
-  await sb.ok(['start', join(FIXTURES, 'ready-after-1s.js'), '-i', '2', '--name', 'slow', '--wait-ready', '--env', `PORT=${port}`]);
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'ready-after-1s.js'),
+    '-i',
+    '2',
+    '--name',
+    'slow',
+    '--wait-ready',
+    '--env',
+    `PORT=${port}`,
+  ]);
   const first = sb.cli(['reload', 'slow']);
-  await waitFor(async () => (await sb.list()).find((a) => a.name === 'slow')?.status === 'reloading', { timeoutMs: 15000, intervalMs: 20, what: 'first reload running' });
+  await waitFor(async () => (await sb.list()).find((a) => a.name === 'slow')?.status === 'reloading', {
+    timeoutMs: 15000,
+    intervalMs: 20,
+    what: 'first reload running',
+  });
   const second = await sb.cli(['reload', 'slow']);
   expect(second.code).not.toBe(0);
   expect(second.stderr).toMatch(/busy|in progress|already/i);

@@ -21,7 +21,9 @@ async function envOf(port: number): Promise<Record<string, string>> {
 }
 
 function summary(apps: App[]): Array<[string, number]> {
-  return apps.map((a) => [a.name, a.workers.filter((w) => w.status === 'online').length] as [string, number]).sort((x, y) => x[0].localeCompare(y[0]));
+  return apps
+    .map((a) => [a.name, a.workers.filter((w) => w.status === 'online').length] as [string, number])
+    .sort((x, y) => x[0].localeCompare(y[0]));
 }
 
 describe('save / resurrect', () => {
@@ -39,14 +41,32 @@ describe('save / resurrect', () => {
   });
 
   it('save writes the running set to dump.json, 0600', async () => {
-    await sb.ok(['start', REPORTS_ENV, '--name', 'a', '-i', '2', '--env', `PORT=${ports.a}`, '--env', 'SECRET_TOKEN=s3cret-a']);
+    await sb.ok([
+      'start',
+      REPORTS_ENV,
+      '--name',
+      'a',
+      '-i',
+      '2',
+      '--env',
+      `PORT=${ports.a}`,
+      '--env',
+      'SECRET_TOKEN=s3cret-a',
+    ]);
     await sb.ok(['start', REPORTS_ENV, '--name', 'b', '--env', `PORT=${ports.b}`]);
     const r = await sb.ok(['save']);
     expect(r.stdout).toMatch(new RegExp(`saved 2 apps \\(a, b\\) to ${dump}\\n`));
     expect(statSync(dump).mode & 0o777).toBe(0o600);
-    const saved = JSON.parse(readFileSync(dump, 'utf8')) as { version: number; savedAt: string; apps: Array<{ name: string; instances: number }> };
+    const saved = JSON.parse(readFileSync(dump, 'utf8')) as {
+      version: number;
+      savedAt: string;
+      apps: Array<{ name: string; instances: number }>;
+    };
     expect(saved.version).toBe(1);
-    expect(saved.apps.map((s) => [s.name, s.instances])).toEqual([['a', 2], ['b', 1]]);
+    expect(saved.apps.map((s) => [s.name, s.instances])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
   });
 
   it('after kill, resurrect brings back exactly the saved set with its instances and env', async () => {
@@ -54,7 +74,10 @@ describe('save / resurrect', () => {
     await sb.ok(['kill']);
     const r = await sb.ok(['resurrect']);
     expect(r.stdout).toMatch(/resurrected 2 apps saved at \d{4}-\d\d-\d\dT/);
-    expect(summary((await sb.list()) as App[])).toEqual([['a', 2], ['b', 1]]);
+    expect(summary((await sb.list()) as App[])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
     expect((await envOf(ports.a)).SECRET_TOKEN).toBe('s3cret-a');
     await expect(httpGet(ports.c, '/', 2000)).rejects.toThrow();
   });
@@ -64,7 +87,14 @@ describe('save / resurrect', () => {
     const r = await sb.ok(['resurrect']);
     expect(r.stderr).toMatch(/a: already registered \(online\); skipped/);
     expect(r.stdout).toMatch(/resurrected 0 apps saved at .*, 2 skipped/);
-    expect((await sb.list()) as App[]).toEqual(before.map((a) => expect.objectContaining({ name: a.name, workers: a.workers.map((w) => expect.objectContaining({ pid: w.pid })) })));
+    expect((await sb.list()) as App[]).toEqual(
+      before.map((a) =>
+        expect.objectContaining({
+          name: a.name,
+          workers: a.workers.map((w) => expect.objectContaining({ pid: w.pid })),
+        }),
+      ),
+    );
   });
 
   it('a corrupt dump.json falls back to dump.json.bak and says so', async () => {
@@ -77,7 +107,10 @@ describe('save / resurrect', () => {
     const r = await sb.ok(['resurrect']);
     expect(r.stderr).toMatch(new RegExp(`using the backup ${dump}\\.bak: ${dump} is not valid JSON`));
     // The backup is the first save: a with 2 instances, not the 3 of the corrupted dump.
-    expect(summary((await sb.list()) as App[])).toEqual([['a', 2], ['b', 1]]);
+    expect(summary((await sb.list()) as App[])).toEqual([
+      ['a', 2],
+      ['b', 1],
+    ]);
   });
 
   it('with both files broken, resurrect starts nothing, exits 1 and says why', async () => {
@@ -86,7 +119,9 @@ describe('save / resurrect', () => {
     writeFileSync(`${dump}.bak`, '{"version":1,"savedAt":"2026-01-01T00:00:00.000Z","apps":[{"name":"x"}]}');
     const r = await sb.cli(['resurrect']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^clusterctl: cannot resurrect: .*dump\.json is not valid JSON .*, and .*dump\.json\.bak apps\[0\]: invalid app spec: .*; nothing was started\n$/);
+    expect(r.stderr).toMatch(
+      /^clusterctl: cannot resurrect: .*dump\.json is not valid JSON .*, and .*dump\.json\.bak apps\[0\]: invalid app spec: .*; nothing was started\n$/,
+    );
     expect(await sb.list()).toEqual([]);
   });
 
@@ -97,7 +132,9 @@ describe('save / resurrect', () => {
     const before = readFileSync(dump, 'utf8');
     const refused = await sb.cli(['save']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/refusing to replace the saved list of 1 app\(s\) .* with an empty one .*clusterctl save --force/);
+    expect(refused.stderr).toMatch(
+      /refusing to replace the saved list of 1 app\(s\) .* with an empty one .*clusterctl save --force/,
+    );
     expect(readFileSync(dump, 'utf8')).toBe(before);
     const forced = await sb.ok(['save', '--force']);
     expect(forced.stdout).toMatch(/saved no apps to /);
@@ -110,6 +147,8 @@ describe('save / resurrect', () => {
     await sb.ok(['stop', 'b']);
     const r = await sb.ok(['save']);
     expect(r.stderr).toMatch(/b is stopped; not saved/);
-    expect((JSON.parse(readFileSync(dump, 'utf8')) as { apps: Array<{ name: string }> }).apps.map((s) => s.name)).toEqual(['a']);
+    expect(
+      (JSON.parse(readFileSync(dump, 'utf8')) as { apps: Array<{ name: string }> }).apps.map((s) => s.name),
+    ).toEqual(['a']);
   });
 });

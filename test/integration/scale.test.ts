@@ -15,7 +15,9 @@ afterAll(async () => {
   await sb.cleanup();
 });
 
-async function workers(name: string): Promise<Array<{ instance: number; pid: number | null; status: string; restarts: number }>> {
+async function workers(
+  name: string,
+): Promise<Array<{ instance: number; pid: number | null; status: string; restarts: number }>> {
   const found = (await sb.list()).find((a) => a.name === name);
   if (!found) throw new Error(`${name} not listed`);
   return found.workers;

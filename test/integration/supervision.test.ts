@@ -37,33 +37,67 @@ function primaryEvents(name: string): Array<{ time: string; msg: string; instanc
 
 test('a worker that exits 500 ms after start is restarted in its slot with a new pid each time', async () => {
   // Start succeeds: the worker never listens, so it is online after --min-uptime 200.
-  await sb.ok(['start', join(FIXTURES, 'exits-after.js'), '-i', '2', '--name', 'flaky', '--min-uptime', '200', '--env', 'EXIT_AFTER_MS=500']);
-  const seen = new Map<number, Set<number>>([[0, new Set()], [1, new Set()]]);
-  await waitFor(async () => {
-    const a = await app('flaky');
-    for (const w of a.workers) if (w.pid !== null) seen.get(w.instance)?.add(w.pid);
-    return a.workers.every((w) => w.restarts >= 3) && [...seen.values()].every((s) => s.size >= 3);
-  }, { timeoutMs: 30000, intervalMs: 100, what: 'three restarts per instance' });
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'exits-after.js'),
+    '-i',
+    '2',
+    '--name',
+    'flaky',
+    '--min-uptime',
+    '200',
+    '--env',
+    'EXIT_AFTER_MS=500',
+  ]);
+  const seen = new Map<number, Set<number>>([
+    [0, new Set()],
+    [1, new Set()],
+  ]);
+  await waitFor(
+    async () => {
+      const a = await app('flaky');
+      for (const w of a.workers) if (w.pid !== null) seen.get(w.instance)?.add(w.pid);
+      return a.workers.every((w) => w.restarts >= 3) && [...seen.values()].every((s) => s.size >= 3);
+    },
+    { timeoutMs: 30000, intervalMs: 100, what: 'three restarts per instance' },
+  );
   const a = await app('flaky');
   expect(a.workers.map((w) => w.instance)).toEqual([0, 1]);
   for (const pids of seen.values()) expect(pids.size).toBeGreaterThanOrEqual(3);
-  const described = JSON.parse((await sb.ok(['describe', 'flaky', '--json'])).stdout) as { workers: Array<{ lastExit: { code: number | null; reason: string } | null }> };
+  const described = JSON.parse((await sb.ok(['describe', 'flaky', '--json'])).stdout) as {
+    workers: Array<{ lastExit: { code: number | null; reason: string } | null }>;
+  };
   expect(described.workers.some((w) => w.lastExit?.code === 1 && w.lastExit.reason === 'crash')).toBe(true);
 });
 
 test('a crash loop ends errored after the 16th unstable restart, and everything goes quiet', async () => {
   // It exits before it is online, so start reports the failure (exit 1), and the restart policy keeps at it.
-  const start = await sb.cli(['start', join(FIXTURES, 'exits-after.js'), '--name', 'loop', '--exp-backoff-restart-delay', '10', '--env', 'EXIT_AFTER_MS=30']);
+  const start = await sb.cli([
+    'start',
+    join(FIXTURES, 'exits-after.js'),
+    '--name',
+    'loop',
+    '--exp-backoff-restart-delay',
+    '10',
+    '--env',
+    'EXIT_AFTER_MS=30',
+  ]);
   expect(start.code).toBe(1);
   expect(start.stderr).toMatch(/exited with code 1 before coming online/);
-  await waitFor(async () => (await app('loop')).workers[0]?.status === 'errored', { timeoutMs: 90000, intervalMs: 200, what: 'errored' });
+  await waitFor(async () => (await app('loop')).workers[0]?.status === 'errored', {
+    timeoutMs: 90000,
+    intervalMs: 200,
+    what: 'errored',
+  });
   const a = await app('loop');
   expect(a.workers[0].restarts).toBe(16);
   expect(a.workers[0].pid).toBeNull();
   expect(a.workers[0].reason).toMatch(/crash loop/);
   const forks = primaryEvents('loop').filter((e) => e.msg === 'forked worker').length;
   // Frozen: no fork happens any more (a second look after the primary had every chance to fork again).
-  await waitFor(() => primaryEvents('loop').some((e) => e.msg === 'crash loop: giving up'), { what: 'giving up logged' });
+  await waitFor(() => primaryEvents('loop').some((e) => e.msg === 'crash loop: giving up'), {
+    what: 'giving up logged',
+  });
   expect((await app('loop')).workers[0].restarts).toBe(16);
   expect(primaryEvents('loop').filter((e) => e.msg === 'forked worker').length).toBe(forks);
   // `restart` gives it a fresh start: a new process, and a whole new backoff
@@ -76,8 +110,22 @@ test('a crash loop ends errored after the 16th unstable restart, and everything 
 }, 120000);
 
 test('exponential backoff: the delays grow 100, 150, 225, 337 ms (±40 %)', async () => {
-  await sb.ok(['start', join(FIXTURES, 'exits-after.js'), '--name', 'backoff', '--min-uptime', '100', '--exp-backoff-restart-delay', '100', '--env', 'EXIT_AFTER_MS=150']);
-  await waitFor(() => primaryEvents('backoff').filter((e) => e.msg === 'forked worker').length >= 6, { timeoutMs: 30000, what: 'five restarts' });
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'exits-after.js'),
+    '--name',
+    'backoff',
+    '--min-uptime',
+    '100',
+    '--exp-backoff-restart-delay',
+    '100',
+    '--env',
+    'EXIT_AFTER_MS=150',
+  ]);
+  await waitFor(() => primaryEvents('backoff').filter((e) => e.msg === 'forked worker').length >= 6, {
+    timeoutMs: 30000,
+    what: 'five restarts',
+  });
   const events = primaryEvents('backoff').filter((e) => e.msg === 'forked worker' || e.msg === 'worker exited');
   const gaps: number[] = [];
   for (let i = 1; i < events.length; i++) {
@@ -97,21 +145,65 @@ test('an app that crashes five times and then stays up ends online', async () =>
   const port = await freePort();
   const counter = join(sb.home, 'counter');
   // The first start crashes, so `start` says so (exit 1); the restart policy carries on.
-  const r = await sb.cli(['start', join(FIXTURES, 'crashes-n-times.js'), '--name', 'settles', '--env', `PORT=${port}`, '--env', `COUNTER_FILE=${counter}`, '--env', 'CRASHES=5']);
+  const r = await sb.cli([
+    'start',
+    join(FIXTURES, 'crashes-n-times.js'),
+    '--name',
+    'settles',
+    '--env',
+    `PORT=${port}`,
+    '--env',
+    `COUNTER_FILE=${counter}`,
+    '--env',
+    'CRASHES=5',
+  ]);
   expect(r.code).toBe(1);
-  const w = await waitFor(async () => {
-    const cur = (await app('settles')).workers[0];
-    return cur.status === 'online' && cur.pid !== null ? cur : undefined;
-  }, { timeoutMs: 30000, what: 'online after five crashes' });
+  const w = await waitFor(
+    async () => {
+      const cur = (await app('settles')).workers[0];
+      return cur.status === 'online' && cur.pid !== null ? cur : undefined;
+    },
+    { timeoutMs: 30000, what: 'online after five crashes' },
+  );
   expect(w.restarts).toBe(5);
   expect((await httpGet(port)).status).toBe(200);
 });
 
 test('--stop-exit-codes 42: an exit with 42 is final; without the option it is restarted', async () => {
-  await sb.ok(['start', join(FIXTURES, 'exits-after.js'), '--name', 'done', '--min-uptime', '100', '--stop-exit-codes', '0,42', '--env', 'EXIT_AFTER_MS=400', '--env', 'EXIT_CODE=42']);
-  await sb.ok(['start', join(FIXTURES, 'exits-after.js'), '--name', 'again', '--min-uptime', '100', '--env', 'EXIT_AFTER_MS=400', '--env', 'EXIT_CODE=42']);
-  await waitFor(async () => (await app('done')).workers[0].status === 'stopped', { timeoutMs: 20000, what: 'done stopped' });
-  await waitFor(async () => (await app('again')).workers[0].restarts >= 2, { timeoutMs: 20000, what: 'again restarted' });
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'exits-after.js'),
+    '--name',
+    'done',
+    '--min-uptime',
+    '100',
+    '--stop-exit-codes',
+    '0,42',
+    '--env',
+    'EXIT_AFTER_MS=400',
+    '--env',
+    'EXIT_CODE=42',
+  ]);
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'exits-after.js'),
+    '--name',
+    'again',
+    '--min-uptime',
+    '100',
+    '--env',
+    'EXIT_AFTER_MS=400',
+    '--env',
+    'EXIT_CODE=42',
+  ]);
+  await waitFor(async () => (await app('done')).workers[0].status === 'stopped', {
+    timeoutMs: 20000,
+    what: 'done stopped',
+  });
+  await waitFor(async () => (await app('again')).workers[0].restarts >= 2, {
+    timeoutMs: 20000,
+    what: 'again restarted',
+  });
   const done = (await app('done')).workers[0];
   expect(done.restarts).toBe(0);
   expect(done.pid).toBeNull();
@@ -120,7 +212,18 @@ test('--stop-exit-codes 42: an exit with 42 is final; without the option it is r
 
 test('--max-memory-restart: a growing worker is replaced soon after crossing the limit, with no failed request', async () => {
   const port = await freePort();
-  await sb.ok(['start', join(FIXTURES, 'grows-memory.js'), '--name', 'leaky', '--max-memory-restart', '100M', '--env', `PORT=${port}`, '--env', 'GROW_MB_PER_S=20']);
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'grows-memory.js'),
+    '--name',
+    'leaky',
+    '--max-memory-restart',
+    '100M',
+    '--env',
+    `PORT=${port}`,
+    '--env',
+    'GROW_MB_PER_S=20',
+  ]);
   const first = (await app('leaky')).workers[0].pid as number;
   const load = startLoad(port, { keepAlive: true, connections: 5, maxSeconds: 60 });
   let crossedAt = 0;
@@ -132,14 +235,20 @@ test('--max-memory-restart: a growing worker is replaced soon after crossing the
       return 0;
     }
   };
-  await waitFor(() => {
-    if (!crossedAt && rss() > 100 * 1024 * 1024) crossedAt = Date.now();
-    return crossedAt > 0;
-  }, { timeoutMs: 30000, intervalMs: 20, what: 'crossing 100 MB' });
-  const replacedBy = await waitFor(async () => {
-    const w = (await app('leaky')).workers[0];
-    return w.pid !== first && w.status === 'online' ? w : undefined;
-  }, { timeoutMs: 15000, intervalMs: 50, what: 'replacement' });
+  await waitFor(
+    () => {
+      if (!crossedAt && rss() > 100 * 1024 * 1024) crossedAt = Date.now();
+      return crossedAt > 0;
+    },
+    { timeoutMs: 30000, intervalMs: 20, what: 'crossing 100 MB' },
+  );
+  const replacedBy = await waitFor(
+    async () => {
+      const w = (await app('leaky')).workers[0];
+      return w.pid !== first && w.status === 'online' ? w : undefined;
+    },
+    { timeoutMs: 15000, intervalMs: 50, what: 'replacement' },
+  );
   const latency = Date.now() - crossedAt;
   await waitFor(() => !isAlive(first), { timeoutMs: 15000, what: 'old worker gone' });
   const result = await load.stop();
@@ -147,7 +256,9 @@ test('--max-memory-restart: a growing worker is replaced soon after crossing the
   // Sampling runs every second and a replacement starts in well under one: 2 s is the issue's bound.
   expect(latency).toBeLessThan(2000 + 1000);
   expect({ non2xx: result.non2xx, errors: result.errors }).toEqual({ non2xx: 0, errors: 0 });
-  const described = JSON.parse((await sb.ok(['describe', 'leaky', '--json'])).stdout) as { workers: Array<{ lastExit: { reason: string } | null }> };
+  const described = JSON.parse((await sb.ok(['describe', 'leaky', '--json'])).stdout) as {
+    workers: Array<{ lastExit: { reason: string } | null }>;
+  };
   expect(described.workers[0].lastExit?.reason).toMatch(/^memory/);
 });
 
@@ -178,7 +289,16 @@ test('two apps on one port: the second fails naming the port, the first keeps al
   // An app that has never listened counts as online after --min-uptime (a queue
   // consumer); on a loaded machine node may take over the default 1 s to reach
   // listen(), so give it longer: the point here is the port clash.
-  const r = await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'second', '--min-uptime', '10000', '--env', `PORT=${port}`]);
+  const r = await sb.cli([
+    'start',
+    join(FIXTURES, 'hello.js'),
+    '--name',
+    'second',
+    '--min-uptime',
+    '10000',
+    '--env',
+    `PORT=${port}`,
+  ]);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(new RegExp(`EADDRINUSE.*${port}`));
   const firstPid = (await app('first')).workers[0].pid;
@@ -193,18 +313,30 @@ test('two apps on one port: the second fails naming the port, the first keeps al
 test('kill -9 of an app primary: the daemon starts it again and the app serves again soon', async () => {
   const port = await freePort();
   await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'phoenix', '--env', `PORT=${port}`]);
-  const before = (await sb.list()).find((a) => a.name === 'phoenix') as unknown as { primaryPid: number; workers: Worker[] };
+  const before = (await sb.list()).find((a) => a.name === 'phoenix') as unknown as {
+    primaryPid: number;
+    workers: Worker[];
+  };
   process.kill(before.primaryPid, 'SIGKILL');
   const killedAt = Date.now();
-  await waitFor(async () => {
-    try {
-      return (await httpGet(port, '/', 1000)).status === 200 && !before.workers.some((w) => w.pid !== null && isAlive(w.pid));
-    } catch {
-      return false;
-    }
-  }, { timeoutMs: 20000, intervalMs: 25, what: 'serving again from new workers' });
+  await waitFor(
+    async () => {
+      try {
+        return (
+          (await httpGet(port, '/', 1000)).status === 200 &&
+          !before.workers.some((w) => w.pid !== null && isAlive(w.pid))
+        );
+      } catch {
+        return false;
+      }
+    },
+    { timeoutMs: 20000, intervalMs: 25, what: 'serving again from new workers' },
+  );
   const servedAgainAfter = Date.now() - killedAt;
-  const after = (await sb.list()).find((a) => a.name === 'phoenix') as unknown as { primaryPid: number; workers: Worker[] };
+  const after = (await sb.list()).find((a) => a.name === 'phoenix') as unknown as {
+    primaryPid: number;
+    workers: Worker[];
+  };
   expect(after.primaryPid).not.toBe(before.primaryPid);
   expect(after.workers.map((w) => w.instance)).toEqual([0, 1]);
   // Old workers died with their primary; nothing of the old session is left.
@@ -218,7 +350,16 @@ test('kill -9 of an app primary: the daemon starts it again and the app serves a
 test('a worker whose listen fails is not online even when the app swallows the error, and ls says why', async () => {
   const port = await freePort();
   await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'owner', '--env', `PORT=${port}`]);
-  const r = await sb.cli(['start', join(FIXTURES, 'swallows-listen-error.js'), '--name', 'quiet', '--min-uptime', '10000', '--env', `PORT=${port}`]);
+  const r = await sb.cli([
+    'start',
+    join(FIXTURES, 'swallows-listen-error.js'),
+    '--name',
+    'quiet',
+    '--min-uptime',
+    '10000',
+    '--env',
+    `PORT=${port}`,
+  ]);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(new RegExp(`could not listen: .*EADDRINUSE.*${port}`));
   const w = (await app('quiet')).workers[0];

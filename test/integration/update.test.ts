@@ -35,7 +35,9 @@ describe('update, daemon restart and kill -9 of the daemon under load', () => {
     sb = createSandbox();
     port = await freePort();
     await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web'], { env: { PORT: String(port) } });
-    await sb.ok(['start', join(FIXTURES, 'reports-env.js'), '--name', 'side'], { env: { PORT: String(await freePort()) } });
+    await sb.ok(['start', join(FIXTURES, 'reports-env.js'), '--name', 'side'], {
+      env: { PORT: String(await freePort()) },
+    });
   });
   afterAll(async () => {
     await sb.cleanup();
@@ -50,14 +52,18 @@ describe('update, daemon restart and kill -9 of the daemon under load', () => {
 
       const first = daemonPid(sb.home);
       const updated = await sb.ok(['update']);
-      expect(updated.stdout).toMatch(new RegExp(`^daemon updated: version \\S+, pid ${first} → (\\d+); 2 apps adopted without a restart\\n`));
+      expect(updated.stdout).toMatch(
+        new RegExp(`^daemon updated: version \\S+, pid ${first} → (\\d+); 2 apps adopted without a restart\\n`),
+      );
       expect(isAlive(first)).toBe(false);
       expect(shape((await sb.list()) as App[])).toEqual(shape(before));
 
       const second = daemonPid(sb.home);
       expect(second).not.toBe(first);
       const restarted = await sb.ok(['daemon', 'restart']);
-      expect(restarted.stdout).toMatch(new RegExp(`^daemon restarted: version \\S+, pid ${second} → \\d+; 2 apps adopted`));
+      expect(restarted.stdout).toMatch(
+        new RegExp(`^daemon restarted: version \\S+, pid ${second} → \\d+; 2 apps adopted`),
+      );
       expect(shape((await sb.list()) as App[])).toEqual(shape(before));
 
       const third = daemonPid(sb.home);
@@ -71,7 +77,12 @@ describe('update, daemon restart and kill -9 of the daemon under load', () => {
     } finally {
       const result = await load.stop();
       expect(result.requests).toBeGreaterThan(0);
-      expect({ non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, kinds: result.errorKinds }).toEqual({ non2xx: 0, errors: 0, timeouts: 0, kinds: {} });
+      expect({
+        non2xx: result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        kinds: result.errorKinds,
+      }).toEqual({ non2xx: 0, errors: 0, timeouts: 0, kinds: {} });
     }
   });
 
@@ -108,15 +119,20 @@ describe('a CLI newer than the running daemon', () => {
 
   it('works, says once to run `clusterctl update`, and update switches without restarting the apps', async () => {
     const port = await freePort();
-    const old = await runNode([join(oldInstall, 'bin', 'clusterctl'), 'start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web'], {
-      env: { ...sb.env, PORT: String(port) },
-    });
+    const old = await runNode(
+      [join(oldInstall, 'bin', 'clusterctl'), 'start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web'],
+      {
+        env: { ...sb.env, PORT: String(port) },
+      },
+    );
     expect(old.code).toBe(0);
     const before = (await sb.list()) as App[];
 
     const ls = await sb.ok(['ls']);
     const notices = ls.stderr.split('\n').filter((l) => l.includes('clusterctl update'));
-    expect(notices).toEqual([expect.stringMatching(/the running daemon is version 0\.0\.1-old, this CLI is \S+; run `clusterctl update`/)]);
+    expect(notices).toEqual([
+      expect.stringMatching(/the running daemon is version 0\.0\.1-old, this CLI is \S+; run `clusterctl update`/),
+    ]);
     expect(ls.stdout).toMatch(/│ web /);
 
     const load = startLoad(port, { keepAlive: true, connections: 4, maxSeconds: 60 });
@@ -125,9 +141,15 @@ describe('a CLI newer than the running daemon', () => {
       updated = await sb.ok(['update']);
     } finally {
       const result = await load.stop();
-      expect({ non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts }).toEqual({ non2xx: 0, errors: 0, timeouts: 0 });
+      expect({ non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts }).toEqual({
+        non2xx: 0,
+        errors: 0,
+        timeouts: 0,
+      });
     }
-    expect(updated.stdout).toMatch(/^daemon updated: version 0\.0\.1-old → \S+, pid \d+ → \d+; 1 app adopted without a restart/);
+    expect(updated.stdout).toMatch(
+      /^daemon updated: version 0\.0\.1-old → \S+, pid \d+ → \d+; 1 app adopted without a restart/,
+    );
     const after = await sb.ok(['ls', '--json']);
     expect(after.stderr).toBe('');
     expect(shape(JSON.parse(after.stdout) as App[])).toEqual(shape(before));

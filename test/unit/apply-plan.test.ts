@@ -32,25 +32,40 @@ describe('planApply', () => {
   it('reloads with the changed fields: script, args, env names, options', () => {
     const from = spec('api');
     const to = spec('api', {
-      script: '/srv/api2.js', args: ['--x'], env: { PORT: '3000', MODE: 'prod', NEW: 'n' }, killTimeout: 1000,
+      script: '/srv/api2.js',
+      args: ['--x'],
+      env: { PORT: '3000', MODE: 'prod', NEW: 'n' },
+      killTimeout: 1000,
       logs: { ...from.logs, retain: 9 },
     });
     const [action] = planApply([running(from)], [to], { prune: false }).actions;
     expect(action).toEqual({
-      kind: 'reload', name: 'api', spec: to,
-      changes: { script: true, args: true, env: { added: ['NEW'], removed: [], changed: ['MODE'] }, options: ['killTimeout', 'logs.retain'] },
+      kind: 'reload',
+      name: 'api',
+      spec: to,
+      changes: {
+        script: true,
+        args: true,
+        env: { added: ['NEW'], removed: [], changed: ['MODE'] },
+        options: ['killTimeout', 'logs.retain'],
+      },
     });
   });
 
   it('a removed env variable is a change (env is replaced, not merged)', () => {
     const plan = planApply([running(spec('api'))], [spec('api', { env: { PORT: '3000' } })], { prune: false });
-    expect(plan.actions[0]).toMatchObject({ kind: 'reload', changes: { env: { added: [], changed: [], removed: ['MODE'] } } });
+    expect(plan.actions[0]).toMatchObject({
+      kind: 'reload',
+      changes: { env: { added: [], changed: [], removed: ['MODE'] } },
+    });
   });
 
   it('ignores variables a shell rewrites per command (_, OLDPWD, SHLVL)', () => {
     const from = spec('api', { env: { PORT: '1', _: '/usr/bin/clusterctl', SHLVL: '1' } });
     const to = spec('api', { env: { PORT: '1', _: '/usr/local/bin/npx', OLDPWD: '/tmp' } });
-    expect(planApply([running(from)], [to], { prune: false }).actions).toEqual([{ kind: 'unchanged', name: 'api', inFile: true }]);
+    expect(planApply([running(from)], [to], { prune: false }).actions).toEqual([
+      { kind: 'unchanged', name: 'api', inFile: true },
+    ]);
   });
 
   it('shrinking and changing: scale down first, then reload the fewer workers', () => {
@@ -95,7 +110,11 @@ describe('planApply', () => {
 
   it('apps not in the file: kept without --prune, deleted with it', () => {
     const current = [running(spec('api')), running(spec('old'))];
-    expect(planApply(current, [spec('api')], { prune: false }).actions[1]).toEqual({ kind: 'unchanged', name: 'old', inFile: false });
+    expect(planApply(current, [spec('api')], { prune: false }).actions[1]).toEqual({
+      kind: 'unchanged',
+      name: 'old',
+      inFile: false,
+    });
     expect(planApply(current, [spec('api')], { prune: true }).actions[1]).toEqual({ kind: 'delete', name: 'old' });
   });
 });
@@ -123,26 +142,32 @@ describe('formatPlan', () => {
       spec('jobs', { instances: 3 }),
     ];
     const text = formatPlan(planApply(current, desired, { prune: true }));
-    expect(text).toBe([
-      '~ reload  api     env (+TOKEN ~SECRET), options (kill_timeout)',
-      '± scale   web     4 → 2',
-      '= keep    cache   unchanged',
-      '+ start   jobs    3 instances',
-      '− delete  worker  not in the file',
-      'Plan: 1 to start, 1 to reload, 1 to scale, 1 to delete, 1 unchanged.',
-      '',
-    ].join('\n'));
+    expect(text).toBe(
+      [
+        '~ reload  api     env (+TOKEN ~SECRET), options (kill_timeout)',
+        '± scale   web     4 → 2',
+        '= keep    cache   unchanged',
+        '+ start   jobs    3 instances',
+        '− delete  worker  not in the file',
+        'Plan: 1 to start, 1 to reload, 1 to scale, 1 to delete, 1 unchanged.',
+        '',
+      ].join('\n'),
+    );
     expect(text).not.toMatch(/hunter|t0ps3cret/);
   });
 
   it('names stopped apps, restarts and kept apps', () => {
-    const text = formatPlan(planApply(
-      [running(spec('a'), 'stopped', null), running(spec('b')), running(spec('c'))],
-      [spec('a', { args: ['x'] }), spec('b', { interpreter: '/opt/node' })],
-      { prune: false },
-    ));
+    const text = formatPlan(
+      planApply(
+        [running(spec('a'), 'stopped', null), running(spec('b')), running(spec('c'))],
+        [spec('a', { args: ['x'] }), spec('b', { interpreter: '/opt/node' })],
+        { prune: false },
+      ),
+    );
     expect(text).toContain('+ start   a  1 instance, was stopped; args');
-    expect(text).toContain('! restart b  interpreter changed: the app primary is replaced (stop, then start); options (interpreter)');
+    expect(text).toContain(
+      '! restart b  interpreter changed: the app primary is replaced (stop, then start); options (interpreter)',
+    );
     expect(text).toContain('= keep    c  not in the file (--prune deletes it)');
     expect(text).toContain('Plan: 1 to start, 1 to restart, 1 unchanged.');
   });

@@ -18,11 +18,23 @@ describe('parseResponse', () => {
     expect(parseResponse(full.subarray(0, 20))).toBeNull();
     expect(parseResponse(full.subarray(0, full.length - 1))).toBeNull();
     const r = parseResponse(full);
-    expect(r && { status: r.status, body: r.body.toString(), close: r.close }).toEqual({ status: 200, body: 'hello', close: false });
+    expect(r && { status: r.status, body: r.body.toString(), close: r.close }).toEqual({
+      status: 200,
+      body: 'hello',
+      close: false,
+    });
   });
   it('reads a chunked body and a Connection: close header', () => {
-    const r = parseResponse(Buffer.from('HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n'));
-    expect(r && { status: r.status, body: r.body.toString(), close: r.close }).toEqual({ status: 503, body: 'abcde', close: true });
+    const r = parseResponse(
+      Buffer.from(
+        'HTTP/1.1 503 Service Unavailable\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n',
+      ),
+    );
+    expect(r && { status: r.status, body: r.body.toString(), close: r.close }).toEqual({
+      status: 503,
+      body: 'abcde',
+      close: true,
+    });
     expect(parseResponse(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n'))).toBeNull();
   });
 });
@@ -76,6 +88,8 @@ describe('startLoad', () => {
   });
 
   it('refuses any host but 127.0.0.1', () => {
-    expect(() => startLoad({ port: 80, host: 'example.com', connections: 1, keepAlive: true, durationMs: 1 })).toThrow(/127\.0\.0\.1/);
+    expect(() => startLoad({ port: 80, host: 'example.com', connections: 1, keepAlive: true, durationMs: 1 })).toThrow(
+      /127\.0\.0\.1/,
+    );
   });
 });

@@ -1,6 +1,16 @@
 // The benchmark's figures are only as good as these few functions: every
 // number in bench/results/ is a median, a percentile or a ratio from here.
-import { alternate, cpuPercent, formatNumber, formatRatio, median, percentile, percentileOfSorted, ratio, summarize } from '../../bench/lib/stats';
+import {
+  alternate,
+  cpuPercent,
+  formatNumber,
+  formatRatio,
+  median,
+  percentile,
+  percentileOfSorted,
+  ratio,
+  summarize,
+} from '../../bench/lib/stats';
 
 describe('median', () => {
   it('takes the middle value of an odd count, whatever the input order', () => {
@@ -14,7 +24,7 @@ describe('median', () => {
     expect(median([NaN, Infinity])).toBeNull();
     expect(median([NaN, 7, -Infinity])).toBe(7);
   });
-  it('does not reorder the caller\'s array', () => {
+  it("does not reorder the caller's array", () => {
     const values = [3, 1, 2];
     median(values);
     expect(values).toEqual([3, 1, 2]);

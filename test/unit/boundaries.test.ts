@@ -30,7 +30,22 @@ const FORBIDDEN: Record<string, string[]> = {
   primary: ['cli', 'client', 'daemon'],
   protocol: ['cli', 'client', 'daemon', 'primary', 'config'],
   config: ['cli', 'client', 'daemon', 'primary'],
+  // Shared mechanisms below the three processes: none of them may reach up into one.
+  os: ['cli', 'client', 'daemon', 'primary', 'config'],
+  logfile: ['cli', 'client', 'daemon', 'primary', 'config'],
+  supervision: ['cli', 'client', 'daemon', 'primary', 'config'],
+  state: ['cli', 'client', 'daemon', 'primary'],
 };
+
+test('src/protocol holds only the wire: no file system, no child processes, no /proc', () => {
+  const offenders: string[] = [];
+  for (const file of files(join(SRC, 'protocol'))) {
+    const text = readFileSync(file, 'utf8');
+    if (/'node:(fs|child_process)(\/promises)?'/.test(text) || /['"`]\/proc\//.test(text))
+      offenders.push(relative(SRC, file));
+  }
+  expect(offenders).toEqual([]);
+});
 
 test('the import scan sees the imports (so an empty scan cannot pass for clean)', () => {
   const seen = files(SRC).flatMap(importedAreas);

@@ -77,13 +77,27 @@ describe('argv parsing', () => {
   });
 
   it('loads only the command a run names (all for help or an unknown command)', () => {
-    const names = (argv: string[]): string[] => (buildProgram(['node', 'clusterctl', ...argv]).commands as Command[]).map((c) => c.name());
+    const names = (argv: string[]): string[] =>
+      (buildProgram(['node', 'clusterctl', ...argv]).commands as Command[]).map((c) => c.name());
     expect(names(['ls', '--json'])).toEqual(['ls']);
     expect(names(['list'])).toEqual(['ls']);
     expect(names(['del', 'web'])).toEqual(['delete']);
     expect(names(['--version'])).toEqual([]);
     const all = names([]);
-    expect(all).toEqual(expect.arrayContaining(['start', 'ls', 'stop', 'restart', 'reload', 'scale', 'delete', 'describe', 'ping', 'kill']));
+    expect(all).toEqual(
+      expect.arrayContaining([
+        'start',
+        'ls',
+        'stop',
+        'restart',
+        'reload',
+        'scale',
+        'delete',
+        'describe',
+        'ping',
+        'kill',
+      ]),
+    );
     expect(names(['--help'])).toEqual(all);
     expect(names(['lss'])).toEqual(all);
     expect(names(['help', 'start'])).toEqual(all);

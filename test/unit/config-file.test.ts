@@ -22,7 +22,13 @@ afterEach(() => {
 });
 
 function opts(extra: Partial<LoadOptions> = {}): LoadOptions {
-  return { cwd: dir, home: HOME, baseEnv: { PATH: process.env.PATH ?? '', SHELL_VAR: 'from-shell' }, cpus: 8, ...extra };
+  return {
+    cwd: dir,
+    home: HOME,
+    baseEnv: { PATH: process.env.PATH ?? '', SHELL_VAR: 'from-shell' },
+    cpus: 8,
+    ...extra,
+  };
 }
 
 function write(name: string, content: string): string {
@@ -60,7 +66,15 @@ async function expectConfigError(p: Promise<unknown>, text: string | RegExp): Pr
 }
 
 describe('isConfigFile', () => {
-  it.each(['ecosystem.config.js', 'a/b/pm2.config.cjs', 'x.config.mjs', 'apps.json', 'apps.yaml', 'apps.yml', 'APPS.YML'])('%s is a config file', (p) => {
+  it.each([
+    'ecosystem.config.js',
+    'a/b/pm2.config.cjs',
+    'x.config.mjs',
+    'apps.json',
+    'apps.yaml',
+    'apps.yml',
+    'APPS.YML',
+  ])('%s is a config file', (p) => {
     expect(isConfigFile(p)).toBe(true);
   });
   it.each(['app.js', 'server.mjs', 'config.js', 'index.cjs', 'app.ts', 'json'])('%s is a script', (p) => {
@@ -71,7 +85,11 @@ describe('isConfigFile', () => {
 describe('loadConfigFile: formats', () => {
   it('reads the PM2-style fixture: three apps, 1 + 4 + 1 instances, deploy ignored with a notice', async () => {
     const { specs, notices } = await loadConfigFile(join(FIXTURES, 'ecosystem', 'ecosystem.config.js'), opts());
-    expect(specs.map((s) => [s.name, s.instances])).toEqual([['api', 1], ['web', 4], ['worker', 1]]);
+    expect(specs.map((s) => [s.name, s.instances])).toEqual([
+      ['api', 1],
+      ['web', 4],
+      ['worker', 1],
+    ]);
     expect(specs[0]?.script).toBe(join(FIXTURES, 'reports-env.js'));
     expect(specs[0]?.cwd).toBe(join(FIXTURES, 'ecosystem'));
     expect(specs[1]?.maxMemoryRestart).toBe(300 * 1024 * 1024);
@@ -92,7 +110,9 @@ describe('loadConfigFile: formats', () => {
   });
 
   it('reads .json files the way PM2 does: comments, trailing commas and unquoted keys are fine', async () => {
-    const p = write('pm2-style.json', `{
+    const p = write(
+      'pm2-style.json',
+      `{
   /* written for PM2 */
   apps: [
     {
@@ -101,7 +121,8 @@ describe('loadConfigFile: formats', () => {
       instances: 2,
     },
   ],
-}`);
+}`,
+    );
     expect((await loadConfigFile(p, opts())).specs.map((s) => [s.name, s.instances])).toEqual([['api', 2]]);
   });
 
@@ -112,7 +133,10 @@ describe('loadConfigFile: formats', () => {
 
   it('resolves a relative path against opts.cwd and shows it as given', async () => {
     write('rel.json', JSON.stringify({ apps: [{ name: 'a', script: 'missing.js' }] }));
-    await expectConfigError(loadConfigFile('rel.json', opts()), `rel.json: app "a" (apps[0]): script: ${join(dir, 'missing.js')} does not exist or is not a readable file`);
+    await expectConfigError(
+      loadConfigFile('rel.json', opts()),
+      `rel.json: app "a" (apps[0]): script: ${join(dir, 'missing.js')} does not exist or is not a readable file`,
+    );
   });
 });
 
@@ -120,21 +144,31 @@ describe('loadConfigFile: env', () => {
   it('is the caller env, then env, then env_<name> with --env', async () => {
     const p = write('env.json', JSON.stringify(threeApps()));
     const dev = await loadConfigFile(p, opts());
-    expect(dev.specs[0]?.env).toEqual({ PATH: process.env.PATH ?? '', SHELL_VAR: 'from-shell', PORT: '5000', MODE: 'dev' });
+    expect(dev.specs[0]?.env).toEqual({
+      PATH: process.env.PATH ?? '',
+      SHELL_VAR: 'from-shell',
+      PORT: '5000',
+      MODE: 'dev',
+    });
     const prod = await loadConfigFile(p, opts({ env: 'production' }));
     expect(prod.specs[0]?.env.MODE).toBe('prod');
     expect(prod.specs[0]?.env.PORT).toBe('5000');
     expect(prod.specs[1]?.env.WEB_ONLY).toBe('yes');
     expect(prod.specs[0]?.env.WEB_ONLY).toBeUndefined();
     expect(prod.notices).toEqual([]);
-    expect((await loadConfigFile(p, opts({ env: 'prodution' }))).notices).toEqual([`${p}: no app has an env_prodution block; --env prodution changes nothing`]);
+    expect((await loadConfigFile(p, opts({ env: 'prodution' }))).notices).toEqual([
+      `${p}: no app has an env_prodution block; --env prodution changes nothing`,
+    ]);
   });
 
   it('stringifies numbers and booleans as PM2 does, and rejects objects', async () => {
     const ok = write('types.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, env: { N: 1, B: false } }] }));
     expect((await loadConfigFile(ok, opts())).specs[0]?.env).toMatchObject({ N: '1', B: 'false' });
     write('bad.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, env_staging: { X: { nested: 1 } } }] }));
-    await expectConfigError(loadConfigFile('bad.json', opts()), 'bad.json: app "a" (apps[0]): env_staging.X: must be a string, a number or a boolean');
+    await expectConfigError(
+      loadConfigFile('bad.json', opts()),
+      'bad.json: app "a" (apps[0]): env_staging.X: must be a string, a number or a boolean',
+    );
   });
 });
 
@@ -146,7 +180,10 @@ describe('loadConfigFile: --only', () => {
   });
   it('names an app that is not in the file', async () => {
     const p = write('only.json', JSON.stringify(threeApps()));
-    await expectConfigError(loadConfigFile(p, opts({ only: ['api', 'nope'] })), `${p}: --only: no app named "nope" (the file has: api, web, worker)`);
+    await expectConfigError(
+      loadConfigFile(p, opts({ only: ['api', 'nope'] })),
+      `${p}: --only: no app named "nope" (the file has: api, web, worker)`,
+    );
   });
 });
 
@@ -168,7 +205,10 @@ describe('loadConfigFile: PM2 value forms', () => {
   });
 
   it('args and node_args as strings (shell words) or arrays; interpreter_args as an alias', async () => {
-    const { spec } = await one({ args: `--port 80 --name 'my app'`, node_args: '--max-old-space-size=256 --enable-source-maps' });
+    const { spec } = await one({
+      args: `--port 80 --name 'my app'`,
+      node_args: '--max-old-space-size=256 --enable-source-maps',
+    });
     expect(spec.args).toEqual(['--port', '80', '--name', 'my app']);
     expect(spec.nodeArgs).toEqual(['--max-old-space-size=256', '--enable-source-maps']);
     expect((await one({ args: ['a b', 1] })).spec.args).toEqual(['a b', '1']);
@@ -188,14 +228,38 @@ describe('loadConfigFile: PM2 value forms', () => {
 
   it('the rest of the options map onto the spec', async () => {
     const { spec } = await one({
-      exec_mode: 'cluster_mode', wait_ready: true, listen_timeout: 8000, max_restarts: 3, restart_delay: 250,
-      exp_backoff_restart_delay: 50, autorestart: false, stop_exit_codes: 42, increment_var: 'PORT',
-      instance_var: 'INSTANCE_ID', env: { PORT: 7000 }, out_file: 'out.log', error_file: '/dev/null', time: true,
-      stop_signal: 'SIGTERM', log_format: 'json', log_retain: 2, log_compress: true, cwd: '.',
+      exec_mode: 'cluster_mode',
+      wait_ready: true,
+      listen_timeout: 8000,
+      max_restarts: 3,
+      restart_delay: 250,
+      exp_backoff_restart_delay: 50,
+      autorestart: false,
+      stop_exit_codes: 42,
+      increment_var: 'PORT',
+      instance_var: 'INSTANCE_ID',
+      env: { PORT: 7000 },
+      out_file: 'out.log',
+      error_file: '/dev/null',
+      time: true,
+      stop_signal: 'SIGTERM',
+      log_format: 'json',
+      log_retain: 2,
+      log_compress: true,
+      cwd: '.',
     });
     expect(spec).toMatchObject({
-      waitReady: true, listenTimeout: 8000, maxRestarts: 3, restartDelay: 250, expBackoffRestartDelay: 50, autorestart: false,
-      stopExitCodes: [42], incrementVar: 'PORT', instanceVar: 'INSTANCE_ID', stopSignal: 'SIGTERM', cwd: dir,
+      waitReady: true,
+      listenTimeout: 8000,
+      maxRestarts: 3,
+      restartDelay: 250,
+      expBackoffRestartDelay: 50,
+      autorestart: false,
+      stopExitCodes: [42],
+      incrementVar: 'PORT',
+      instanceVar: 'INSTANCE_ID',
+      stopSignal: 'SIGTERM',
+      cwd: dir,
       logs: { out: join(dir, 'out.log'), err: '/dev/null', time: true, format: 'json', retain: 2, compress: true },
     });
     expect((await one({ stop_exit_codes: [0, 3] })).spec.stopExitCodes).toEqual([0, 3]);
@@ -227,10 +291,22 @@ describe('loadConfigFile: PM2 value forms', () => {
 
 describe('loadConfigFile: errors are one line naming file, app and field', () => {
   it('bad instances (the README example)', async () => {
-    write('ecosystem.config.js', `module.exports = { apps: [{ name: 'web', script: ${JSON.stringify(HELLO)} }, { name: 'api', script: ${JSON.stringify(HELLO)}, instances: 1.5 }] };`);
-    await expectConfigError(loadConfigFile('ecosystem.config.js', opts()), 'ecosystem.config.js: app "api" (apps[1]): instances: must be a positive integer, "max" or a negative number');
-    write('lots.config.js', `module.exports = { apps: [{ name: 'api', script: ${JSON.stringify(HELLO)}, instances: 'lots' }] };`);
-    await expectConfigError(loadConfigFile('lots.config.js', opts()), /apps\[0\]\): instances: must be a positive integer/);
+    write(
+      'ecosystem.config.js',
+      `module.exports = { apps: [{ name: 'web', script: ${JSON.stringify(HELLO)} }, { name: 'api', script: ${JSON.stringify(HELLO)}, instances: 1.5 }] };`,
+    );
+    await expectConfigError(
+      loadConfigFile('ecosystem.config.js', opts()),
+      'ecosystem.config.js: app "api" (apps[1]): instances: must be a positive integer, "max" or a negative number',
+    );
+    write(
+      'lots.config.js',
+      `module.exports = { apps: [{ name: 'api', script: ${JSON.stringify(HELLO)}, instances: 'lots' }] };`,
+    );
+    await expectConfigError(
+      loadConfigFile('lots.config.js', opts()),
+      /apps\[0\]\): instances: must be a positive integer/,
+    );
   });
 
   it.each<[string, Record<string, unknown>, RegExp]>([
@@ -238,17 +314,45 @@ describe('loadConfigFile: errors are one line naming file, app and field', () =>
     ['fork mode', { name: 'a', script: HELLO, exec_mode: 'fork' }, /exec_mode: fork mode is not supported yet/],
     ['bad exec_mode', { name: 'a', script: HELLO, exec_mode: 'turbo' }, /exec_mode: must be "cluster"/],
     ['bad name', { name: 'a/b', script: HELLO }, /app "a\/b" \(apps\[0\]\): name: must match/],
-    ['bad size', { name: 'a', script: HELLO, max_memory_restart: '300Q' }, /max_memory_restart: must be a number of bytes or a size such as "300M"/],
-    ['bad duration', { name: 'a', script: HELLO, min_uptime: 'soon' }, /min_uptime: must be a number of milliseconds or a duration/],
+    [
+      'bad size',
+      { name: 'a', script: HELLO, max_memory_restart: '300Q' },
+      /max_memory_restart: must be a number of bytes or a size such as "300M"/,
+    ],
+    [
+      'bad duration',
+      { name: 'a', script: HELLO, min_uptime: 'soon' },
+      /min_uptime: must be a number of milliseconds or a duration/,
+    ],
     ['bad boolean', { name: 'a', script: HELLO, wait_ready: 'yes' }, /wait_ready: must be true or false/],
-    ['bad exit code', { name: 'a', script: HELLO, stop_exit_codes: [0, 300] }, /stop_exit_codes: must be an exit code \(0-255\)/],
+    [
+      'bad exit code',
+      { name: 'a', script: HELLO, stop_exit_codes: [0, 300] },
+      /stop_exit_codes: must be an exit code \(0-255\)/,
+    ],
     ['bad signal', { name: 'a', script: HELLO, stop_signal: 'SIGSTOP' }, /stop_signal: must be one of SIGINT, SIGTERM/],
     ['unclosed quote', { name: 'a', script: HELLO, args: `--name 'oops` }, /args: has an unclosed quote/],
-    ['increment_var without a number', { name: 'a', script: HELLO, increment_var: 'PORT' }, /increment_var: PORT must be set to a whole number in env/],
+    [
+      'increment_var without a number',
+      { name: 'a', script: HELLO, increment_var: 'PORT' },
+      /increment_var: PORT must be set to a whole number in env/,
+    ],
     ['missing cwd', { name: 'a', script: HELLO, cwd: 'nowhere' }, /cwd: .*nowhere is not a directory/],
-    ['non-node interpreter', { name: 'a', script: HELLO, interpreter: 'python3' }, /interpreter: "python3" is not supported/],
-    ['unknown interpreter', { name: 'a', script: HELLO, interpreter: 'node-does-not-exist' }, /interpreter: "node-does-not-exist" was not found on PATH/],
-    ['missing log folder', { name: 'a', script: HELLO, out_file: 'no/such/dir/out.log' }, /out_file: folder .* does not exist/],
+    [
+      'non-node interpreter',
+      { name: 'a', script: HELLO, interpreter: 'python3' },
+      /interpreter: "python3" is not supported/,
+    ],
+    [
+      'unknown interpreter',
+      { name: 'a', script: HELLO, interpreter: 'node-does-not-exist' },
+      /interpreter: "node-does-not-exist" was not found on PATH/,
+    ],
+    [
+      'missing log folder',
+      { name: 'a', script: HELLO, out_file: 'no/such/dir/out.log' },
+      /out_file: folder .* does not exist/,
+    ],
   ])('%s', async (_what, app, expected) => {
     const p = write('bad.json', JSON.stringify({ apps: [app] }));
     const err = await expectConfigError(loadConfigFile(p, opts()), expected);
@@ -257,25 +361,51 @@ describe('loadConfigFile: errors are one line naming file, app and field', () =>
 
   it('an entry without a name is named by its index', async () => {
     const p = write('idx.json', JSON.stringify({ apps: [{ script: HELLO, instances: 'x' }] }));
-    await expectConfigError(loadConfigFile(p, opts()), `${p}: app apps[0]: instances: must be a positive integer, "max" or a negative number`);
+    await expectConfigError(
+      loadConfigFile(p, opts()),
+      `${p}: app apps[0]: instances: must be a positive integer, "max" or a negative number`,
+    );
   });
 
   it('duplicate names, including a name defaulted from the script', async () => {
     const p = write('dup.json', JSON.stringify({ apps: [{ script: HELLO }, { name: 'hello', script: HELLO }] }));
-    await expectConfigError(loadConfigFile(p, opts()), `${p}: app "hello" (apps[1]): name: "hello" is already used by apps[0]; app names must be unique`);
+    await expectConfigError(
+      loadConfigFile(p, opts()),
+      `${p}: app "hello" (apps[1]): name: "hello" is already used by apps[0]; app names must be unique`,
+    );
   });
 
   it.each<[string, string, string, RegExp]>([
     ['a missing file', 'nope.config.js', '', /nope\.config\.js: no such file$/],
-    ['a JS syntax error', 'syntax.config.js', 'module.exports = { apps: [ { name: "a", }\n};', /syntax\.config\.js: cannot load: SyntaxError: [^\n]*$/],
-    ['a JS file that throws', 'throws.config.js', 'throw new Error("boom");', /throws\.config\.js: cannot load: Error: boom( \(line 1\))?$/],
+    [
+      'a JS syntax error',
+      'syntax.config.js',
+      'module.exports = { apps: [ { name: "a", }\n};',
+      /syntax\.config\.js: cannot load: SyntaxError: [^\n]*$/,
+    ],
+    [
+      'a JS file that throws',
+      'throws.config.js',
+      'throw new Error("boom");',
+      /throws\.config\.js: cannot load: Error: boom( \(line 1\))?$/,
+    ],
     ['invalid JSON', 'broken.json', '{ "apps": [ }', /broken\.json: invalid JSON: /],
     ['invalid YAML', 'broken.yaml', 'apps:\n  - name: a\n   script: x\n', /broken\.yaml: invalid YAML: /],
     ['no apps', 'none.json', '{ "deploy": {} }', /none\.json: has no "apps" array: there is nothing to start$/],
     ['empty apps', 'empty.yaml', 'apps: []\n', /empty\.yaml: "apps" is empty: there is nothing to start$/],
     ['apps not an array', 'obj.json', '{ "apps": { "name": "a" } }', /obj\.json: "apps" must be an array of apps$/],
-    ['a top level that is not an object', 'list.json', '[1, 2]', /list\.json: must export an object with an "apps" array/],
-    ['an app that is not an object', 'str.json', '{ "apps": ["app.js"] }', /str\.json: app apps\[0\]: must be an object with at least a "script"$/],
+    [
+      'a top level that is not an object',
+      'list.json',
+      '[1, 2]',
+      /list\.json: must export an object with an "apps" array/,
+    ],
+    [
+      'an app that is not an object',
+      'str.json',
+      '{ "apps": ["app.js"] }',
+      /str\.json: app apps\[0\]: must be an object with at least a "script"$/,
+    ],
     ['a name that is not a config file', 'app.txt', 'x', /app\.txt: is not a config file/],
   ])('%s', async (_what, name, content, expected) => {
     if (content !== '') write(name, content);

@@ -1,7 +1,15 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nameFromScript, parseEnvPairs, parseStopSignal, resolveScript, specFromFlags, splitArgs, validateAppName } from '../../src/config/flags';
+import {
+  nameFromScript,
+  parseEnvPairs,
+  parseStopSignal,
+  resolveScript,
+  specFromFlags,
+  splitArgs,
+  validateAppName,
+} from '../../src/config/flags';
 import { ClusterctlError, type ErrorCode } from '../../src/protocol/errors';
 
 function codeOf(fn: () => unknown): ErrorCode | undefined {
@@ -25,7 +33,12 @@ describe('start flags → spec', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const ctx = () => ({ home: '/home/h/.clusterctl', cwd: dir, env: { PATH: process.env.PATH, KEEP: 'me' }, cpu: { cpuMaxPath: join(dir, 'none'), availableParallelism: () => 4 } });
+  const ctx = () => ({
+    home: '/home/h/.clusterctl',
+    cwd: dir,
+    env: { PATH: process.env.PATH, KEEP: 'me' },
+    cpu: { cpuMaxPath: join(dir, 'none'), availableParallelism: () => 4 },
+  });
 
   it('derives name, script, cwd and env from the caller', () => {
     const spec = specFromFlags('web.server.js', ['--port', '1'], { env: ['A=1', 'B=x=y'] }, ctx());
@@ -40,13 +53,31 @@ describe('start flags → spec', () => {
   });
 
   it('takes every issue 2 and 3 option', () => {
-    const spec = specFromFlags('./web.server.js', [], {
-      instances: '-1', name: 'api', cwd: 'sub', nodeArgs: '--max-old-space-size=64 "--title=a b"', interpreter: process.execPath,
-      killTimeout: '800', stopSignal: 'term', waitReady: true, listenTimeout: '2500',
-    }, ctx());
+    const spec = specFromFlags(
+      './web.server.js',
+      [],
+      {
+        instances: '-1',
+        name: 'api',
+        cwd: 'sub',
+        nodeArgs: '--max-old-space-size=64 "--title=a b"',
+        interpreter: process.execPath,
+        killTimeout: '800',
+        stopSignal: 'term',
+        waitReady: true,
+        listenTimeout: '2500',
+      },
+      ctx(),
+    );
     expect(spec).toMatchObject({
-      name: 'api', instances: 3, cwd: join(dir, 'sub'), nodeArgs: ['--max-old-space-size=64', '--title=a b'],
-      killTimeout: 800, stopSignal: 'SIGTERM', waitReady: true, listenTimeout: 2500,
+      name: 'api',
+      instances: 3,
+      cwd: join(dir, 'sub'),
+      nodeArgs: ['--max-old-space-size=64', '--title=a b'],
+      killTimeout: 800,
+      stopSignal: 'SIGTERM',
+      waitReady: true,
+      listenTimeout: 2500,
     });
     expect(specFromFlags('web.server.js', [], { instances: 'max' }, ctx()).instances).toBe(4);
   });
@@ -62,7 +93,9 @@ describe('start flags → spec', () => {
     expect(codeOf(() => specFromFlags('web.server.js', [], { stopSignal: 'SIGFOO' }, ctx()))).toBe('E_USAGE');
     expect(codeOf(() => specFromFlags('web.server.js', [], { env: ['NOEQUALS'] }, ctx()))).toBe('E_USAGE');
     expect(codeOf(() => specFromFlags('web.server.js', [], { cwd: 'nope' }, ctx()))).toBe('E_USAGE');
-    expect(codeOf(() => specFromFlags('web.server.js', [], { interpreter: 'no-such-node-binary' }, ctx()))).toBe('E_USAGE');
+    expect(codeOf(() => specFromFlags('web.server.js', [], { interpreter: 'no-such-node-binary' }, ctx()))).toBe(
+      'E_USAGE',
+    );
   });
 
   it('reports an unreadable script (checked by a non-root user)', () => {

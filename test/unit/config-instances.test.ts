@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyScaleTarget, cgroupCpuQuota, parseInstances, parseScaleTarget, resolveInstances, usableCpus } from '../../src/config/instances';
+import {
+  applyScaleTarget,
+  cgroupCpuQuota,
+  parseInstances,
+  parseScaleTarget,
+  resolveInstances,
+  usableCpus,
+} from '../../src/config/instances';
 import { ClusterctlError } from '../../src/protocol/errors';
 
 describe('-i / --instances', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
 import { Registry } from '../../src/daemon/registry';
-import { readState, writeState } from '../../src/daemon/state-file';
+import { readState, writeState } from '../../src/state/state-file';
 import { primaryBackoff } from '../../src/daemon/apps';
 
 describe('state.json', () => {
@@ -27,7 +27,10 @@ describe('state.json', () => {
     const { state, warnings } = readState(path);
     expect(warnings).toEqual([]);
     const byName = [...state.apps].sort((x, y) => x.spec.name.localeCompare(y.spec.name));
-    expect(byName.map((a) => [a.spec.name, a.desired, a.restartOffsets])).toEqual([['idle', 'stopped', {}], ['web', 'running', { '0': 3 }]]);
+    expect(byName.map((a) => [a.spec.name, a.desired, a.restartOffsets])).toEqual([
+      ['idle', 'stopped', {}],
+      ['web', 'running', { '0': 3 }],
+    ]);
     expect(byName[1]?.spec).toEqual(spec('web'));
     expect(readdirSync(dir)).toEqual(['state.json']);
   });
@@ -43,7 +46,10 @@ describe('state.json', () => {
 
   it('skips an invalid app and keeps the others', () => {
     const path = join(dir, 'mixed.json');
-    writeState(path, { version: 1, apps: [{ spec: spec('good'), desired: 'running', createdAt: 1, restartOffsets: {} }] });
+    writeState(path, {
+      version: 1,
+      apps: [{ spec: spec('good'), desired: 'running', createdAt: 1, restartOffsets: {} }],
+    });
     const raw = JSON.parse(readFileSync(path, 'utf8')) as { apps: unknown[] };
     raw.apps.push({ spec: { ...spec('bad/name') }, desired: 'running' });
     writeFileSync(path, JSON.stringify(raw));
@@ -61,7 +67,12 @@ describe('registry', () => {
     expect(() => r.resolve('all')).toThrow(expect.objectContaining({ code: 'E_APP_NOT_FOUND' }));
     r.add(spec('a'));
     r.add(spec('b'));
-    expect(r.resolve('all').map((e) => e.name).sort()).toEqual(['a', 'b']);
+    expect(
+      r
+        .resolve('all')
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['a', 'b']);
     expect(r.resolve('b').map((e) => e.name)).toEqual(['b']);
     expect(() => r.resolve('c')).toThrow(expect.objectContaining({ code: 'E_APP_NOT_FOUND' }));
     expect(() => r.add(spec('a'))).toThrow(expect.objectContaining({ code: 'E_APP_EXISTS' }));
@@ -72,7 +83,10 @@ describe('registry', () => {
     const [a] = [r.add(spec('a'))];
     let release!: () => void;
     const first = r.exclusive([a], 'reload', () => new Promise<void>((res) => (release = res)));
-    await expect(r.exclusive([a], 'scale', async () => 1)).rejects.toMatchObject({ code: 'E_BUSY', message: expect.stringMatching(/app a is busy: a reload is in progress/) });
+    await expect(r.exclusive([a], 'scale', async () => 1)).rejects.toMatchObject({
+      code: 'E_BUSY',
+      message: expect.stringMatching(/app a is busy: a reload is in progress/),
+    });
     release();
     await first;
     await expect(r.exclusive([a], 'scale', async () => 2)).resolves.toBe(2);

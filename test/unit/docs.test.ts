@@ -13,7 +13,10 @@ const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const BIN = join(ROOT, 'bin', 'clusterctl');
 
 function help(args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--help'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, ...args, '--help'], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return r.stdout;
 }
 
@@ -26,7 +29,9 @@ test('every error code is in the README table, and the README names no other', (
 });
 
 test('every command and every option of it is documented in the README', () => {
-  const commands = [...help([]).matchAll(/^ {2}([a-z][a-z-]*)(?:\|[a-z]+)? /gm)].map((m) => m[1]).filter((c) => c !== 'help');
+  const commands = [...help([]).matchAll(/^ {2}([a-z][a-z-]*)(?:\|[a-z]+)? /gm)]
+    .map((m) => m[1])
+    .filter((c) => c !== 'help');
   expect(commands.length).toBeGreaterThan(10);
   const missing: string[] = [];
   let checked = 0;

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
-import { readDump, writeDump } from '../../src/config/dump';
+import { readDump, writeDump } from '../../src/state/dump';
 import { ClusterctlError } from '../../src/protocol/errors';
 import type { AppSpec } from '../../src/protocol/types';
 
@@ -57,7 +57,10 @@ describe('writeDump', () => {
   it('refuses to replace a dump that lists apps with an empty list, unless forced', () => {
     writeDump(dump, [spec('api')]);
     const before = readFileSync(dump, 'utf8');
-    expectDumpError(() => writeDump(dump, []), /refusing to replace the saved list of 1 app\(s\) .* with an empty one .*--force/);
+    expectDumpError(
+      () => writeDump(dump, []),
+      /refusing to replace the saved list of 1 app\(s\) .* with an empty one .*--force/,
+    );
     expect(readFileSync(dump, 'utf8')).toBe(before);
     expect(existsSync(`${dump}.bak`)).toBe(false);
     writeDump(dump, [], { force: true });
@@ -76,7 +79,10 @@ describe('writeDump', () => {
     writeDump(dump, [spec('web')]);
     const goodBackup = readFileSync(`${dump}.bak`, 'utf8');
     writeFileSync(dump, '{"version":1,"apps":[');
-    expectDumpError(() => writeDump(dump, []), /refusing to replace .*, which is not valid JSON .*, with an empty list/);
+    expectDumpError(
+      () => writeDump(dump, []),
+      /refusing to replace .*, which is not valid JSON .*, with an empty list/,
+    );
     writeDump(dump, [spec('jobs')]);
     expect(readFileSync(`${dump}.bak`, 'utf8')).toBe(goodBackup);
     expect(readDump(dump).dump.apps.map((s) => s.name)).toEqual(['jobs']);
@@ -100,7 +106,11 @@ describe('readDump', () => {
     ['empty', '', /is not valid JSON/],
     ['wrong version', '{"version":2,"savedAt":"2026-01-01T00:00:00Z","apps":[]}', /has version 2, expected 1/],
     ['no apps', '{"version":1,"savedAt":"2026-01-01T00:00:00Z"}', /has no "apps" array/],
-    ['a bad spec', '{"version":1,"savedAt":"2026-01-01T00:00:00Z","apps":[{"name":"x"}]}', /apps\[0\]: invalid app spec/],
+    [
+      'a bad spec',
+      '{"version":1,"savedAt":"2026-01-01T00:00:00Z","apps":[{"name":"x"}]}',
+      /apps\[0\]: invalid app spec/,
+    ],
   ])('falls back to the backup when the dump is %s, and says why', (_what, content, why) => {
     writeDump(dump, [spec('api', 2)]);
     writeDump(dump, [spec('web')]);
@@ -122,7 +132,10 @@ describe('readDump', () => {
   it('with both broken: E_DUMP saying what is wrong with each', () => {
     writeFileSync(dump, 'garbage');
     writeFileSync(`${dump}.bak`, '{"version":1}');
-    expectDumpError(() => readDump(dump), /cannot resurrect: .*dump\.json is not valid JSON .*, and .*dump\.json\.bak has no valid "savedAt" time; nothing was started/);
+    expectDumpError(
+      () => readDump(dump),
+      /cannot resurrect: .*dump\.json is not valid JSON .*, and .*dump\.json\.bak has no valid "savedAt" time; nothing was started/,
+    );
   });
 
   it('with neither file: E_DUMP telling to save first', () => {
@@ -130,7 +143,10 @@ describe('readDump', () => {
   });
 
   it('rejects a dump listing an app twice', () => {
-    writeFileSync(dump, JSON.stringify({ version: 1, savedAt: new Date().toISOString(), apps: [spec('a'), spec('a')] }));
+    writeFileSync(
+      dump,
+      JSON.stringify({ version: 1, savedAt: new Date().toISOString(), apps: [spec('a'), spec('a')] }),
+    );
     expectDumpError(() => readDump(dump), /apps\[1\]: app a is listed twice/);
   });
 });

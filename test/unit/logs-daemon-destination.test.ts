@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { createRotatingDestination, reopenAllDestinations } from '../../src/protocol/log-destination';
+import { createRotatingDestination, reopenAllDestinations } from '../../src/logfile/destination';
 
 let dir: string;
 beforeEach(() => {
@@ -18,8 +18,13 @@ test('pino lines rotate at maxSize into at most `retain` files, none split or lo
   for (let i = 0; i < 200; i++) logger.info({ i }, 'line');
   dest.close();
   expect(readdirSync(dir).sort()).toEqual(['daemon.log', 'daemon.log.1', 'daemon.log.2', 'daemon.log.3']);
-  const text = ['daemon.log.3', 'daemon.log.2', 'daemon.log.1', 'daemon.log'].map((f) => readFileSync(join(dir, f), 'utf8')).join('');
-  const is = text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { i: number }).i);
+  const text = ['daemon.log.3', 'daemon.log.2', 'daemon.log.1', 'daemon.log']
+    .map((f) => readFileSync(join(dir, f), 'utf8'))
+    .join('');
+  const is = text
+    .trimEnd()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { i: number }).i);
   expect(is[is.length - 1]).toBe(199);
   expect(is.filter((v, k) => v !== (is[0] as number) + k)).toEqual([]);
   for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f)).length).toBeLessThanOrEqual(2048);

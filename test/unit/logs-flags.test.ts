@@ -27,8 +27,28 @@ test('defaults: text, no time, 10 MiB, 5 rotated files, no gzip, files in the ho
 });
 
 test('every flag lands in the spec; relative paths resolve against the caller', () => {
-  const logs = applyLogFlags(base(), { out: 'o.log', err: '/dev/null', time: true, logFormat: 'json', logMaxSize: '1.5M', logRetain: '0', logCompress: true }, dir);
-  expect(logs).toEqual({ out: join(dir, 'o.log'), err: '/dev/null', time: true, format: 'json', maxSize: 1.5 * 1024 * 1024, retain: 0, compress: true });
+  const logs = applyLogFlags(
+    base(),
+    {
+      out: 'o.log',
+      err: '/dev/null',
+      time: true,
+      logFormat: 'json',
+      logMaxSize: '1.5M',
+      logRetain: '0',
+      logCompress: true,
+    },
+    dir,
+  );
+  expect(logs).toEqual({
+    out: join(dir, 'o.log'),
+    err: '/dev/null',
+    time: true,
+    format: 'json',
+    maxSize: 1.5 * 1024 * 1024,
+    retain: 0,
+    compress: true,
+  });
   expect(applyLogFlags(base(), { logMaxSize: '512K' }, dir).maxSize).toBe(512 * 1024);
   expect(applyLogFlags(base(), { logMaxSize: '2048' }, dir).maxSize).toBe(2048);
 });

@@ -1,5 +1,5 @@
 /** The on-disk line format: what the primary writes, the CLI parses back unchanged. */
-import { createLineFormatter, parseLogLine } from '../../src/protocol/log-line';
+import { createLineFormatter, parseLogLine } from '../../src/logfile/line';
 
 const at = new Date('2026-01-02T03:04:05.678Z');
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { compressRotated, existingRotated, removeRotated, shiftRotated } from '../../src/protocol/log-rotation';
+import { compressRotated, existingRotated, removeRotated, shiftRotated } from '../../src/logfile/rotation';
 
 let dir: string;
 let path: string;

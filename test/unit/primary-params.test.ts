@@ -6,7 +6,11 @@ import { appSpecSchema } from '../../src/protocol/schemas';
 import { checkAppSpec, primaryParams } from '../../src/protocol/primary-params';
 import { defaultSpec } from '../../src/config/defaults';
 
-const valid = { ...defaultSpec('/h/.clusterctl', 'web', '/srv/app.js', '/srv', { PORT: '3000' }), incrementVar: 'PORT', stopExitCodes: [0, 42] };
+const valid = {
+  ...defaultSpec('/h/.clusterctl', 'web', '/srv/app.js', '/srv', { PORT: '3000' }),
+  incrementVar: 'PORT',
+  stopExitCodes: [0, 42],
+};
 
 const broken: Array<[string, unknown]> = [
   ['name with a slash', { ...valid, name: 'a/b' }],
@@ -28,7 +32,14 @@ const broken: Array<[string, unknown]> = [
   ['unknown log format', { ...valid, logs: { ...valid.logs, format: 'xml' } }],
   ['extra field', { ...valid, extra: true }],
   ['extra log field', { ...valid, logs: { ...valid.logs, extra: 1 } }],
-  ['missing field', (() => { const { cwd: _cwd, ...rest } = valid; void _cwd; return rest; })()],
+  [
+    'missing field',
+    (() => {
+      const { cwd: _cwd, ...rest } = valid;
+      void _cwd;
+      return rest;
+    })(),
+  ],
   ['not an object', 'web'],
   ['null', null],
 ];

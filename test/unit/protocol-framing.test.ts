@@ -28,7 +28,10 @@ describe('NDJSON framing', () => {
     expect(d.push(big.subarray(0, 2000))).toEqual([]);
     expect(d.overflowing).toBe(true);
     const out = d.push(Buffer.concat([big.subarray(2000), Buffer.from('\n{"id":4}\n')]));
-    expect(out).toEqual([{ kind: 'oversized', bytes: 5000 }, { kind: 'message', value: { id: 4 } }]);
+    expect(out).toEqual([
+      { kind: 'oversized', bytes: 5000 },
+      { kind: 'message', value: { id: 4 } },
+    ]);
     expect(d.overflowing).toBe(false);
   });
 

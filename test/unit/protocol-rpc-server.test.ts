@@ -68,7 +68,11 @@ describe('rpc server robustness', () => {
     bad.write(Buffer.alloc(2 * 1024 * 1024, 'a'));
     bad.write('\n');
     bad.write('{"id":1,"method":"echo","params":{"still":"alive"}}\n');
-    const [garbage, oversized, echo] = (await got) as Array<{ ok: boolean; error?: { code: string; message: string }; result?: unknown }>;
+    const [garbage, oversized, echo] = (await got) as Array<{
+      ok: boolean;
+      error?: { code: string; message: string };
+      result?: unknown;
+    }>;
     expect(garbage).toMatchObject({ ok: false, error: { code: 'E_PROTOCOL' } });
     expect(oversized).toMatchObject({ ok: false, error: { code: 'E_PROTOCOL' } });
     expect(oversized?.error?.message).toMatch(/line too long/);
@@ -101,7 +105,10 @@ describe('rpc server robustness', () => {
     await expect(c.call('refuse')).rejects.toMatchObject({ code: 'E_BUSY', message: 'busy now' });
     const events: unknown[] = [];
     await expect(c.call('stream', {}, { onEvent: (e, d) => events.push([e, d]) })).resolves.toBe('done');
-    expect(events).toEqual([['tick', 1], ['tick', 2]]);
+    expect(events).toEqual([
+      ['tick', 1],
+      ['tick', 2],
+    ]);
     c.close();
   });
 });

@@ -1,5 +1,5 @@
-import { decideRestart, freshHistory, type RestartHistory } from '../../src/primary/restart-policy';
-import { BACKOFF_CAP_MS } from '../../src/protocol/backoff';
+import { decideRestart, freshHistory, type RestartHistory } from '../../src/supervision/restart-policy';
+import { BACKOFF_CAP_MS } from '../../src/supervision/backoff';
 import { defaultSpec } from '../../src/config/defaults';
 import { workerEnv } from '../../src/primary/worker-env';
 import { canTransition } from '../../src/primary/worker-state';
@@ -58,9 +58,18 @@ describe('restart policy', () => {
   });
 
   test('stop exit codes and --no-autorestart end the instance', () => {
-    expect(decideRestart({ ...spec, stopExitCodes: [0, 42] }, { code: 42, signal: null, uptimeMs: 10 }, freshHistory()).action).toBe('stop');
-    expect(decideRestart({ ...spec, stopExitCodes: [0, 42] }, { code: 1, signal: null, uptimeMs: 10 }, freshHistory()).action).toBe('restart');
-    expect(decideRestart({ ...spec, autorestart: false }, { code: null, signal: 'SIGKILL', uptimeMs: 10 }, freshHistory()).action).toBe('stop');
+    expect(
+      decideRestart({ ...spec, stopExitCodes: [0, 42] }, { code: 42, signal: null, uptimeMs: 10 }, freshHistory())
+        .action,
+    ).toBe('stop');
+    expect(
+      decideRestart({ ...spec, stopExitCodes: [0, 42] }, { code: 1, signal: null, uptimeMs: 10 }, freshHistory())
+        .action,
+    ).toBe('restart');
+    expect(
+      decideRestart({ ...spec, autorestart: false }, { code: null, signal: 'SIGKILL', uptimeMs: 10 }, freshHistory())
+        .action,
+    ).toBe('stop');
   });
 });
 
@@ -68,7 +77,11 @@ describe('worker environment', () => {
   test('the app env plus instance number and app name; increment var counts up', () => {
     const env = workerEnv({ ...spec, incrementVar: 'PORT' }, 2);
     expect(env).toEqual({ PORT: '3002', NODE_APP_INSTANCE: '2', CLUSTERCTL_APP_NAME: 'web' });
-    expect(workerEnv({ ...spec, instanceVar: 'INSTANCE_ID' }, 1)).toEqual({ PORT: '3000', INSTANCE_ID: '1', CLUSTERCTL_APP_NAME: 'web' });
+    expect(workerEnv({ ...spec, instanceVar: 'INSTANCE_ID' }, 1)).toEqual({
+      PORT: '3000',
+      INSTANCE_ID: '1',
+      CLUSTERCTL_APP_NAME: 'web',
+    });
   });
 });
 

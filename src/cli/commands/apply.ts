@@ -43,13 +43,17 @@ async function execute(client: Client, action: PlanAction): Promise<void> {
 export function registerApply(program: Command): void {
   program
     .command('apply')
-    .description('make the running apps match a config file: start the missing, scale, reload what changed (and delete the rest with --prune)')
+    .description(
+      'make the running apps match a config file: start the missing, scale, reload what changed (and delete the rest with --prune)',
+    )
     .argument('<file>', 'config file: *.config.js|cjs|mjs, .json, .yaml or .yml with an "apps" array')
     .option('--env <name>', "also use each app's env_<name> block (e.g. --env production)")
     .option('--only <names>', 'apply only these apps (comma-separated)')
     .option('--prune', 'delete the apps that are not in the file')
     .option('--dry-run', 'print the plan (+ start, ~ reload, ± scale, − delete) and change nothing')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The app's environment becomes this shell's plus the file's env blocks: a
 variable removed from the file is gone after the reload. Apps whose spec did
 not change keep their workers (same pids).
@@ -57,7 +61,8 @@ not change keep their workers (same pids).
 Examples:
   $ clusterctl apply ecosystem.config.js --dry-run
   $ clusterctl apply ecosystem.config.js --env production
-  $ clusterctl apply apps.yaml --prune`)
+  $ clusterctl apply apps.yaml --prune`,
+    )
     .action(async (file: string, flags: ApplyFlags) => {
       const only = parseOnly(flags.only);
       if (only !== undefined && flags.prune === true) {
@@ -82,7 +87,9 @@ Examples:
             await execute(client, action);
           } catch (err) {
             const left = plan.actions.slice(done + 1).filter((a) => a.kind !== 'unchanged').length;
-            notice(`apply stopped at "${formatAction(action, width)}": ${done} step(s) done, ${left} more not attempted`);
+            notice(
+              `apply stopped at "${formatAction(action, width)}": ${done} step(s) done, ${left} more not attempted`,
+            );
             throw err instanceof ClusterctlError ? err : new ClusterctlError('E_INTERNAL', String(err));
           }
           print(formatAction(action, width));

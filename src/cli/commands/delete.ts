@@ -9,10 +9,13 @@ export function registerDelete(program: Command): void {
     .alias('del')
     .description('stop an app gracefully and remove it from the list')
     .argument('<name|all>', 'app name, or "all"')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ clusterctl delete web
-  $ clusterctl delete all`)
+  $ clusterctl delete all`,
+    )
     .action(async (target: string) => {
       const { deleted } = await withClient((client) => client.delete(target));
       print(deleted.map((name) => `deleted ${name}`).join('\n'));

@@ -12,12 +12,17 @@ export function registerDescribe(program: Command): void {
     .argument('<name>', 'app name')
     .option('--json', 'print the AppInfo object as JSON')
     .option('--show-env', 'with --json: show env values (they are replaced by *** otherwise: they may be secrets)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ clusterctl describe web
-  $ clusterctl describe web --json | jq '.workers[].lastExit'`)
+  $ clusterctl describe web --json | jq '.workers[].lastExit'`,
+    )
     .action(async (name: string, opts: { json?: boolean; showEnv?: boolean }) => {
       const app = await withClient((client) => client.describe(name));
-      print(opts.json ? JSON.stringify(opts.showEnv === true ? app : redactAppInfo(app), null, 2) : renderDescribe(app));
+      print(
+        opts.json ? JSON.stringify(opts.showEnv === true ? app : redactAppInfo(app), null, 2) : renderDescribe(app),
+      );
     });
 }

@@ -8,12 +8,17 @@ export function registerFlush(program: Command): void {
     .command('flush')
     .description('empty the out and err log files of an app (or of every app) and delete their rotated files')
     .argument('[name]', 'app name, or "all" (the default)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ clusterctl flush            every app
-  $ clusterctl flush api`)
+  $ clusterctl flush api`,
+    )
     .action(async (name: string | undefined) => {
-      const { flushed } = await withClient((client) => client.rpc.call('flush', name === undefined ? {} : { target: name }));
+      const { flushed } = await withClient((client) =>
+        client.rpc.call('flush', name === undefined ? {} : { target: name }),
+      );
       print(flushed.length === 0 ? 'no apps: nothing to flush' : `flushed the logs of ${flushed.join(', ')}`);
     });
 }

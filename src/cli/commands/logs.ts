@@ -6,13 +6,29 @@
  */
 import type { Command } from 'commander';
 import { connect, type Client } from '../../client/client';
-import type { LogStream } from '../../protocol/log-line';
+import type { LogStream } from '../../logfile/line';
 import { homePaths, resolveHome } from '../../protocol/paths';
 import type { AppInfo } from '../../protocol/types';
 import { FileFollower } from '../logs/follow';
-import { colorPalette, formatDaemonLine, formatEntry, formatEntryJson, NO_COLOR_PALETTE, type LogEntry, type Palette } from '../logs/format';
+import {
+  colorPalette,
+  formatDaemonLine,
+  formatEntry,
+  formatEntryJson,
+  NO_COLOR_PALETTE,
+  type LogEntry,
+  type Palette,
+} from '../logs/format';
 import { exitQuietlyOnClose, writeLines } from '../logs/output';
-import { entryOf, interleave, keepInstance, sourcesOf, tailSources, type LogSource, type SourceFilter } from '../logs/sources';
+import {
+  entryOf,
+  interleave,
+  keepInstance,
+  sourcesOf,
+  tailSources,
+  type LogSource,
+  type SourceFilter,
+} from '../logs/sources';
 import { tailLog } from '../logs/tail';
 import { useColor, usage } from '../output';
 import { withClient } from '../session';
@@ -42,7 +58,8 @@ interface LogsOptions {
 }
 
 function wholeNumber(flag: string, raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) > 1_000_000) throw usage(`${flag} ${JSON.stringify(raw)}: expected a whole number from 0 to 1000000`);
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) > 1_000_000)
+    throw usage(`${flag} ${JSON.stringify(raw)}: expected a whole number from 0 to 1000000`);
   return Number(raw);
 }
 
@@ -75,7 +92,9 @@ export function registerLogs(program: Command): void {
     .option('--instance <i>', 'only the lines of this instance number')
     .option('--json', 'one JSON object per line: {time, app, instance, stream, msg}')
     .option('--daemon', "show the daemon's own log (daemon.log), formatted for reading")
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Lines read: <time> <app>:<instance> <out|err> | <message> (the time only when the app logs with --time).
 Following survives log rotation, reload-logs, flush and restarts; Ctrl-C ends it.
 
@@ -84,7 +103,8 @@ Examples:
   $ clusterctl logs api --lines 100 --nostream
   $ clusterctl logs api --err --instance 1
   $ clusterctl logs api --json | jq -r .msg
-  $ clusterctl logs --daemon`)
+  $ clusterctl logs --daemon`,
+    )
     .action(async (name: string | undefined, flags: LogsFlags) => {
       const opts = parseLogsFlags(name, flags);
       if (flags.daemon) {
@@ -139,7 +159,9 @@ async function showAppLogs(name: string | undefined, apps: AppInfo[], opts: Logs
     if (refreshing) return;
     refreshing = true;
     // The daemon being away (killed, restarting) must not end a follow: the files are still there.
-    refresh().catch(() => undefined).finally(() => (refreshing = false));
+    refresh()
+      .catch(() => undefined)
+      .finally(() => (refreshing = false));
   }, REFRESH_MS);
   setInterval(() => {
     for (const f of followers.values()) f.poll();
@@ -154,7 +176,9 @@ async function showDaemonLog(opts: LogsOptions): Promise<void> {
   const tail = tailLog(path, opts.lines);
   writeLines(tail.lines.map(render));
   if (!opts.follow) return;
-  const follower = new FileFollower(path, { ino: tail.ino, offset: tail.offset }, (lines) => writeLines(lines.map(render)));
+  const follower = new FileFollower(path, { ino: tail.ino, offset: tail.offset }, (lines) =>
+    writeLines(lines.map(render)),
+  );
   setInterval(() => follower.poll(), POLL_MS);
   await new Promise<never>(() => undefined);
 }

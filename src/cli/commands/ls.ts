@@ -12,12 +12,19 @@ export function registerLs(program: Command): void {
     .description('list every app and its workers: instance, pid, status, restarts, uptime, CPU and memory')
     .option('--json', 'print the AppInfo array as JSON (shape documented in the README)')
     .option('--show-env', 'with --json: show env values (they are replaced by *** otherwise: they may be secrets)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ clusterctl ls
-  $ clusterctl ls --json | jq '.[].workers[].pid'`)
+  $ clusterctl ls --json | jq '.[].workers[].pid'`,
+    )
     .action(async (opts: { json?: boolean; showEnv?: boolean }) => {
       const apps = await withClient((client) => client.list());
-      print(opts.json ? JSON.stringify(opts.showEnv === true ? apps : apps.map(redactAppInfo), null, 2) : renderAppTable(apps));
+      print(
+        opts.json
+          ? JSON.stringify(opts.showEnv === true ? apps : apps.map(redactAppInfo), null, 2)
+          : renderAppTable(apps),
+      );
     });
 }

@@ -7,12 +7,17 @@ import { withClient } from '../session';
 export function registerPing(program: Command): void {
   program
     .command('ping')
-    .description("check the daemon answers (it is started if needed); print its pid, version and uptime")
-    .addHelpText('after', `
+    .description('check the daemon answers (it is started if needed); print its pid, version and uptime')
+    .addHelpText(
+      'after',
+      `
 Example:
-  $ clusterctl ping`)
+  $ clusterctl ping`,
+    )
     .action(async () => {
       const info = await withClient((client) => client.ping());
-      print(`daemon pid ${info.pid}, version ${info.version} (protocol ${info.protocol}), up ${humanDuration(info.uptime)}, home ${info.home}`);
+      print(
+        `daemon pid ${info.pid}, version ${info.version} (protocol ${info.protocol}), up ${humanDuration(info.uptime)}, home ${info.home}`,
+      );
     });
 }

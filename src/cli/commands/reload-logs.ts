@@ -6,16 +6,25 @@ import { withClient } from '../session';
 export function registerReloadLogs(program: Command): void {
   program
     .command('reload-logs')
-    .description('close and reopen every log file by path (the apps\' and daemon.log), after an external logrotate moved them')
-    .addHelpText('after', `
+    .description(
+      "close and reopen every log file by path (the apps' and daemon.log), after an external logrotate moved them",
+    )
+    .addHelpText(
+      'after',
+      `
 clusterctl rotates its logs itself (--log-max-size, --log-retain). With an
 external logrotate that moves the files, run this in its postrotate script;
 with copytruncate it is not needed.
 
 Example:
-  $ clusterctl reload-logs`)
+  $ clusterctl reload-logs`,
+    )
     .action(async () => {
       const { reopened } = await withClient((client) => client.rpc.call('reloadLogs', {}));
-      print(reopened.length === 0 ? 'reopened daemon.log (no app is running)' : `reopened the log files of ${reopened.join(', ')} and daemon.log`);
+      print(
+        reopened.length === 0
+          ? 'reopened daemon.log (no app is running)'
+          : `reopened the log files of ${reopened.join(', ')} and daemon.log`,
+      );
     });
 }

@@ -16,16 +16,23 @@ interface ReloadFlags {
 }
 
 export function registerReload(program: Command): void {
-  addLifecycleOptions(program
-    .command('reload')
-    .description('rolling reload: start a replacement, wait until it is online, then stop the old worker (no downtime)')
-    .argument('<name|all>', 'app name, or "all"')
-    .option('--parallel <n>', 'instances replaced at a time (default 1)'))
-    .addHelpText('after', `
+  addLifecycleOptions(
+    program
+      .command('reload')
+      .description(
+        'rolling reload: start a replacement, wait until it is online, then stop the old worker (no downtime)',
+      )
+      .argument('<name|all>', 'app name, or "all"')
+      .option('--parallel <n>', 'instances replaced at a time (default 1)'),
+  )
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ clusterctl reload web
   $ clusterctl reload web --parallel 2
-  $ clusterctl reload all --wait-ready --listen-timeout 20000`)
+  $ clusterctl reload all --wait-ready --listen-timeout 20000`,
+    )
     .action(async (target: string, flags: ReloadFlags) => {
       const options: ReloadOptions = lifecycleOverrides(flags);
       if (flags.parallel !== undefined) options.parallel = parsePositiveInt('--parallel', flags.parallel, 4096);
@@ -33,7 +40,10 @@ Examples:
       const onProgress = (event: ProgressEvent): void => {
         // While an instance is being replaced it is the one in progress: "2/4" means the second of four.
         const current = event.step === 'replacing' ? event.done + 1 : event.done;
-        if (progress) process.stderr.write(`\rreloading ${event.app}: ${current}/${event.total} (instance ${event.instance} ${event.step})\x1b[K`);
+        if (progress)
+          process.stderr.write(
+            `\rreloading ${event.app}: ${current}/${event.total} (instance ${event.instance} ${event.step})\x1b[K`,
+          );
       };
       try {
         const apps = await withClient((client) => client.reload(target, options, onProgress));

@@ -19,17 +19,24 @@ interface RestartFlags {
 }
 
 export function registerRestart(program: Command): void {
-  addLifecycleOptions(program
-    .command('restart')
-    .description('stop all workers of an app, then start them again from its saved spec (brief downtime; use reload to avoid it)')
-    .argument('<name|all>', 'app name, or "all"')
-    .option('--update-env', "replace the app's environment with this shell's (plus --env)")
-    .option('--env <KEY=VALUE>', 'with --update-env: set a variable (repeatable)', collect))
-    .addHelpText('after', `
+  addLifecycleOptions(
+    program
+      .command('restart')
+      .description(
+        'stop all workers of an app, then start them again from its saved spec (brief downtime; use reload to avoid it)',
+      )
+      .argument('<name|all>', 'app name, or "all"')
+      .option('--update-env', "replace the app's environment with this shell's (plus --env)")
+      .option('--env <KEY=VALUE>', 'with --update-env: set a variable (repeatable)', collect),
+  )
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ clusterctl restart web
   $ NODE_ENV=staging clusterctl restart web --update-env
-  $ clusterctl restart all --kill-timeout 10000`)
+  $ clusterctl restart all --kill-timeout 10000`,
+    )
     .action(async (target: string, flags: RestartFlags) => {
       if (flags.env !== undefined && flags.updateEnv !== true) {
         throw usage('--env on restart needs --update-env (the saved environment is kept otherwise)');

@@ -8,15 +8,20 @@ import { withClient } from '../session';
 export function registerScale(program: Command): void {
   program
     .command('scale')
-    .description('set the number of workers: new ones take the lowest free instance numbers, the highest are stopped first')
+    .description(
+      'set the number of workers: new ones take the lowest free instance numbers, the highest are stopped first',
+    )
     .argument('<name>', 'app name')
     .argument('<count>', 'N (exactly), +N (add), -N (remove) or "max" (one per usable CPU)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ clusterctl scale web 4
   $ clusterctl scale web +2
   $ clusterctl scale web -1
-  $ clusterctl scale web max`)
+  $ clusterctl scale web max`,
+    )
     .action(async (name: string, count: string) => {
       const target = parseScaleTarget(count);
       if (target.mode === 'absolute' && target.value < 1) {

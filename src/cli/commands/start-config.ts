@@ -19,7 +19,10 @@ export interface ConfigFlags {
 
 export function parseOnly(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
-  const names = raw.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const names = raw
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   if (names.length === 0) throw usage(`--only ${JSON.stringify(raw)}: expected app names separated by commas`);
   return names;
 }
@@ -27,7 +30,9 @@ export function parseOnly(raw: string | undefined): string[] | undefined {
 export function parseEnvName(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   if (!/^[A-Za-z0-9_.-]+$/.test(raw)) {
-    throw usage(`--env ${JSON.stringify(raw)}: with a config file, --env names the env_<name> block to use (e.g. --env production)`);
+    throw usage(
+      `--env ${JSON.stringify(raw)}: with a config file, --env names the env_<name> block to use (e.g. --env production)`,
+    );
   }
   return raw;
 }
@@ -62,13 +67,16 @@ export async function startFromConfig(file: string, flags: ConfigFlags): Promise
     });
     // Each app has its own primary: start them together, so one slow app does not hold up the rest.
     const results = await Promise.allSettled(fresh.map((s) => client.start(s)));
-    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ name: fresh[i]?.name ?? '?', err: r.reason as unknown }] : []));
+    const failures = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [{ name: fresh[i]?.name ?? '?', err: r.reason as unknown }] : [],
+    );
     const names = new Set(specs.map((s) => s.name));
     return { apps: (await client.list()).filter((a) => names.has(a.name)), failures };
   });
   if (apps.length > 0) print(renderAppTable(apps));
   if (failures.length > 0) {
-    for (const f of failures.slice(1)) notice(`${f.name}: ${f.err instanceof Error ? f.err.message.split('\n')[0] : String(f.err)}`);
+    for (const f of failures.slice(1))
+      notice(`${f.name}: ${f.err instanceof Error ? f.err.message.split('\n')[0] : String(f.err)}`);
     throw failures[0]?.err;
   }
 }
@@ -82,11 +90,19 @@ function flagName(key: string): string {
  * only --env (one environment name) and --only apply; anything else would be
  * silently ignored, so it is refused.
  */
-export function configStartFlags(args: readonly string[], env: readonly string[] | undefined, only: string | undefined, otherFlags: readonly string[]): ConfigFlags {
+export function configStartFlags(
+  args: readonly string[],
+  env: readonly string[] | undefined,
+  only: string | undefined,
+  otherFlags: readonly string[],
+): ConfigFlags {
   if (otherFlags.length > 0) {
-    throw usage(`${otherFlags.map(flagName).join(', ')}: with a config file, set options in the file (only --env NAME and --only apply)`);
+    throw usage(
+      `${otherFlags.map(flagName).join(', ')}: with a config file, set options in the file (only --env NAME and --only apply)`,
+    );
   }
   if (args.length > 0) throw usage('arguments after a config file are not used: set "args" in the file');
-  if (env !== undefined && env.length > 1) throw usage('--env: with a config file, give one environment name (e.g. --env production)');
+  if (env !== undefined && env.length > 1)
+    throw usage('--env: with a config file, give one environment name (e.g. --env production)');
   return { env: env?.[0], only };
 }

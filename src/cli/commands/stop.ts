@@ -9,10 +9,13 @@ export function registerStop(program: Command): void {
     .command('stop')
     .description('stop an app gracefully (disconnect, stop signal, SIGKILL after the kill timeout); it stays listed')
     .argument('<name|all>', 'app name, or "all"')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ clusterctl stop web
-  $ clusterctl stop all`)
+  $ clusterctl stop all`,
+    )
     .action(async (target: string) => {
       const apps = await withClient((client) => client.stop(target));
       print(renderAppTable(apps));

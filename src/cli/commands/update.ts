@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { connect } from '../../client/client';
 import { ClusterctlError } from '../../protocol/errors';
-import { waitForExit } from '../../protocol/liveness';
+import { waitForExit } from '../../os/liveness';
 import { resolveHome } from '../../protocol/paths';
 import type { AppInfo } from '../../protocol/types';
 import { packageVersion } from '../../protocol/version';
@@ -30,7 +30,9 @@ async function replaceDaemon(what: 'updated' | 'restarted'): Promise<void> {
   if (!old) {
     const fresh = await connect();
     fresh.close();
-    print(`no daemon was running for ${resolveHome()}; started daemon ${fresh.daemon.version} (pid ${fresh.daemon.pid})`);
+    print(
+      `no daemon was running for ${resolveHome()}; started daemon ${fresh.daemon.version} (pid ${fresh.daemon.pid})`,
+    );
     return;
   }
   const { pid, version } = old.daemon;
@@ -44,7 +46,11 @@ async function replaceDaemon(what: 'updated' | 'restarted'): Promise<void> {
   try {
     process.kill(pid, 'SIGTERM');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw new ClusterctlError('E_DAEMON_UNREACHABLE', `cannot signal the daemon (pid ${pid}): ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH')
+      throw new ClusterctlError(
+        'E_DAEMON_UNREACHABLE',
+        `cannot signal the daemon (pid ${pid}): ${(err as Error).message}`,
+      );
   }
   if (!(await waitForExit(pid, GRACEFUL_EXIT_MS))) {
     // Safe for the apps: they are supervised by their own primaries, which outlive the daemon.
@@ -54,7 +60,8 @@ async function replaceDaemon(what: 'updated' | 'restarted'): Promise<void> {
     } catch {
       /* it exited in between */
     }
-    if (!(await waitForExit(pid, FORCED_EXIT_MS))) throw new ClusterctlError('E_TIMEOUT', `the daemon (pid ${pid}) is still running after SIGKILL`);
+    if (!(await waitForExit(pid, FORCED_EXIT_MS)))
+      throw new ClusterctlError('E_TIMEOUT', `the daemon (pid ${pid}) is still running after SIGKILL`);
   }
 
   const next = await connect();
@@ -67,12 +74,17 @@ async function replaceDaemon(what: 'updated' | 'restarted'): Promise<void> {
   const beforePids = workerPids(before);
   const afterPids = workerPids(after);
   const missing = before.filter((a) => !afterPids.has(a.name)).map((a) => a.name);
-  const moved = after.filter((a) => beforePids.has(a.name) && beforePids.get(a.name) !== afterPids.get(a.name)).map((a) => a.name);
+  const moved = after
+    .filter((a) => beforePids.has(a.name) && beforePids.get(a.name) !== afterPids.get(a.name))
+    .map((a) => a.name);
   for (const name of missing) notice(`${name} was registered before and is not now; see ${next.paths.daemonLog}`);
   for (const name of moved) notice(`${name}: worker pids changed during the switch (it was restarting or reloading)`);
   const cli = packageVersion();
-  const versions = version === next.daemon.version ? `version ${version}` : `version ${version} → ${next.daemon.version}`;
-  print(`daemon ${what}: ${versions}, pid ${pid} → ${next.daemon.pid}; ${after.length} app${after.length === 1 ? '' : 's'} adopted without a restart`);
+  const versions =
+    version === next.daemon.version ? `version ${version}` : `version ${version} → ${next.daemon.version}`;
+  print(
+    `daemon ${what}: ${versions}, pid ${pid} → ${next.daemon.pid}; ${after.length} app${after.length === 1 ? '' : 's'} adopted without a restart`,
+  );
   if (next.daemon.version !== cli) notice(`the new daemon reports version ${next.daemon.version}, this CLI is ${cli}`);
   if (after.length > 0) print(renderAppTable(after));
 }
@@ -80,25 +92,36 @@ async function replaceDaemon(what: 'updated' | 'restarted'): Promise<void> {
 export function registerUpdate(program: Command): void {
   program
     .command('update')
-    .description('replace the running daemon with this version of clusterctl; apps keep running (same workers, same pids)')
-    .addHelpText('after', `
+    .description(
+      'replace the running daemon with this version of clusterctl; apps keep running (same workers, same pids)',
+    )
+    .addHelpText(
+      'after',
+      `
 Run it after upgrading clusterctl, when commands say the daemon is older than the CLI.
 
 Example:
-  $ npm install -g clusterctl@latest && clusterctl update`)
+  $ npm install -g clusterctl@latest && clusterctl update`,
+    )
     .action(() => replaceDaemon('updated'));
 
   const daemon = program
     .command('daemon')
     .description('manage the daemon itself')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
-  $ clusterctl daemon restart    restart the daemon; the apps keep running`);
+  $ clusterctl daemon restart    restart the daemon; the apps keep running`,
+    );
   daemon
     .command('restart')
     .description('restart the daemon; apps keep running and are adopted by the new one')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Example:
-  $ clusterctl daemon restart`)
+  $ clusterctl daemon restart`,
+    )
     .action(() => replaceDaemon('restarted'));
 }

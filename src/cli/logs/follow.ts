@@ -7,7 +7,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { rotatedPath } from '../../protocol/log-rotation';
+import { rotatedPath } from '../../logfile/rotation';
 
 const READ_CHUNK = 256 * 1024;
 /** Bytes read per file per poll at most, so one flooding app cannot starve the others' output. */
@@ -28,7 +28,11 @@ export class FileFollower {
    * `start.ino` (the end of what `tailLog` printed); any other file is read
    * from its start, because it appeared after the tail was taken.
    */
-  constructor(readonly path: string, private start: { ino: number | null; offset: number } | null, private readonly onLines: (lines: string[]) => void) {
+  constructor(
+    readonly path: string,
+    private start: { ino: number | null; offset: number } | null,
+    private readonly onLines: (lines: string[]) => void,
+  ) {
     // Hold the tailed file open from now on: if it rotates before the first
     // poll, what was appended to it after the tail is still read.
     if (start && start.ino !== null) {

@@ -4,7 +4,7 @@
  * app's colour is stable across runs, err in red), or one JSON object per
  * line with `--json`. Also the pino-pretty style rendering of daemon.log.
  */
-import type { LogStream, ParsedLogLine } from '../../protocol/log-line';
+import type { LogStream, ParsedLogLine } from '../../logfile/line';
 
 export interface LogEntry extends ParsedLogLine {
   app: string;
@@ -29,7 +29,16 @@ export const NO_COLOR_PALETTE: Palette = { app: () => plain, err: plain, warn: p
 export function colorPalette(): Palette {
   const chalk = require('chalk') as typeof import('chalk');
   const c = new chalk.Instance({ level: 1 });
-  const appColors: Paint[] = [c.cyan, c.magenta, c.blue, c.green, c.yellow, c.cyanBright, c.magentaBright, c.blueBright];
+  const appColors: Paint[] = [
+    c.cyan,
+    c.magenta,
+    c.blue,
+    c.green,
+    c.yellow,
+    c.cyanBright,
+    c.magentaBright,
+    c.blueBright,
+  ];
   return {
     app(name) {
       let h = 0;
@@ -51,7 +60,13 @@ export function formatEntry(e: LogEntry, p: Palette): string {
 }
 
 export function formatEntryJson(e: LogEntry): string {
-  return JSON.stringify({ time: e.time === null ? null : new Date(e.time).toISOString(), app: e.app, instance: e.instance, stream: e.stream, msg: e.msg });
+  return JSON.stringify({
+    time: e.time === null ? null : new Date(e.time).toISOString(),
+    app: e.app,
+    instance: e.instance,
+    stream: e.stream,
+    msg: e.msg,
+  });
 }
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
@@ -80,7 +95,8 @@ export function formatDaemonLine(line: string, p: Palette): string {
   }
   const level = levelName(rec.level);
   const paintLevel = level === 'ERROR' || level === 'FATAL' ? p.err : level === 'WARN' ? p.warn : p.dim;
-  const time = typeof rec.time === 'string' ? rec.time : typeof rec.time === 'number' ? new Date(rec.time).toISOString() : '';
+  const time =
+    typeof rec.time === 'string' ? rec.time : typeof rec.time === 'number' ? new Date(rec.time).toISOString() : '';
   const pid = typeof rec.pid === 'number' ? ` (${rec.pid})` : '';
   const msg = typeof rec.msg === 'string' ? rec.msg : '';
   const extras: string[] = [];
@@ -90,7 +106,12 @@ export function formatDaemonLine(line: string, p: Palette): string {
     if (k === 'err' && typeof v === 'object' && v !== null) {
       const err = v as Record<string, unknown>;
       extras.push(`err=${renderValue(err.message ?? err.type ?? '')}`);
-      if (typeof err.stack === 'string') stack = err.stack.split('\n').slice(1).map((l) => `\n    ${l.trim()}`).join('');
+      if (typeof err.stack === 'string')
+        stack = err.stack
+          .split('\n')
+          .slice(1)
+          .map((l) => `\n    ${l.trim()}`)
+          .join('');
       continue;
     }
     extras.push(`${k}=${renderValue(v)}`);

@@ -3,7 +3,7 @@
  * reports them, and how the last lines of several files are interleaved.
  */
 import { statSync } from 'node:fs';
-import { DEV_NULL_PATH, parseLogLine, type LogStream } from '../../protocol/log-line';
+import { DEV_NULL_PATH, parseLogLine, type LogStream } from '../../logfile/line';
 import type { AppInfo } from '../../protocol/types';
 import type { LogEntry } from './format';
 import { tailLog, type Tail } from './tail';

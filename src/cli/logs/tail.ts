@@ -5,7 +5,7 @@
  * rotated files (`.1`, `.1.gz`, `.2` …) supply the older ones.
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { existingRotated } from '../../protocol/log-rotation';
+import { existingRotated } from '../../logfile/rotation';
 
 const BLOCK = 64 * 1024;
 /** Rotated files consulted at most for one tail: enough for any sane --lines. */
@@ -87,7 +87,8 @@ export function tailLog(path: string, n: number, keep: Keep = () => true): Tail 
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { lines: olderLines(path, n, keep), offset: 0, ino: null };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { lines: olderLines(path, n, keep), offset: 0, ino: null };
     throw err;
   }
   try {
@@ -109,7 +110,9 @@ function olderLines(path: string, n: number, keep: Keep): string[] {
     try {
       const raw = readFileSync(file);
       // zlib is loaded only when a gzipped file is read: most runs of the CLI never need it.
-      text = file.endsWith('.gz') ? (require('node:zlib') as typeof import('node:zlib')).gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+      text = file.endsWith('.gz')
+        ? (require('node:zlib') as typeof import('node:zlib')).gunzipSync(raw).toString('utf8')
+        : raw.toString('utf8');
     } catch {
       break; // rotated away or half-written gzip: what we have is enough
     }

@@ -28,7 +28,10 @@ export function renderDescribe(app: AppInfo): string {
     ['wait ready', String(s.waitReady)],
     ['listen timeout', `${s.listenTimeout} ms`],
     ['autorestart', String(s.autorestart)],
-    ['restart delay', s.restartDelay > 0 ? `${s.restartDelay} ms (fixed)` : `${s.expBackoffRestartDelay} ms, x1.5 per restart`],
+    [
+      'restart delay',
+      s.restartDelay > 0 ? `${s.restartDelay} ms (fixed)` : `${s.expBackoffRestartDelay} ms, x1.5 per restart`,
+    ],
     ['min uptime', `${s.minUptime} ms`],
     ['max restarts', String(s.maxRestarts)],
     ['stop exit codes', s.stopExitCodes.length === 0 ? '-' : s.stopExitCodes.join(',')],
@@ -36,7 +39,10 @@ export function renderDescribe(app: AppInfo): string {
     ['instance var', s.incrementVar === null ? s.instanceVar : `${s.instanceVar} (increment ${s.incrementVar})`],
     ['out log', s.logs.out],
     ['err log', s.logs.err],
-    ['log options', `format ${s.logs.format}${s.logs.time ? ', timestamps' : ''}, rotate at ${humanBytes(s.logs.maxSize)}, keep ${s.logs.retain}${s.logs.compress ? ' gzipped' : ''}`],
+    [
+      'log options',
+      `format ${s.logs.format}${s.logs.time ? ', timestamps' : ''}, rotate at ${humanBytes(s.logs.maxSize)}, keep ${s.logs.retain}${s.logs.compress ? ' gzipped' : ''}`,
+    ],
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
   let out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';

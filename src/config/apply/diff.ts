@@ -53,7 +53,8 @@ export function diffEnv(from: Record<string, string>, to: Record<string, string>
 export function diffSpecs(from: AppSpec, to: AppSpec): SpecChanges {
   const options: string[] = [];
   for (const key of Object.keys(to) as Array<keyof AppSpec>) {
-    if (key === 'name' || key === 'script' || key === 'args' || key === 'env' || key === 'instances' || key === 'logs') continue;
+    if (key === 'name' || key === 'script' || key === 'args' || key === 'env' || key === 'instances' || key === 'logs')
+      continue;
     if (!sameJson(from[key], to[key])) options.push(key);
   }
   for (const key of Object.keys(to.logs) as Array<keyof LogSpec>) {
@@ -68,5 +69,7 @@ export function diffSpecs(from: AppSpec, to: AppSpec): SpecChanges {
 }
 
 export function hasChanges(c: SpecChanges): boolean {
-  return c.script || c.args || c.options.length > 0 || c.env.added.length + c.env.removed.length + c.env.changed.length > 0;
+  return (
+    c.script || c.args || c.options.length > 0 || c.env.added.length + c.env.removed.length + c.env.changed.length > 0
+  );
 }

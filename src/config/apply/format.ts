@@ -48,7 +48,11 @@ export function describeChanges(c: SpecChanges): string {
   const parts: string[] = [];
   if (c.script) parts.push('script');
   if (c.args) parts.push('args');
-  const env = [...c.env.added.map((k) => `+${k}`), ...c.env.changed.map((k) => `~${k}`), ...c.env.removed.map((k) => `-${k}`)];
+  const env = [
+    ...c.env.added.map((k) => `+${k}`),
+    ...c.env.changed.map((k) => `~${k}`),
+    ...c.env.removed.map((k) => `-${k}`),
+  ];
   if (env.length > 0) parts.push(`env (${env.join(' ')})`);
   if (c.options.length > 0) parts.push(`options (${c.options.map((o) => FILE_KEY[o] ?? o).join(', ')})`);
   return parts.join(', ');
@@ -61,13 +65,21 @@ function instances(n: number): string {
 function verbAndDetail(a: PlanAction): [string, string] {
   switch (a.kind) {
     case 'start':
-      return ['start', a.wasStopped ? `${instances(a.spec.instances)}, was stopped${a.changes ? `; ${describeChanges(a.changes)}` : ''}` : instances(a.spec.instances)];
+      return [
+        'start',
+        a.wasStopped
+          ? `${instances(a.spec.instances)}, was stopped${a.changes ? `; ${describeChanges(a.changes)}` : ''}`
+          : instances(a.spec.instances),
+      ];
     case 'reload':
       return ['reload', describeChanges(a.changes)];
     case 'scale':
       return ['scale', `${a.from} → ${a.to}`];
     case 'restart':
-      return ['restart', `${a.fields.map((f) => FILE_KEY[f] ?? f).join(', ')} changed: the app primary is replaced (stop, then start); ${describeChanges(a.changes)}`];
+      return [
+        'restart',
+        `${a.fields.map((f) => FILE_KEY[f] ?? f).join(', ')} changed: the app primary is replaced (stop, then start); ${describeChanges(a.changes)}`,
+      ];
     case 'delete':
       return ['delete', 'not in the file'];
     case 'unchanged':
@@ -91,7 +103,12 @@ export function summarize(plan: Plan): string {
     [count('delete'), 'to delete'],
     [count('unchanged'), 'unchanged'],
   ] as const;
-  return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join(', ') || 'nothing to do';
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, what]) => `${n} ${what}`)
+      .join(', ') || 'nothing to do'
+  );
 }
 
 export function formatPlan(plan: Plan): string {

@@ -58,7 +58,11 @@ export function planApply(current: readonly AppInfo[], desired: readonly AppSpec
     const from = app.spec.instances;
     const to = spec.instances;
     if (!changed) {
-      actions.push(from === to ? { kind: 'unchanged', name: spec.name, inFile: true } : { kind: 'scale', name: spec.name, from, to });
+      actions.push(
+        from === to
+          ? { kind: 'unchanged', name: spec.name, inFile: true }
+          : { kind: 'scale', name: spec.name, from, to },
+      );
       continue;
     }
     // Fewer workers to replace when shrinking first; new workers get the new spec when growing after.
@@ -75,7 +79,9 @@ export function planApply(current: readonly AppInfo[], desired: readonly AppSpec
 
   for (const app of current) {
     if (wanted.has(app.name)) continue;
-    actions.push(opts.prune ? { kind: 'delete', name: app.name } : { kind: 'unchanged', name: app.name, inFile: false });
+    actions.push(
+      opts.prune ? { kind: 'delete', name: app.name } : { kind: 'unchanged', name: app.name, inFile: false },
+    );
   }
   return { actions };
 }

@@ -99,7 +99,9 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
       }
     }
     if (entry.log_date_format !== undefined && entry.log_date_format !== '') {
-      notices.push(`${file}: ${where(label)}: log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp; the format given is not used`);
+      notices.push(
+        `${file}: ${where(label)}: log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp; the format given is not used`,
+      );
     }
     validated.push({ index, label, entry, envBlocks, name: entry.name ?? nameFromScript(entry.script) });
   });
@@ -107,7 +109,8 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
   const firstIndexOf = new Map<string, number>();
   for (const v of validated) {
     const earlier = firstIndexOf.get(v.name);
-    if (earlier !== undefined) fail(`app ${v.label}: name: "${v.name}" is already used by apps[${earlier}]; app names must be unique`);
+    if (earlier !== undefined)
+      fail(`app ${v.label}: name: "${v.name}" is already used by apps[${earlier}]; app names must be unique`);
     firstIndexOf.set(v.name, v.index);
   }
 
@@ -116,7 +119,9 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
     const wanted = new Set(opts.only);
     const missing = [...wanted].filter((n) => !firstIndexOf.has(n));
     if (missing.length > 0) {
-      fail(`--only: no app named ${missing.map((n) => `"${n}"`).join(', ')} (the file has: ${validated.map((v) => v.name).join(', ')})`);
+      fail(
+        `--only: no app named ${missing.map((n) => `"${n}"`).join(', ')} (the file has: ${validated.map((v) => v.name).join(', ')})`,
+      );
     }
     selected = validated.filter((v) => wanted.has(v.name));
   }

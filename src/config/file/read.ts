@@ -18,7 +18,12 @@ function configError(file: string, message: string): ClusterctlError {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? text;
+  return (
+    text
+      .split('\n')
+      .find((l) => l.trim() !== '')
+      ?.trim() ?? text
+  );
 }
 
 /**
@@ -26,7 +31,9 @@ function firstLine(text: string): string {
  * through Function keeps a real dynamic import, which is the only way to load
  * an ES module from CommonJS on Node 20.
  */
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<Record<string, unknown>>;
+const importModule = new Function('specifier', 'return import(specifier)') as (
+  specifier: string,
+) => Promise<Record<string, unknown>>;
 
 /** "SyntaxError: Unexpected token '}' (line 7)" from what require() or import() threw. */
 function describeLoadError(err: unknown, absPath: string): string {
@@ -57,7 +64,9 @@ async function loadJsModule(absPath: string): Promise<unknown> {
     }
   }
   // The query string makes each load a new module instance instead of the cached one.
-  const ns = await importModule(`${pathToFileURL(absPath).href}?load=${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  const ns = await importModule(
+    `${pathToFileURL(absPath).href}?load=${Date.now()}-${Math.random().toString(36).slice(2)}`,
+  );
   return unwrapDefault(ns);
 }
 
@@ -81,12 +90,18 @@ function parseJsonConfig(text: string, absPath: string, display: string): unknow
     return JSON.parse(text) as unknown;
   } catch (jsonErr) {
     try {
-      const value: unknown = runInNewContext(`(${text}\n)`, Object.create(null) as object, { filename: absPath, timeout: 1000 });
+      const value: unknown = runInNewContext(`(${text}\n)`, Object.create(null) as object, {
+        filename: absPath,
+        timeout: 1000,
+      });
       if (typeof value === 'object' && value !== null) return JSON.parse(JSON.stringify(value)) as unknown;
     } catch {
       /* not a literal either: report the JSON error */
     }
-    throw configError(display, `invalid JSON: ${firstLine(jsonErr instanceof Error ? jsonErr.message : String(jsonErr))}`);
+    throw configError(
+      display,
+      `invalid JSON: ${firstLine(jsonErr instanceof Error ? jsonErr.message : String(jsonErr))}`,
+    );
   }
 }
 
@@ -101,7 +116,10 @@ export async function readConfigValue(absPath: string, display: string): Promise
   }
   if (!isFile) throw configError(display, 'is not a file');
   if (!isConfigFile(absPath)) {
-    throw configError(display, 'is not a config file (expected *.config.js, *.config.cjs, *.config.mjs, .json, .yaml or .yml)');
+    throw configError(
+      display,
+      'is not a config file (expected *.config.js, *.config.cjs, *.config.mjs, .json, .yaml or .yml)',
+    );
   }
 
   const ext = extname(absPath).toLowerCase();

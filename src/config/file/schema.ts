@@ -34,23 +34,28 @@ const words = (what: string) =>
     });
 
 const durationMs = (min = 0) =>
-  z.union([z.number(), z.string()], msg('a number of milliseconds or a duration such as "500ms", "1s", "2m"')).transform((v, ctx) => {
-    const ms = parseDurationMs(v);
-    if (ms === null || ms < min || ms > MAX_DURATION_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be a number of milliseconds or a duration such as "500ms", "1s", "2m" (${min} ms to 24 h)`,
-      });
-      return z.NEVER;
-    }
-    return ms;
-  });
+  z
+    .union([z.number(), z.string()], msg('a number of milliseconds or a duration such as "500ms", "1s", "2m"'))
+    .transform((v, ctx) => {
+      const ms = parseDurationMs(v);
+      if (ms === null || ms < min || ms > MAX_DURATION_MS) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a number of milliseconds or a duration such as "500ms", "1s", "2m" (${min} ms to 24 h)`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 const byteSize = (min: number) =>
   z.union([z.number(), z.string()], msg('a number of bytes or a size such as "300M" (K, M, G)')).transform((v, ctx) => {
     const bytes = parseByteSize(v);
     if (bytes === null || bytes < min) {
-      ctx.addIssue({ code: 'custom', message: `must be a number of bytes or a size such as "300M" (K, M, G)${min > 0 ? `, at least ${min}` : ''}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a number of bytes or a size such as "300M" (K, M, G)${min > 0 ? `, at least ${min}` : ''}`,
+      });
       return z.NEVER;
     }
     return bytes;
@@ -58,8 +63,15 @@ const byteSize = (min: number) =>
 
 const bool = z.boolean(msg('true or false'));
 const path = z.string(msg('a path')).min(1, 'must not be empty');
-const envVarName = z.string(msg('an environment variable name')).regex(ENV_NAME, 'must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
-const count = (max: number) => z.number(msg('a whole number')).int('must be a whole number').min(0, 'must be 0 or more').max(max, `must be at most ${max}`);
+const envVarName = z
+  .string(msg('an environment variable name'))
+  .regex(ENV_NAME, 'must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
+const count = (max: number) =>
+  z
+    .number(msg('a whole number'))
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(max, `must be at most ${max}`);
 
 const instances = z
   .union([z.number(), z.string()], msg('a positive integer, "max" or a negative number'))
@@ -76,7 +88,11 @@ const instances = z
 
 /** env blocks: PM2 stringifies numbers and booleans, so `PORT: 3000` works. */
 export const envBlockSchema = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean()], msg('a string, a number or a boolean')), msg('an object of NAME: value pairs (strings, numbers or booleans)'))
+  .record(
+    z.string(),
+    z.union([z.string(), z.number(), z.boolean()], msg('a string, a number or a boolean')),
+    msg('an object of NAME: value pairs (strings, numbers or booleans)'),
+  )
   .superRefine((env, ctx) => {
     for (const key of Object.keys(env)) {
       if (!ENV_NAME.test(key) || key.includes('=')) {
@@ -94,15 +110,19 @@ const stopSignals = STOP_SIGNALS as unknown as [StopSignal, ...StopSignal[]];
 
 /** Every key an app entry may have, besides `env_<name>` blocks. */
 export const appEntrySchema = z.looseObject({
-  name: z.string(msg('a string')).regex(APP_NAME_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ (it becomes a file name)').optional(),
-  script: z.string(msg('the path of the app\'s main file')).min(1, 'must not be empty'),
+  name: z
+    .string(msg('a string'))
+    .regex(APP_NAME_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ (it becomes a file name)')
+    .optional(),
+  script: z.string(msg("the path of the app's main file")).min(1, 'must not be empty'),
   args: words('the arguments the script gets').optional(),
   cwd: path.optional(),
   instances: instances.optional(),
   exec_mode: z
     .enum(['cluster', 'cluster_mode', 'fork', 'fork_mode'], msg('"cluster"'))
     .refine((m) => m === 'cluster' || m === 'cluster_mode', {
-      message: 'fork mode is not supported yet: clusterctl runs every app in cluster mode (remove exec_mode or set it to "cluster")',
+      message:
+        'fork mode is not supported yet: clusterctl runs every app in cluster mode (remove exec_mode or set it to "cluster")',
     })
     .optional(),
   node_args: words('Node flags for the workers').optional(),
@@ -121,7 +141,10 @@ export const appEntrySchema = z.looseObject({
   stop_exit_codes: z
     .union([z.number(), z.array(z.number())], msg('an exit code (0-255) or an array of them'))
     .transform((v) => (Array.isArray(v) ? v : [v]))
-    .refine((codes) => codes.every((c) => Number.isInteger(c) && c >= 0 && c <= 255), 'must be an exit code (0-255) or an array of them')
+    .refine(
+      (codes) => codes.every((c) => Number.isInteger(c) && c >= 0 && c <= 255),
+      'must be an exit code (0-255) or an array of them',
+    )
     .optional(),
   increment_var: envVarName.optional(),
   instance_var: envVarName.optional(),

@@ -14,7 +14,10 @@ import type { AppEntry } from './schema';
 
 /** A problem with one field; the loader turns it into the one-line E_CONFIG. */
 export class FieldError extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -51,12 +54,20 @@ const NOT_NODE = new Set(['none', 'bash', 'sh', 'zsh', 'python', 'python3', 'rub
 /** The node binary: a path (relative to the config file) or a name looked up on PATH. */
 function interpreterPath(value: string, ctx: ToSpecContext): string {
   if (NOT_NODE.has(value)) {
-    throw new FieldError('interpreter', `"${value}" is not supported: clusterctl runs Node.js apps in cluster mode, so the interpreter must be a node binary`);
+    throw new FieldError(
+      'interpreter',
+      `"${value}" is not supported: clusterctl runs Node.js apps in cluster mode, so the interpreter must be a node binary`,
+    );
   }
   try {
     return resolveInterpreter(value, ctx.configDir, ctx.baseEnv);
   } catch {
-    throw new FieldError('interpreter', value.includes('/') ? `${resolve(ctx.configDir, value)} is not an executable file` : `"${value}" was not found on PATH`);
+    throw new FieldError(
+      'interpreter',
+      value.includes('/')
+        ? `${resolve(ctx.configDir, value)} is not an executable file`
+        : `"${value}" was not found on PATH`,
+    );
   }
 }
 
@@ -81,7 +92,8 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   if (entry.instances !== undefined) spec.instances = resolveInstances(entry.instances, ctx.cpus);
   const nodeArgs = entry.node_args ?? entry.interpreter_args;
   if (nodeArgs !== undefined) spec.nodeArgs = nodeArgs;
-  if (entry.interpreter !== undefined && entry.interpreter !== 'node') spec.interpreter = interpreterPath(entry.interpreter, ctx);
+  if (entry.interpreter !== undefined && entry.interpreter !== 'node')
+    spec.interpreter = interpreterPath(entry.interpreter, ctx);
   if (entry.max_memory_restart !== undefined) spec.maxMemoryRestart = entry.max_memory_restart;
   if (entry.kill_timeout !== undefined) spec.killTimeout = entry.kill_timeout;
   if (entry.wait_ready !== undefined) spec.waitReady = entry.wait_ready;
@@ -96,7 +108,10 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   if (entry.increment_var !== undefined) {
     const base = env[entry.increment_var];
     if (base === undefined || !/^\d+$/.test(base)) {
-      throw new FieldError('increment_var', `${entry.increment_var} must be set to a whole number in env (each instance gets that number plus its instance number)`);
+      throw new FieldError(
+        'increment_var',
+        `${entry.increment_var} must be set to a whole number in env (each instance gets that number plus its instance number)`,
+      );
     }
     spec.incrementVar = entry.increment_var;
   }

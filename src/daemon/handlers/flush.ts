@@ -8,7 +8,8 @@ export function flushHandler(ctx: DaemonContext) {
   return async (params: unknown): Promise<{ flushed: string[] }> => {
     const { target } = parseWith(daemonParamSchemas.flush, params, 'flush params');
     // No target (or 'all') with no apps is not an error: there is nothing to empty.
-    const apps: AppInfo[] = target === undefined || target === 'all' ? ctx.manager.list() : [ctx.manager.describe(target)];
+    const apps: AppInfo[] =
+      target === undefined || target === 'all' ? ctx.manager.list() : [ctx.manager.describe(target)];
     const flushed: string[] = [];
     for (const app of apps) {
       await flushAppLogs(ctx.manager.primaryOf(app.name), app);

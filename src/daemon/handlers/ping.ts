@@ -4,7 +4,13 @@ import { PROTOCOL_VERSION, packageVersion } from '../../protocol/version';
 import type { DaemonContext } from '../context';
 
 export function daemonInfo(ctx: DaemonContext): DaemonInfo {
-  return { pid: process.pid, version: packageVersion(), protocol: PROTOCOL_VERSION, uptime: Date.now() - ctx.startedAt, home: ctx.paths.home };
+  return {
+    pid: process.pid,
+    version: packageVersion(),
+    protocol: PROTOCOL_VERSION,
+    uptime: Date.now() - ctx.startedAt,
+    home: ctx.paths.home,
+  };
 }
 
 export function pingHandler(ctx: DaemonContext) {

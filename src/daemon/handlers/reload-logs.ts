@@ -1,6 +1,6 @@
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { DaemonContext } from '../context';
-import { reopenAllDestinations } from '../../protocol/log-destination';
+import { reopenAllDestinations } from '../../logfile/destination';
 
 /** `clusterctl reload-logs`: every running app primary, and the daemon itself, reopen their log files by path. */
 export function reloadLogsHandler(ctx: DaemonContext) {

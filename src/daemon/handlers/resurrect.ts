@@ -2,7 +2,7 @@ import type { ResurrectResult } from '../../protocol/api';
 import { toErrorPayload } from '../../protocol/errors';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo } from '../../protocol/types';
-import { readDump } from '../../config/dump';
+import { readDump } from '../../state/dump';
 import type { DaemonContext } from '../context';
 
 /**
@@ -21,7 +21,10 @@ export function resurrectHandler(ctx: DaemonContext) {
     const toStart = dump.apps.filter((spec) => {
       const app = registered.get(spec.name);
       if (!app) return true;
-      skipped.push({ name: spec.name, reason: app.status === 'stopped' ? 'already registered, stopped' : `already registered (${app.status})` });
+      skipped.push({
+        name: spec.name,
+        reason: app.status === 'stopped' ? 'already registered, stopped' : `already registered (${app.status})`,
+      });
       return false;
     });
     const results = await Promise.allSettled(toStart.map((spec) => ctx.manager.start(spec)));
@@ -32,7 +35,10 @@ export function resurrectHandler(ctx: DaemonContext) {
       if (r.status === 'fulfilled') started.push(r.value);
       else failed.push({ name, error: toErrorPayload(r.reason) });
     });
-    ctx.logger.info({ path, started: started.map((a) => a.name), skipped, failed: failed.map((f) => f.name) }, 'resurrected');
+    ctx.logger.info(
+      { path, started: started.map((a) => a.name), skipped, failed: failed.map((f) => f.name) },
+      'resurrected',
+    );
     return { path, source, fallbackReason, savedAt: dump.savedAt, started, skipped, failed };
   };
 }

@@ -1,6 +1,6 @@
 import type { SaveResult } from '../../protocol/api';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
-import { writeDump } from '../../config/dump';
+import { writeDump } from '../../state/dump';
 import type { DaemonContext } from '../context';
 
 /**
@@ -13,7 +13,11 @@ export function saveHandler(ctx: DaemonContext) {
     const { force } = parseWith(daemonParamSchemas.save, params, 'save params');
     const apps = ctx.manager.list();
     const kept = apps.filter((a) => a.status !== 'stopped' && a.status !== 'stopping');
-    const written = writeDump(ctx.paths.dumpFile, kept.map((a) => a.spec), { force: force === true });
+    const written = writeDump(
+      ctx.paths.dumpFile,
+      kept.map((a) => a.spec),
+      { force: force === true },
+    );
     const skipped = apps.filter((a) => !kept.includes(a)).map((a) => a.name);
     ctx.logger.info({ path: written.path, saved: written.apps, skipped, backup: written.backup }, 'saved the app list');
     return { path: written.path, backup: written.backup, saved: written.apps, skipped };

@@ -5,7 +5,7 @@
  *   reopenLogs: reopenLogsHandler(() => requireApp().logs),
  * The capture is looked up per call because it exists only after `init`.
  */
-import { reopenAllDestinations } from '../../protocol/log-destination';
+import { reopenAllDestinations } from '../../logfile/destination';
 import { primaryParams } from '../../protocol/primary-params';
 import type { LogCapture } from './index';
 

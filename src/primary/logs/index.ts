@@ -8,7 +8,7 @@
  * worker's pipe is paused, the pipe fills, and the worker's own writes wait.
  */
 import type { Readable } from 'node:stream';
-import { createLineFormatter, DEV_NULL_PATH, type LineFormatter, type LogStream } from '../../protocol/log-line';
+import { createLineFormatter, DEV_NULL_PATH, type LineFormatter, type LogStream } from '../../logfile/line';
 import type { LogSpec } from '../../protocol/types';
 import { LineSplitter } from './line-splitter';
 import { LogFile, NullSink, type LogSink, type RotationOptions } from './log-file';
@@ -219,7 +219,11 @@ function rotationOf(spec: LogSpec): RotationOptions {
 }
 
 /** One sink per distinct path: `--out x --err x` share a file, and so its size and rotation. */
-function openSinks(spec: LogSpec, reusable: Map<string, LogSink>, onError: (err: Error) => void): { out: LogSink; err: LogSink } {
+function openSinks(
+  spec: LogSpec,
+  reusable: Map<string, LogSink>,
+  onError: (err: Error) => void,
+): { out: LogSink; err: LogSink } {
   const make = (path: string): LogSink => {
     const existing = reusable.get(path);
     if (existing) return existing;

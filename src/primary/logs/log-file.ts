@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { compressRotated, removeRotated, shiftRotated } from '../../protocol/log-rotation';
+import { compressRotated, removeRotated, shiftRotated } from '../../logfile/rotation';
 
 export interface RotationOptions {
   maxSize: number;
@@ -70,7 +70,11 @@ export class LogFile implements LogSink {
   /** The last error code reported, so a full disk reports once, not once per line. */
   private lastErrorCode: string | null = null;
 
-  constructor(readonly path: string, private opts: RotationOptions, private readonly onError: (err: Error) => void) {}
+  constructor(
+    readonly path: string,
+    private opts: RotationOptions,
+    private readonly onError: (err: Error) => void,
+  ) {}
 
   write(text: string): boolean {
     if (this.closed || text.length === 0) return true;

@@ -43,4 +43,3 @@ export function readStat(pid: number): ProcStat | null {
     rss: Number(f[21]) * PAGE_SIZE,
   };
 }
-

@@ -7,7 +7,7 @@
  */
 import { copyFileSync, linkSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { syncDirectory, writeTempFile } from '../../protocol/atomic-file';
+import { syncDirectory, writeTempFile } from '../../os/atomic-file';
 import { ClusterctlError } from '../../protocol/errors';
 import type { AppSpec } from '../../protocol/types';
 import { backupPath, DUMP_VERSION, readDumpFile, type DumpFile } from './format';
@@ -40,11 +40,18 @@ export function writeDump(path: string, specs: readonly AppSpec[], opts: WriteDu
       );
     }
     if (!previous.ok && previous.reason !== 'missing') {
-      throw new ClusterctlError('E_DUMP', `refusing to replace ${path}, which ${previous.why}, with an empty list; use \`clusterctl save --force\` to do it anyway`);
+      throw new ClusterctlError(
+        'E_DUMP',
+        `refusing to replace ${path}, which ${previous.why}, with an empty list; use \`clusterctl save --force\` to do it anyway`,
+      );
     }
   }
 
-  const dump: DumpFile = { version: DUMP_VERSION, savedAt: (opts.now ?? (() => new Date()))().toISOString(), apps: [...specs] };
+  const dump: DumpFile = {
+    version: DUMP_VERSION,
+    savedAt: (opts.now ?? (() => new Date()))().toISOString(),
+    apps: [...specs],
+  };
   const dir = dirname(path);
   let tmp: string;
   try {

@@ -30,7 +30,13 @@ export interface LineFormatter {
   format(lines: readonly string[], now: Date): string;
 }
 
-export function createLineFormatter(app: string, instance: number, stream: LogStream, format: LogFormat, time: boolean): LineFormatter {
+export function createLineFormatter(
+  app: string,
+  instance: number,
+  stream: LogStream,
+  format: LogFormat,
+  time: boolean,
+): LineFormatter {
   if (format === 'json') {
     return {
       format(lines, now) {

@@ -9,7 +9,7 @@
  */
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { shiftRotated } from './log-rotation';
+import { shiftRotated } from './rotation';
 
 export interface RotatingDestinationOptions {
   maxSize: number;

@@ -24,5 +24,8 @@ export function readDump(path: string): ReadDumpResult {
   if (main.reason === 'missing' && backup.reason === 'missing') {
     throw new ClusterctlError('E_DUMP', `nothing to resurrect: ${path} does not exist (run \`clusterctl save\` first)`);
   }
-  throw new ClusterctlError('E_DUMP', `cannot resurrect: ${path} ${main.why}, and ${bak} ${backup.why}; nothing was started`);
+  throw new ClusterctlError(
+    'E_DUMP',
+    `cannot resurrect: ${path} ${main.why}, and ${bak} ${backup.why}; nothing was started`,
+  );
 }

@@ -7,7 +7,7 @@
  * calls setsid itself.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { readStat } from '../protocol/proc-stat';
+import { readStat } from './proc-stat';
 
 function childrenOf(pid: number): number[] {
   let tasks: string[];

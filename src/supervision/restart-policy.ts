@@ -5,9 +5,8 @@
  * after start is "unstable"; too many unstable crashes in a row is a crash
  * loop that stops in `errored` until a person restarts the app.
  */
-import { BACKOFF_RESET_AFTER_MS, backoffDelay } from '../protocol/backoff';
+import { BACKOFF_RESET_AFTER_MS, backoffDelay } from './backoff';
 import type { AppSpec } from '../protocol/types';
-
 
 export interface RestartHistory {
   /** Unstable restarts in a row (reset by a stable run). */
@@ -23,7 +22,10 @@ export type RestartDecision =
   | { action: 'stop'; reason: string }
   | { action: 'errored'; reason: string; history: RestartHistory };
 
-type PolicySpec = Pick<AppSpec, 'autorestart' | 'stopExitCodes' | 'minUptime' | 'maxRestarts' | 'restartDelay' | 'expBackoffRestartDelay'>;
+type PolicySpec = Pick<
+  AppSpec,
+  'autorestart' | 'stopExitCodes' | 'minUptime' | 'maxRestarts' | 'restartDelay' | 'expBackoffRestartDelay'
+>;
 
 export function decideRestart(
   spec: PolicySpec,
@@ -45,9 +47,7 @@ export function decideRestart(
       history: { unstableInARow: history.unstableInARow, backoffStep },
     };
   }
-  const delayMs = spec.restartDelay > 0
-    ? spec.restartDelay
-    : backoffDelay(spec.expBackoffRestartDelay, backoffStep);
+  const delayMs = spec.restartDelay > 0 ? spec.restartDelay : backoffDelay(spec.expBackoffRestartDelay, backoffStep);
   return {
     action: 'restart',
     delayMs,

@@ -17,9 +17,7 @@ export interface DumpFile {
   apps: AppSpec[];
 }
 
-export type DumpRead =
-  | { ok: true; dump: DumpFile }
-  | { ok: false; reason: 'missing' | 'corrupt'; why: string };
+export type DumpRead = { ok: true; dump: DumpFile } | { ok: false; reason: 'missing' | 'corrupt'; why: string };
 
 export function backupPath(path: string): string {
   return `${path}.bak`;
@@ -39,11 +37,21 @@ export function readDumpFile(path: string): DumpRead {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { ok: false, reason: 'corrupt', why: `is not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+    return {
+      ok: false,
+      reason: 'corrupt',
+      why: `is not valid JSON (${err instanceof Error ? err.message : String(err)})`,
+    };
   }
   if (!isRecord(raw)) return { ok: false, reason: 'corrupt', why: 'is not a JSON object' };
-  if (raw.version !== DUMP_VERSION) return { ok: false, reason: 'corrupt', why: `has version ${JSON.stringify(raw.version)}, expected ${DUMP_VERSION}` };
-  if (typeof raw.savedAt !== 'string' || Number.isNaN(Date.parse(raw.savedAt))) return { ok: false, reason: 'corrupt', why: 'has no valid "savedAt" time' };
+  if (raw.version !== DUMP_VERSION)
+    return {
+      ok: false,
+      reason: 'corrupt',
+      why: `has version ${JSON.stringify(raw.version)}, expected ${DUMP_VERSION}`,
+    };
+  if (typeof raw.savedAt !== 'string' || Number.isNaN(Date.parse(raw.savedAt)))
+    return { ok: false, reason: 'corrupt', why: 'has no valid "savedAt" time' };
   if (!Array.isArray(raw.apps)) return { ok: false, reason: 'corrupt', why: 'has no "apps" array' };
   const apps: AppSpec[] = [];
   const seen = new Set<string>();
@@ -54,7 +62,8 @@ export function readDumpFile(path: string): DumpRead {
     } catch (err) {
       return { ok: false, reason: 'corrupt', why: `apps[${i}]: ${err instanceof Error ? err.message : String(err)}` };
     }
-    if (seen.has(spec.name)) return { ok: false, reason: 'corrupt', why: `apps[${i}]: app ${spec.name} is listed twice` };
+    if (seen.has(spec.name))
+      return { ok: false, reason: 'corrupt', why: `apps[${i}]: app ${spec.name} is listed twice` };
     seen.add(spec.name);
     apps.push(spec);
   }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseAppSpec } from '../protocol/schemas';
 import type { AppSpec } from '../protocol/types';
-import { writeFileAtomic } from '../protocol/atomic-file';
+import { writeFileAtomic } from '../os/atomic-file';
 import { isRecord } from '../protocol/messages';
 
 export const STATE_VERSION = 1;
@@ -47,7 +47,10 @@ export function readState(path: string): ReadStateResult {
   try {
     parsed = JSON.parse(raw);
   } catch (err) {
-    return { state: empty, warnings: [`${path} is not valid JSON (${err instanceof Error ? err.message : String(err)}); starting empty`] };
+    return {
+      state: empty,
+      warnings: [`${path} is not valid JSON (${err instanceof Error ? err.message : String(err)}); starting empty`],
+    };
   }
   if (!isRecord(parsed) || !Array.isArray(parsed.apps)) {
     return { state: empty, warnings: [`${path} has no "apps" array; starting empty`] };
@@ -63,7 +66,8 @@ export function readState(path: string): ReadStateResult {
       const spec = parseAppSpec(item.spec);
       const offsets: Record<string, number> = {};
       if (isRecord(item.restartOffsets)) {
-        for (const [k, v] of Object.entries(item.restartOffsets)) if (typeof v === 'number' && Number.isInteger(v) && v >= 0) offsets[k] = v;
+        for (const [k, v] of Object.entries(item.restartOffsets))
+          if (typeof v === 'number' && Number.isInteger(v) && v >= 0) offsets[k] = v;
       }
       apps.push({
         spec,
