@@ -21,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // A reader that goes away (`clusterctl --help | head`) is not an error: stop quietly, as Unix tools do.
+// Node reports the closed pipe as an 'error' event (EPIPE) on the stream, which is fatal, with a stack
+// trace, when nothing listens for it (nodejs/node#947).
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);

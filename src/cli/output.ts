@@ -13,10 +13,23 @@ export function notice(text: string): void {
   process.stderr.write(`clusterctl: ${text}\n`);
 }
 
-export function useColor(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+/**
+ * Whether `stream` is a terminal. @types/node declares process.stdout and
+ * process.stderr as tty.WriteStream, whose `isTTY` is always a boolean, but on
+ * a pipe or a file they are not TTY streams and `isTTY` is undefined
+ * (DefinitelyTyped/DefinitelyTyped#68299); the parameter's type says so.
+ */
+export function isTerminal(stream: { readonly isTTY?: boolean }): boolean {
+  return stream.isTTY === true;
+}
+
+export function useColor(
+  stream: { readonly isTTY?: boolean } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.TERM === 'dumb') return false;
-  return stream.isTTY === true;
+  return isTerminal(stream);
 }
 
 const HINTS: Partial<Record<ErrorCode, string>> = {
@@ -27,7 +40,7 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
 export function reportError(err: unknown): number {
   if (err instanceof ClusterctlError) {
     const [first, ...rest] = err.message.split('\n');
-    notice(first ?? err.code);
+    notice(first);
     // Extra lines carry the app's own output (a stack trace it printed): indent them under the error.
     for (const line of rest) if (line.trim() !== '') process.stderr.write(`  ${line}\n`);
     const hint = HINTS[err.code];

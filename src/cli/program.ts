@@ -9,49 +9,54 @@ import { packageVersion } from '../protocol/version';
 
 type Register = (program: Command) => void;
 
+/** Each command module, by file name under ./commands (types only: nothing is loaded here). */
+interface CommandModules {
+  start: typeof import('./commands/start');
+  ls: typeof import('./commands/ls');
+  stop: typeof import('./commands/stop');
+  restart: typeof import('./commands/restart');
+  reload: typeof import('./commands/reload');
+  scale: typeof import('./commands/scale');
+  delete: typeof import('./commands/delete');
+  describe: typeof import('./commands/describe');
+  logs: typeof import('./commands/logs');
+  flush: typeof import('./commands/flush');
+  'reload-logs': typeof import('./commands/reload-logs');
+  ping: typeof import('./commands/ping');
+  apply: typeof import('./commands/apply');
+  save: typeof import('./commands/save');
+  resurrect: typeof import('./commands/resurrect');
+  update: typeof import('./commands/update');
+  kill: typeof import('./commands/kill');
+}
+
+function commandModule<F extends keyof CommandModules>(file: F): CommandModules[F] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand so a run pays only for the command it names
+  return require(`./commands/${file}`) as CommandModules[F];
+}
+
 /**
  * Every command, in help order: the names (and aliases) it answers to, and
  * how to load its module. Add a command by adding a line here.
  */
 const COMMANDS: Array<{ names: string[]; load: () => Register }> = [
-  { names: ['start'], load: () => (require('./commands/start') as typeof import('./commands/start')).registerStart },
-  { names: ['ls', 'list'], load: () => (require('./commands/ls') as typeof import('./commands/ls')).registerLs },
-  { names: ['stop'], load: () => (require('./commands/stop') as typeof import('./commands/stop')).registerStop },
-  {
-    names: ['restart'],
-    load: () => (require('./commands/restart') as typeof import('./commands/restart')).registerRestart,
-  },
-  {
-    names: ['reload'],
-    load: () => (require('./commands/reload') as typeof import('./commands/reload')).registerReload,
-  },
-  { names: ['scale'], load: () => (require('./commands/scale') as typeof import('./commands/scale')).registerScale },
-  {
-    names: ['delete', 'del'],
-    load: () => (require('./commands/delete') as typeof import('./commands/delete')).registerDelete,
-  },
-  {
-    names: ['describe'],
-    load: () => (require('./commands/describe') as typeof import('./commands/describe')).registerDescribe,
-  },
-  { names: ['logs'], load: () => (require('./commands/logs') as typeof import('./commands/logs')).registerLogs },
-  { names: ['flush'], load: () => (require('./commands/flush') as typeof import('./commands/flush')).registerFlush },
-  {
-    names: ['reload-logs'],
-    load: () => (require('./commands/reload-logs') as typeof import('./commands/reload-logs')).registerReloadLogs,
-  },
-  { names: ['ping'], load: () => (require('./commands/ping') as typeof import('./commands/ping')).registerPing },
-  { names: ['apply'], load: () => (require('./commands/apply') as typeof import('./commands/apply')).registerApply },
-  { names: ['save'], load: () => (require('./commands/save') as typeof import('./commands/save')).registerSave },
-  {
-    names: ['resurrect'],
-    load: () => (require('./commands/resurrect') as typeof import('./commands/resurrect')).registerResurrect,
-  },
-  {
-    names: ['update', 'daemon'],
-    load: () => (require('./commands/update') as typeof import('./commands/update')).registerUpdate,
-  },
-  { names: ['kill'], load: () => (require('./commands/kill') as typeof import('./commands/kill')).registerKill },
+  { names: ['start'], load: () => commandModule('start').registerStart },
+  { names: ['ls', 'list'], load: () => commandModule('ls').registerLs },
+  { names: ['stop'], load: () => commandModule('stop').registerStop },
+  { names: ['restart'], load: () => commandModule('restart').registerRestart },
+  { names: ['reload'], load: () => commandModule('reload').registerReload },
+  { names: ['scale'], load: () => commandModule('scale').registerScale },
+  { names: ['delete', 'del'], load: () => commandModule('delete').registerDelete },
+  { names: ['describe'], load: () => commandModule('describe').registerDescribe },
+  { names: ['logs'], load: () => commandModule('logs').registerLogs },
+  { names: ['flush'], load: () => commandModule('flush').registerFlush },
+  { names: ['reload-logs'], load: () => commandModule('reload-logs').registerReloadLogs },
+  { names: ['ping'], load: () => commandModule('ping').registerPing },
+  { names: ['apply'], load: () => commandModule('apply').registerApply },
+  { names: ['save'], load: () => commandModule('save').registerSave },
+  { names: ['resurrect'], load: () => commandModule('resurrect').registerResurrect },
+  { names: ['update', 'daemon'], load: () => commandModule('update').registerUpdate },
+  { names: ['kill'], load: () => commandModule('kill').registerKill },
 ];
 
 /** The commands a run needs: the one argv names, none for a bare --version, else all. */

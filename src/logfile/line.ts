@@ -70,7 +70,7 @@ export function parseLogLine(line: string): ParsedLogLine {
   }
   const timed = TEXT_TIMED.exec(line);
   if (timed) {
-    return { time: Date.parse(timed[1] as string), instance: Number(timed[2]), msg: line.slice(timed[0].length) };
+    return { time: Date.parse(timed[1]), instance: Number(timed[2]), msg: line.slice(timed[0].length) };
   }
   const plain = TEXT_PLAIN.exec(line);
   if (plain) return { time: null, instance: Number(plain[1]), msg: line.slice(plain[0].length) };

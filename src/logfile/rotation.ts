@@ -90,8 +90,8 @@ export async function compressRotated(path: string): Promise<void> {
   const gz = rotatedPath(path, 1, true);
   const tmp = `${gz}.tmp`;
   // Loaded here: the CLI imports this file for the names only, and should not pay for zlib at start-up.
-  const { pipeline } = require('node:stream/promises') as typeof import('node:stream/promises');
-  const { createGzip } = require('node:zlib') as typeof import('node:zlib');
+  const { pipeline } = await import('node:stream/promises');
+  const { createGzip } = await import('node:zlib');
   await pipeline(createReadStream(plain), createGzip(), createWriteStream(tmp, { mode: 0o600 }));
   renameSync(tmp, gz);
   unlinkIfPresent(plain);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { addLifecycleOptions } from './lifecycle-options';
 import { lifecycleOverrides, parsePositiveInt } from '../../config/flags';
 import type { ProgressEvent, ReloadOptions } from '../../protocol/api';
-import { print } from '../output';
+import { isTerminal, print } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
 
@@ -36,7 +36,7 @@ Examples:
     .action(async (target: string, flags: ReloadFlags) => {
       const options: ReloadOptions = lifecycleOverrides(flags);
       if (flags.parallel !== undefined) options.parallel = parsePositiveInt('--parallel', flags.parallel, 4096);
-      const progress = process.stderr.isTTY === true;
+      const progress = isTerminal(process.stderr);
       const onProgress = (event: ProgressEvent): void => {
         // While an instance is being replaced it is the one in progress: "2/4" means the second of four.
         const current = event.step === 'replacing' ? event.done + 1 : event.done;

@@ -27,14 +27,12 @@ Examples:
       print(
         `resurrected ${r.started.length} app${r.started.length === 1 ? '' : 's'} saved at ${r.savedAt}${r.skipped.length > 0 ? `, ${r.skipped.length} skipped` : ''}`,
       );
-      if (r.failed.length > 0) {
-        for (const f of r.failed.slice(1)) notice(`${f.name}: ${f.error.message.split('\n')[0]}`);
-        const first = r.failed[0];
-        if (first)
-          throw new ClusterctlError(
-            isErrorCode(first.error.code) ? first.error.code : 'E_START_FAILED',
-            `${first.name}: ${first.error.message}`,
-          );
-      }
+      const first = r.failed.at(0);
+      if (first === undefined) return;
+      for (const f of r.failed.slice(1)) notice(`${f.name}: ${f.error.message.split('\n')[0]}`);
+      throw new ClusterctlError(
+        isErrorCode(first.error.code) ? first.error.code : 'E_START_FAILED',
+        `${first.name}: ${first.error.message}`,
+      );
     });
 }

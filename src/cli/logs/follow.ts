@@ -47,14 +47,8 @@ export class FileFollower {
 
   /** Reads whatever is new; call it on a timer. */
   poll(): void {
-    let st: { ino: number; size: number } | null = null;
-    try {
-      const s = statSync(this.path);
-      st = { ino: s.ino, size: s.size };
-    } catch {
-      st = null;
-    }
-    if (this.fd !== null && (st === null || st.ino !== this.ino)) {
+    const ino = inodeOf(this.path);
+    if (this.fd !== null && ino !== this.ino) {
       // Rotated or moved away: whatever was appended to the old file before the switch comes first.
       const oldIno = this.ino as number;
       this.drain(Infinity);
@@ -63,8 +57,8 @@ export class FileFollower {
       this.readMissedRotations(oldIno);
     }
     if (this.fd === null) {
-      if (st === null) return;
-      if (!this.open(st.ino)) return;
+      if (ino === null) return;
+      if (!this.open(ino)) return;
     }
     const size = fstatSync(this.fd as number).size;
     if (size < this.offset) {

@@ -5,6 +5,7 @@
  * line with `--json`. Also the pino-pretty style rendering of daemon.log.
  */
 import type { LogStream, ParsedLogLine } from '../../logfile/line';
+import { loadChalk } from '../render/chalk';
 
 export interface LogEntry extends ParsedLogLine {
   app: string;
@@ -27,8 +28,7 @@ export const NO_COLOR_PALETTE: Palette = { app: () => plain, err: plain, warn: p
 
 /** Chalk is only loaded when a terminal will show colours. */
 export function colorPalette(): Palette {
-  const chalk = require('chalk') as typeof import('chalk');
-  const c = new chalk.Instance({ level: 1 });
+  const c = loadChalk();
   const appColors: Paint[] = [
     c.cyan,
     c.magenta,
@@ -43,7 +43,7 @@ export function colorPalette(): Palette {
     app(name) {
       let h = 0;
       for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) >>> 0;
-      return appColors[h % appColors.length] as Paint;
+      return appColors[h % appColors.length];
     },
     err: c.red,
     warn: c.yellow,
@@ -80,7 +80,9 @@ function levelName(level: unknown): string {
 
 function renderValue(v: unknown): string {
   if (typeof v === 'string') return /^[^\s"=]+$/.test(v) ? v : JSON.stringify(v);
-  return JSON.stringify(v) ?? String(v);
+  // Typed as string, but undefined for undefined, a function or a symbol.
+  const json = JSON.stringify(v) as string | undefined;
+  return json ?? String(v);
 }
 
 /** One pino JSON line as `<time> <LEVEL> (<pid>) <msg> key=value …`, an error's stack indented below; other lines unchanged. */

@@ -62,7 +62,7 @@ function lastLinesOfText(text: string, n: number, keep: Keep): string[] {
   if (all[all.length - 1] === '') all.pop();
   const found: string[] = [];
   for (let i = all.length - 1; i >= 0 && found.length < n; i--) {
-    const line = all[i] as string;
+    const line = all[i];
     if (keep(line)) found.push(line);
   }
   return found.reverse();
@@ -102,6 +102,12 @@ export function tailLog(path: string, n: number, keep: Keep = () => true): Tail 
   }
 }
 
+function gunzip(raw: Buffer): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: zlib is loaded only when a gzipped file is read, which most runs never do
+  const { gunzipSync } = require('node:zlib') as typeof import('node:zlib');
+  return gunzipSync(raw).toString('utf8');
+}
+
 function olderLines(path: string, n: number, keep: Keep): string[] {
   if (n <= 0) return [];
   const out: string[] = [];
@@ -109,10 +115,7 @@ function olderLines(path: string, n: number, keep: Keep): string[] {
     let text: string;
     try {
       const raw = readFileSync(file);
-      // zlib is loaded only when a gzipped file is read: most runs of the CLI never need it.
-      text = file.endsWith('.gz')
-        ? (require('node:zlib') as typeof import('node:zlib')).gunzipSync(raw).toString('utf8')
-        : raw.toString('utf8');
+      text = file.endsWith('.gz') ? gunzip(raw) : raw.toString('utf8');
     } catch {
       break; // rotated away or half-written gzip: what we have is enough
     }

@@ -1,6 +1,7 @@
 /** Colours for statuses, loaded only when a terminal will show them. */
 import type { AppStatus, WorkerStatus } from '../../protocol/types';
 import { useColor } from '../output';
+import { loadChalk } from './chalk';
 
 type Paint = (text: string) => string;
 
@@ -12,8 +13,7 @@ function palette(): { green: Paint; red: Paint; yellow: Paint } | null {
     cached = null;
     return cached;
   }
-  const chalk = require('chalk') as typeof import('chalk');
-  const c = new chalk.Instance({ level: 1 });
+  const c = loadChalk();
   cached = { green: c.green, red: c.red, yellow: c.yellow };
   return cached;
 }

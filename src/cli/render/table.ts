@@ -45,6 +45,7 @@ export function workerNotes(apps: AppInfo[]): string[] {
 
 export function renderAppTable(apps: AppInfo[]): string {
   if (apps.length === 0) return 'no apps: start one with `clusterctl start app.js`\n';
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only a command that prints a table loads cli-table3
   const Table = require('cli-table3') as typeof import('cli-table3');
   const table = new Table({
     head: HEAD,
