@@ -11,6 +11,7 @@ import { homePaths, lockName, type HomePaths } from '../protocol/paths';
 import { createRpcServer } from '../protocol/rpc-server';
 import { packageVersion } from '../protocol/version';
 import { usableCpus } from '../config/instances';
+import { restore } from './adoption';
 import { AppManager } from './apps';
 import type { DaemonContext } from './context';
 import { daemonHandlers } from './handlers';
@@ -45,7 +46,12 @@ export async function runDaemon(home: string): Promise<void> {
   }
   const logger = createLogger(paths.daemonLog);
   const startedAt = Date.now();
-  const registry = new Registry(paths.stateFile, (err) => logger.error({ err }, 'cannot write state.json'));
+  const registry = new Registry(
+    paths.stateFile,
+    (err) => logger.error({ err }, 'cannot write state.json'),
+    (err) =>
+      logger.error({ app: err.app, phase: err.from, event: err.event }, `refused a lifecycle event: ${err.message}`),
+  );
   const manager = new AppManager({
     home: paths.home,
     runDir: paths.runDir,
@@ -91,7 +97,7 @@ export async function runDaemon(home: string): Promise<void> {
   });
 
   // Adopt the running primaries before answering anyone, so the first `ls` shows them.
-  await manager.restore();
+  await restore(manager);
 
   server = createRpcServer(daemonHandlers(ctx), {
     onInternalError: (method, err) => logger.error({ method, err }, 'handler failed'),
