@@ -5,13 +5,14 @@
  * (thrown under test, logged and ignored in production, so a slip in the
  * daemon never crashes it). What `ls` shows is derived from the phase.
  *
- *   stopped ──launch──▶ starting ──settled──▶ running ◀──settled── reloading / restarting / scaling
- *      ▲                   │                    │ ▲
- *      │                   │ give-up            │ └──────────────── reload / restart / scale
- *   stopped◀─stopping◀─stop┤                    │ primary-died
- *                          ▼                    ▼
- *                       gave-up ◀──give-up── reviving ──launch──▶ starting ──revive-again──▶ reviving
- *   stopped ──adopt──▶ running      stopped ──incompatible──▶ incompatible ──released──▶ stopped
+ *   stopped | gave-up | reviving --launch--> starting --settled--> running
+ *   running | stopped | gave-up | reviving --reload/restart/scale--> reloading | restarting | scaling
+ *   starting | reloading | restarting --settled--> running;  scaling --settled--> where it was
+ *   a phase with a primary --primary-died--> reviving (when, why) --launch--> starting
+ *   starting | stopped --revive-again--> reviving   (a revival failed; missing at daemon start)
+ *   a phase with a primary | reviving | stopped --give-up--> gave-up (why; left only by a person)
+ *   any but incompatible --stop--> stopping --stopped--> stopped
+ *   stopped --adopt--> running;  stopped --incompatible--> incompatible --released--> stopped
  */
 
 export type StartOp = 'start' | 'resume';
