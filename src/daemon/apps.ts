@@ -15,6 +15,7 @@ import type { Logger } from './logger';
 import type { AppEntry, Registry } from './registry';
 import { Revival } from './revival';
 import { foldRestarts } from './verbs-shared';
+import { freshHistory } from '../supervision/restart-policy';
 
 export interface ManagerDeps {
   home: string;
@@ -90,7 +91,7 @@ export class AppManager {
    */
   async startAgain(entry: AppEntry, spec: AppSpec): Promise<void> {
     this.revival.cancel(entry);
-    entry.revivals = { unstableInARow: 0, backoffStep: 0 };
+    entry.revivals = freshHistory();
     entry.spec = spec;
     entry.desired = 'running';
     try {
