@@ -1,21 +1,28 @@
 /**
  * What `ls`, `describe` and `--json` show for an app, built from the
- * registry entry and the last status its primary reported. Restart counts
+ * app's stored phase and the last status its primary reported. Restart counts
  * add what earlier primaries of the app counted, so they survive a
  * stop/start and a primary restart.
  */
 import type { AppInfo, AppStatus, WorkerInfo } from '../protocol/types';
+import { busyOp } from './lifecycle/app-phase';
 import type { AppEntry } from './registry';
 
 export function toAppInfo(entry: AppEntry): AppInfo {
   return {
     name: entry.name,
     status: appStatus(entry),
-    primaryPid: entry.primary && !entry.primary.isGone ? entry.primary.pid : null,
+    primaryPid: primaryPid(entry),
     spec: entry.spec,
     workers: workersOf(entry),
     createdAt: entry.createdAt,
   };
+}
+
+function primaryPid(entry: AppEntry): number | null {
+  if (entry.primary && !entry.primary.isGone) return entry.primary.pid;
+  // Not ours to command, but it runs: say which process it is.
+  return entry.phase.kind === 'incompatible' ? entry.phase.pid : null;
 }
 
 /** Restarts of an instance counted by the app's earlier primaries. */
@@ -28,8 +35,9 @@ function workersOf(entry: AppEntry): WorkerInfo[] {
     return entry.status.workers.map((w) => ({ ...w, restarts: w.restarts + offset(entry, w.instance) }));
   }
   // The primary died and a new one is on its way, or it could not be kept running: show each instance, with why.
-  if (entry.recovery) return placeholders(entry, 'waiting-restart', entry.recovery.reason);
-  if (entry.failure !== null && entry.desired === 'running') return placeholders(entry, 'errored', entry.failure);
+  const phase = entry.phase;
+  if (phase.kind === 'reviving') return placeholders(entry, 'waiting-restart', phase.reason);
+  if (phase.kind === 'gave-up' || phase.kind === 'incompatible') return placeholders(entry, 'errored', phase.reason);
   return [];
 }
 
@@ -49,16 +57,32 @@ function placeholders(entry: AppEntry, status: 'waiting-restart' | 'errored', re
 }
 
 export function appStatus(entry: AppEntry): AppStatus {
-  if (entry.op === 'stop' || entry.op === 'delete' || entry.op === 'kill') return 'stopping';
-  if (!entry.primary || !entry.status) {
-    if (entry.recovery || entry.op === 'start' || entry.op === 'resume') return 'launching';
-    if (entry.desired === 'running' && entry.failure !== null) return 'errored';
-    return entry.desired === 'running' ? 'launching' : 'stopped';
+  const phase = entry.phase;
+  switch (phase.kind) {
+    case 'stopping':
+      return 'stopping';
+    case 'stopped':
+      return 'stopped';
+    case 'gave-up':
+    case 'incompatible':
+      return 'errored';
+    case 'reviving':
+      return 'launching';
+    case 'scaling':
+      if (!entry.primary || !entry.status) return appStatus({ ...entry, phase: phase.prior });
+      break;
+    default:
+      break;
   }
-  const busy = entry.status.busy ?? entry.op;
+  if (!entry.primary || !entry.status) return 'launching';
+  const busy = entry.status.busy ?? busyOp(phase);
   if (busy === 'reload') return 'reloading';
   if (busy === 'stop') return 'stopping';
-  const workers = entry.status.workers;
+  return fromWorkers(entry.status.workers);
+}
+
+/** A running primary's app, summed up from its workers. */
+function fromWorkers(workers: WorkerInfo[]): AppStatus {
   if (workers.length === 0) return 'launching';
   const count = (s: WorkerInfo['status']): number => workers.filter((w) => w.status === s).length;
   const online = count('online');

@@ -4,16 +4,16 @@
  * noticing when it is gone. The primary is a separate process in its own
  * session so it outlives the daemon; this handle is only our connection.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PrimaryApi, PrimaryStatus, ProgressEvent } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import { isProcessAlive, processesInSession, waitForExit } from '../os/liveness';
+import { waitForExit } from '../os/liveness';
+import { killSession } from '../os/session';
+import { logTail, spawnDetached } from '../os/spawn-detached';
 import { primaryLogPath, primarySocketPath } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
 import type { AppSpec } from '../protocol/types';
-import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
+import { PROTOCOL_VERSION, checkProtocol, packageVersion } from '../protocol/version';
 
 /** The compiled app primary, next to the daemon in dist/. */
 export const PRIMARY_ENTRY = join(__dirname, '..', 'primary', 'main.js');
@@ -25,6 +25,31 @@ export interface GoneInfo {
   /** True when we asked it to stop (stop, delete, kill): not a crash. */
   expected: boolean;
   pid: number;
+}
+
+/**
+ * A primary that answered `hello` with another protocol version: it was
+ * started by another clusterctl, so its messages may mean something else.
+ * The daemon leaves it running and does not command it.
+ */
+export class IncompatiblePrimaryError extends ClusterctlError {
+  readonly pid: number | null;
+  /** The spec it says it runs, unchecked: its shape is another version's. */
+  readonly spec: unknown;
+  constructor(name: string, hello: { pid?: unknown; protocol?: unknown; version?: unknown; spec?: unknown }) {
+    super('E_PROTOCOL_MISMATCH', protocolMismatchText(name, hello));
+    this.pid = typeof hello.pid === 'number' && Number.isInteger(hello.pid) ? hello.pid : null;
+    this.spec = hello.spec;
+  }
+}
+
+function protocolMismatchText(name: string, hello: { protocol?: unknown; version?: unknown }): string {
+  try {
+    checkProtocol(hello.protocol, `the app primary of ${name}`, hello.version);
+    return `the app primary of ${name} speaks protocol ${PROTOCOL_VERSION}`;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
 }
 
 export class PrimaryHandle {
@@ -44,32 +69,17 @@ export class PrimaryHandle {
   /** Spawns a fresh primary for `spec` and connects to it (it then waits for `init`). */
   static async spawn(home: string, spec: AppSpec): Promise<PrimaryHandle> {
     const logPath = primaryLogPath(home, spec.name);
-    const fd = openSync(logPath, 'a', 0o600);
-    let exited: { code: number | null; signal: string | null } | null = null;
-    let pid: number | undefined;
-    try {
-      const child = spawn(spec.interpreter, [PRIMARY_ENTRY, '--home', home, '--name', spec.name], {
-        detached: true,
-        stdio: ['ignore', fd, fd],
-        env: primaryEnvironment(home),
-        cwd: home,
-      });
-      child.on('error', (err) => {
-        exited = { code: null, signal: err.message };
-      });
-      child.on('exit', (code, signal) => {
-        exited = { code, signal };
-      });
-      child.unref();
-      pid = child.pid;
-    } finally {
-      closeSync(fd);
-    }
+    const child = spawnDetached(spec.interpreter, [PRIMARY_ENTRY, '--home', home, '--name', spec.name], {
+      logPath,
+      env: primaryEnvironment(home),
+      cwd: home,
+    });
+    const { pid } = child;
     const socketPath = primarySocketPath(home, spec.name);
     const deadline = Date.now() + CONNECT_DEADLINE_MS;
     let lastError = 'no answer';
     for (;;) {
-      const ended = exited as { code: number | null; signal: string | null } | null;
+      const ended = child.exited();
       if (ended !== null) {
         const how =
           ended.code === 3
@@ -116,6 +126,7 @@ export class PrimaryHandle {
         { protocol: PROTOCOL_VERSION, version: packageVersion() },
         { timeoutMs: Math.max(timeoutMs, 2000) },
       );
+      if (hello.protocol !== PROTOCOL_VERSION) throw new IncompatiblePrimaryError(name, hello);
       return new PrimaryHandle(name, hello.pid, rpc, hello);
     } catch (err) {
       rpc.close();
@@ -237,35 +248,10 @@ export class PrimaryHandle {
   }
 }
 
-/** SIGKILL to a primary and everything left in its session (its workers and their children). */
-export function killSession(sid: number): void {
-  const targets = new Set<number>(processesInSession(sid));
-  if (isProcessAlive(sid)) targets.add(sid);
-  for (const pid of targets) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-}
-
 /** The primary's environment: minimal, the app's own comes with the spec. */
 function primaryEnvironment(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { CLUSTERCTL_HOME: home };
   if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
   if (process.env.HOME !== undefined) env.HOME = process.env.HOME;
   return env;
-}
-
-/** The last lines of the primary's own log, to explain a primary that died at start. */
-function logTail(path: string): string {
-  try {
-    const size = statSync(path).size;
-    const text = readFileSync(path, 'utf8').slice(Math.max(0, size - 2000));
-    const lines = text.trim().split('\n').slice(-5).join('\n');
-    return lines === '' ? '' : `\n${lines}`;
-  } catch {
-    return '';
-  }
 }

@@ -11,11 +11,12 @@ import { homePaths, lockName, type HomePaths } from '../protocol/paths';
 import { createRpcServer } from '../protocol/rpc-server';
 import { packageVersion } from '../protocol/version';
 import { usableCpus } from '../config/instances';
+import { restore } from './adoption';
 import { AppManager } from './apps';
 import type { DaemonContext } from './context';
 import { daemonHandlers } from './handlers';
 import { acquireLock } from './lock';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { Registry } from './registry';
 
 function prepareHome(paths: HomePaths): void {
@@ -35,6 +36,38 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
+function createManager(paths: HomePaths, logger: Logger): AppManager {
+  const registry = new Registry(
+    paths.stateFile,
+    (err) => logger.error({ err }, 'cannot write state.json'),
+    (err) =>
+      logger.error({ app: err.app, phase: err.from, event: err.event }, `refused a lifecycle event: ${err.message}`),
+  );
+  return new AppManager({
+    home: paths.home,
+    runDir: paths.runDir,
+    stateFile: paths.stateFile,
+    registry,
+    logger,
+    cpus: () => usableCpus(),
+  });
+}
+
+function onProcessEvents(logger: Logger, exit: (why: string) => void): void {
+  process.on('SIGTERM', () => exit('SIGTERM'));
+  process.on('SIGINT', () => exit('SIGINT'));
+  process.on('SIGHUP', () => {
+    /* a closed terminal is no reason for a daemon to end */
+  });
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception');
+    exit('uncaught exception');
+  });
+  process.on('unhandledRejection', (err) => {
+    logger.error({ err }, 'unhandled rejection');
+  });
+}
+
 export async function runDaemon(home: string): Promise<void> {
   const paths = homePaths(home);
   prepareHome(paths);
@@ -45,15 +78,8 @@ export async function runDaemon(home: string): Promise<void> {
   }
   const logger = createLogger(paths.daemonLog);
   const startedAt = Date.now();
-  const registry = new Registry(paths.stateFile, (err) => logger.error({ err }, 'cannot write state.json'));
-  const manager = new AppManager({
-    home: paths.home,
-    runDir: paths.runDir,
-    stateFile: paths.stateFile,
-    registry,
-    logger,
-    cpus: () => usableCpus(),
-  });
+  const manager = createManager(paths, logger);
+  const registry = manager.registry;
 
   let server: Server | null = null;
   let exiting = false;
@@ -77,21 +103,10 @@ export async function runDaemon(home: string): Promise<void> {
     exit,
   };
 
-  process.on('SIGTERM', () => exit('SIGTERM'));
-  process.on('SIGINT', () => exit('SIGINT'));
-  process.on('SIGHUP', () => {
-    /* a closed terminal is no reason for a daemon to end */
-  });
-  process.on('uncaughtException', (err) => {
-    logger.fatal({ err }, 'uncaught exception');
-    exit('uncaught exception');
-  });
-  process.on('unhandledRejection', (err) => {
-    logger.error({ err }, 'unhandled rejection');
-  });
+  onProcessEvents(logger, exit);
 
   // Adopt the running primaries before answering anyone, so the first `ls` shows them.
-  await manager.restore();
+  await restore(manager);
 
   server = createRpcServer(daemonHandlers(ctx), {
     onInternalError: (method, err) => logger.error({ method, err }, 'handler failed'),

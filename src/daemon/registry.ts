@@ -1,7 +1,7 @@
 /**
  * The daemon's registry of apps: desired state, the stored spec, the latest
  * status each app primary reported, and the bookkeeping that must survive a
- * stop/start (restart counts). `ls` is answered from here without a
+ * stop/start (restart counts), and each app's lifecycle phase. `ls` is answered from here without a
  * round-trip to any primary. Every change to what is persisted goes through
  * `persist()`, which rewrites state.json.
  */
@@ -9,13 +9,9 @@ import { ClusterctlError } from '../protocol/errors';
 import type { PrimaryStatus } from '../protocol/api';
 import type { AppSpec } from '../protocol/types';
 import type { PrimaryHandle } from './app-primary';
+import { busyOp, transition, type AppEvent, type AppPhase, type IllegalTransitionError } from './lifecycle/app-phase';
+import { freshHistory, type RestartHistory } from '../supervision/restart-policy';
 import { STATE_VERSION, writeState, type DesiredState, type PersistedState } from '../state/state-file';
-
-export interface Recovery {
-  timer: NodeJS.Timeout | null;
-  /** Why the primary is being restarted, shown on its workers. */
-  reason: string;
-}
 
 export interface AppEntry {
   name: string;
@@ -23,19 +19,15 @@ export interface AppEntry {
   desired: DesiredState;
   createdAt: number;
   restartOffsets: Record<string, number>;
+  /** Where the app is in its lifecycle; written only through Registry.transition. */
+  phase: AppPhase;
   primary: PrimaryHandle | null;
   /** The last status the primary reported (kept after it dies, for the restart counts). */
   status: PrimaryStatus | null;
-  /** The operation that holds this app ('start', 'reload', ...), or null. */
-  op: string | null;
-  /** Set while the daemon is restarting a primary that died. */
-  recovery: Recovery | null;
-  /** Why the app is errored (its primary could not be kept running), or null. */
-  failure: string | null;
-  /** epoch ms the current primary was attached, for the "stayed up 30 s" reset. */
+  /** epoch ms the current primary was attached, for its uptime when it dies. */
   attachedAt: number;
-  /** Restarts of the app primary in a row that did not stay up 30 s. */
-  crashStreak: number;
+  /** The primary restart policy's memory: deaths in a row, backoff step. */
+  revivals: RestartHistory;
   /** False while the app's very first start runs: a failed first start leaves no trace. */
   registered: boolean;
 }
@@ -46,7 +38,13 @@ export class Registry {
   constructor(
     private readonly stateFile: string,
     private readonly onPersistError: (err: unknown) => void = () => undefined,
+    private readonly onIllegalTransition: (err: IllegalTransitionError) => void = () => undefined,
   ) {}
+
+  /** Moves an app to its next phase (see lifecycle/app-phase); false when the event was refused. */
+  transition(entry: AppEntry, event: AppEvent): boolean {
+    return transition(entry, event, this.onIllegalTransition);
+  }
 
   get size(): number {
     return this.apps.size;
@@ -66,7 +64,7 @@ export class Registry {
 
   add(
     spec: AppSpec,
-    init: Partial<Pick<AppEntry, 'desired' | 'createdAt' | 'restartOffsets' | 'op' | 'registered'>> = {},
+    init: Partial<Pick<AppEntry, 'desired' | 'createdAt' | 'restartOffsets' | 'phase' | 'registered'>> = {},
   ): AppEntry {
     if (this.apps.has(spec.name)) {
       throw new ClusterctlError(
@@ -80,13 +78,11 @@ export class Registry {
       desired: init.desired ?? 'running',
       createdAt: init.createdAt ?? Date.now(),
       restartOffsets: { ...(init.restartOffsets ?? {}) },
+      phase: init.phase ?? { kind: 'stopped' },
       primary: null,
       status: null,
-      op: init.op ?? null,
-      recovery: null,
-      failure: null,
       attachedAt: 0,
-      crashStreak: 0,
+      revivals: freshHistory(),
       registered: init.registered ?? true,
     };
     this.apps.set(spec.name, entry);
@@ -123,20 +119,38 @@ export class Registry {
     return [this.find(target)];
   }
 
-  /** Marks `entries` busy with `op` for the time `fn` runs; refuses if any is already busy. */
-  async exclusive<T>(entries: AppEntry[], op: string, fn: () => Promise<T>): Promise<T> {
-    const busy = entries.find((e) => e.op !== null);
-    if (busy) {
-      throw new ClusterctlError(
-        'E_BUSY',
-        `app ${busy.name} is busy: a ${busy.op} is in progress; try again once it has finished`,
-      );
+  /**
+   * Runs `fn` with `entries` in the phase of `op`; refuses if any is busy.
+   * An app still in that phase afterwards is settled: running if it has a
+   * live primary, otherwise back where it was (scale) or given up.
+   */
+  async exclusive<T>(entries: AppEntry[], op: VerbOp, fn: () => Promise<T>): Promise<T> {
+    for (const e of entries) {
+      const busy = busyOp(e.phase);
+      if (busy !== null) {
+        throw new ClusterctlError(
+          'E_BUSY',
+          `app ${e.name} is busy: a ${busy} is in progress; try again once it has finished`,
+        );
+      }
     }
-    for (const e of entries) e.op = op;
+    const begun = new Map<AppEntry, AppPhase>();
+    for (const e of entries) if (this.transition(e, beginEvent(op))) begun.set(e, e.phase);
     try {
       return await fn();
     } finally {
-      for (const e of entries) if (e.op === op) e.op = null;
+      for (const [e, phase] of begun) if (e.phase === phase) this.settle(e, op);
+    }
+  }
+
+  private settle(entry: AppEntry, op: VerbOp): void {
+    const phase = entry.phase;
+    if (phase.kind === 'stopping') {
+      this.transition(entry, { type: 'stopped' });
+    } else if (phase.kind === 'scaling' || (entry.primary !== null && !entry.primary.isGone)) {
+      this.transition(entry, { type: 'settled' });
+    } else {
+      this.transition(entry, { type: 'give-up', reason: `the ${op} ended with no app primary running` });
     }
   }
 
@@ -156,5 +170,20 @@ export class Registry {
     } catch (err) {
       this.onPersistError(err);
     }
+  }
+}
+
+/** The operations a person runs on registered apps. */
+export type VerbOp = 'resume' | 'stop' | 'delete' | 'restart' | 'reload' | 'scale';
+
+function beginEvent(op: VerbOp): AppEvent {
+  switch (op) {
+    case 'resume':
+      return { type: 'launch', op: 'resume' };
+    case 'stop':
+    case 'delete':
+      return { type: 'stop', op };
+    default:
+      return { type: op };
   }
 }

@@ -3,7 +3,8 @@
  * app primary feeds it facts (exit code, how long the worker lived) and
  * follows its decision. Modelled on systemd's and PM2's habits: a crash soon
  * after start is "unstable"; too many unstable crashes in a row is a crash
- * loop that stops in `errored` until a person restarts the app.
+ * loop that stops in `errored` until a person restarts the app. The daemon
+ * decides with it whether a dead app primary is revived (its own PolicySpec).
  */
 import { BACKOFF_RESET_AFTER_MS, backoffDelay } from './backoff';
 import type { AppSpec } from '../protocol/types';
@@ -22,9 +23,15 @@ export type RestartDecision =
   | { action: 'stop'; reason: string }
   | { action: 'errored'; reason: string; history: RestartHistory };
 
-type PolicySpec = Pick<
-  AppSpec,
-  'autorestart' | 'stopExitCodes' | 'minUptime' | 'maxRestarts' | 'restartDelay' | 'expBackoffRestartDelay'
+/**
+ * What the policy reads: an AppSpec satisfies it (a worker's policy is its
+ * app's settings), and the daemon builds one of its own for app primaries.
+ */
+export type PolicySpec = Readonly<
+  Pick<
+    AppSpec,
+    'autorestart' | 'stopExitCodes' | 'minUptime' | 'maxRestarts' | 'restartDelay' | 'expBackoffRestartDelay'
+  >
 >;
 
 export function decideRestart(

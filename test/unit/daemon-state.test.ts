@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
 import { Registry } from '../../src/daemon/registry';
 import { readState, writeState } from '../../src/state/state-file';
-import { primaryBackoff } from '../../src/daemon/apps';
+import { primaryBackoff } from '../../src/daemon/lifecycle/primary-policy';
 
 describe('state.json', () => {
   let dir: string;

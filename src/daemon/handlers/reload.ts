@@ -1,13 +1,57 @@
-import type { ReloadOptions } from '../../protocol/api';
+import type { ProgressEvent, ReloadOptions } from '../../protocol/api';
+import { ClusterctlError } from '../../protocol/errors';
 import type { CallContext } from '../../protocol/rpc-server';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo } from '../../protocol/types';
+import { toAppInfo } from '../app-info';
+import type { AppManager } from '../apps';
+import { excludeIncompatible } from '../compat';
 import type { DaemonContext } from '../context';
+import { forTarget, settled, withOverrides } from '../verbs-shared';
 
-/** Rolling reload; the primary's progress events are passed on to the caller as they come. */
+/** Rolling reload, one app at a time; an app with no primary is started with the spec. */
+export async function reloadApps(
+  manager: AppManager,
+  target: string,
+  options: ReloadOptions = {},
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<AppInfo[]> {
+  const { registry, logger } = manager;
+  manager.refuseWhileShuttingDown();
+  const listed = registry.resolve(target);
+  const entries = forTarget(await excludeIncompatible(manager, listed, target), target);
+  const parallel = options.parallel ?? 1;
+  const newSpec = options.spec;
+  if (newSpec && (entries.length !== 1 || entries[0]?.name !== newSpec.name)) {
+    // `apply` reloads one app with its new spec; a spec is never spread over another app.
+    throw new ClusterctlError(
+      'E_USAGE',
+      `a reload with a new spec targets that one app (${newSpec.name}), not ${JSON.stringify(target)}`,
+    );
+  }
+  await registry.exclusive(entries, 'reload', async () => {
+    // One app at a time: a reload briefly runs extra workers, and `reload all` should not double the machine's load.
+    for (const entry of entries) {
+      const spec = newSpec ?? withOverrides(entry.spec, options);
+      const handle = entry.primary;
+      if (handle) {
+        entry.status = settled(await handle.reload(spec, parallel, onProgress));
+        entry.spec = spec;
+      } else {
+        await manager.startAgain(entry, spec);
+      }
+      registry.persist();
+      logger.info({ app: entry.name, parallel }, 'app reloaded');
+    }
+  });
+  // Built once the operation has released the apps, so they do not read as still busy.
+  return listed.map(toAppInfo);
+}
+
+/** The primary's progress events are passed on to the caller as they come. */
 export function reloadHandler(ctx: DaemonContext) {
   return (params: unknown, call: CallContext): Promise<AppInfo[]> => {
     const { target, options } = parseWith(daemonParamSchemas.reload, params, 'reload params');
-    return ctx.manager.reload(target, options as ReloadOptions | undefined, (event) => call.emit('progress', event));
+    return reloadApps(ctx.manager, target, options, (event) => call.emit('progress', event));
   };
 }

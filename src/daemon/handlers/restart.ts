@@ -1,11 +1,46 @@
 import type { RestartOptions } from '../../protocol/api';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo } from '../../protocol/types';
+import { toAppInfo } from '../app-info';
+import type { AppManager } from '../apps';
+import { excludeIncompatible } from '../compat';
 import type { DaemonContext } from '../context';
+import { forTarget, settleAll, settled, withOverrides } from '../verbs-shared';
+
+/** `clusterctl restart`: the primary stops and starts every worker; an app with no primary is started again. */
+export async function restartApps(
+  manager: AppManager,
+  target: string,
+  options: RestartOptions = {},
+): Promise<AppInfo[]> {
+  const { registry, logger } = manager;
+  manager.refuseWhileShuttingDown();
+  const listed = registry.resolve(target);
+  const entries = forTarget(await excludeIncompatible(manager, listed, target), target);
+  await registry.exclusive(entries, 'restart', async () => {
+    await settleAll(
+      entries,
+      async (entry) => {
+        const spec = withOverrides(entry.spec, options, options.env);
+        const handle = entry.primary;
+        if (handle) {
+          entry.status = settled(await handle.restart(spec));
+          entry.spec = spec;
+        } else {
+          await manager.startAgain(entry, spec);
+        }
+        logger.info({ app: entry.name }, 'app restarted');
+      },
+      () => registry.persist(),
+    );
+  });
+  // Built once the operation has released the apps, so they do not read as still busy.
+  return listed.map(toAppInfo);
+}
 
 export function restartHandler(ctx: DaemonContext) {
   return (params: unknown): Promise<AppInfo[]> => {
     const { target, options } = parseWith(daemonParamSchemas.restart, params, 'restart params');
-    return ctx.manager.restart(target, options as RestartOptions | undefined);
+    return restartApps(ctx.manager, target, options);
   };
 }

@@ -4,6 +4,7 @@ import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo } from '../../protocol/types';
 import { readDump } from '../../state/dump';
 import type { DaemonContext } from '../context';
+import { startApp } from './start';
 
 /**
  * `clusterctl resurrect`: start the saved apps that are not registered, in
@@ -27,7 +28,7 @@ export function resurrectHandler(ctx: DaemonContext) {
       });
       return false;
     });
-    const results = await Promise.allSettled(toStart.map((spec) => ctx.manager.start(spec)));
+    const results = await Promise.allSettled(toStart.map((spec) => startApp(ctx.manager, spec)));
     const started: AppInfo[] = [];
     const failed: ResurrectResult['failed'] = [];
     results.forEach((r, i) => {

@@ -1,0 +1,54 @@
+/**
+ * Launching an app primary: spawn it, send it the spec (`init`), and attach
+ * it to the app once it answers. A primary that reports E_START_FAILED but
+ * lives keeps the app under its own restart policy, so it is attached even
+ * then; any other failure stops it before the error goes back.
+ */
+import type { PrimaryStatus } from '../protocol/api';
+import { ClusterctlError } from '../protocol/errors';
+import { PrimaryHandle } from './app-primary';
+import type { AppEntry } from './registry';
+import { settled } from './verbs-shared';
+
+export type Attach = (handle: PrimaryHandle, status: PrimaryStatus) => void;
+
+export async function spawnAndInit(home: string, entry: AppEntry, attach: Attach): Promise<PrimaryHandle> {
+  const handle = await PrimaryHandle.spawn(home, entry.spec);
+  let status: PrimaryStatus;
+  try {
+    status = settled(await handle.init(entry.spec));
+  } catch (err) {
+    if (err instanceof ClusterctlError && err.code === 'E_START_FAILED') {
+      // Reported by a live primary: it keeps the app under its restart policy.
+      const now = await handle.status().catch(() => null);
+      if (now) {
+        attach(handle, now);
+        throw err;
+      }
+    }
+    await handle.stop(entry.spec.killTimeout);
+    if (err instanceof ClusterctlError && err.code !== 'E_PRIMARY_UNREACHABLE') throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ClusterctlError('E_START_FAILED', `${entry.name} did not start: ${why}`);
+  }
+  attach(handle, status);
+  return handle;
+}
+
+/** The launches in flight, so `kill` can wait for them and stop what they started. */
+export class Launches {
+  private readonly inFlight = new Set<Promise<PrimaryHandle>>();
+
+  async track(launch: Promise<PrimaryHandle>): Promise<PrimaryHandle> {
+    this.inFlight.add(launch);
+    try {
+      return await launch;
+    } finally {
+      this.inFlight.delete(launch);
+    }
+  }
+
+  async allSettled(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+}

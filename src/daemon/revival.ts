@@ -1,0 +1,118 @@
+/**
+ * Supervision of the app primaries: one that dies while its app should run
+ * is started again from the stored spec. Whether, and after how long, is
+ * decided by the same restart policy as a crashed worker's, with the
+ * primaries' own PolicySpec; a crash loop ends in the `gave-up` phase.
+ */
+import { killSession } from '../os/session';
+import { decideRestart } from '../supervision/restart-policy';
+import type { GoneInfo, PrimaryHandle } from './app-primary';
+import type { AppManager } from './apps';
+import type { AppPhase } from './lifecycle/app-phase';
+import { busyOp } from './lifecycle/app-phase';
+import { PRIMARY_POLICY } from './lifecycle/primary-policy';
+import type { AppEntry } from './registry';
+import { foldRestarts } from './verbs-shared';
+
+/** How long a due revival waits for an operation holding the app before it tries again. */
+const BUSY_RETRY_MS = 500;
+
+export class Revival {
+  private readonly timers = new Map<AppEntry, NodeJS.Timeout>();
+
+  constructor(private readonly manager: AppManager) {}
+
+  onPrimaryGone(entry: AppEntry, handle: PrimaryHandle, info: GoneInfo): void {
+    const { registry, logger } = this.manager;
+    if (entry.primary !== handle || info.expected || this.manager.isShuttingDown) return;
+    foldRestarts(entry, entry.status, true);
+    entry.primary = null;
+    entry.status = null;
+    if (registry.get(entry.name) !== entry || entry.desired !== 'running') return;
+    const upFor = Date.now() - entry.attachedAt;
+    logger.warn({ app: entry.name, primaryPid: info.pid, upForMs: upFor }, 'app primary exited unexpectedly');
+    registry.persist();
+    this.schedule(entry, `exited unexpectedly (pid ${info.pid})`, info.pid, upFor);
+  }
+
+  /**
+   * Asks the primary policy what to do about a primary that is gone after
+   * `uptimeMs`: revive it after the backoff, or give up. `deadPid` is the
+   * session to sweep before the next primary starts (0: none).
+   */
+  schedule(entry: AppEntry, why: string, deadPid: number, uptimeMs: number): void {
+    const { registry, logger } = this.manager;
+    this.cancel(entry);
+    const decision = decideRestart(PRIMARY_POLICY, { code: null, signal: null, uptimeMs }, entry.revivals);
+    if (decision.action !== 'restart') {
+      const reason = `app primary ${why}; gave up after ${entry.revivals.unstableInARow} restarts in a row (\`clusterctl restart ${entry.name}\` tries again)`;
+      registry.transition(entry, { type: 'give-up', reason });
+      logger.error({ app: entry.name }, reason);
+      return;
+    }
+    entry.revivals = decision.history;
+    const reason = `app primary ${why}; restarting in ${decision.delayMs} ms`;
+    // A primary that was running died; or there was none to begin with (daemon start, a failed revival).
+    const kind = entry.phase.kind;
+    const type = kind === 'starting' || kind === 'stopped' || kind === 'reviving' ? 'revive-again' : 'primary-died';
+    if (!registry.transition(entry, { type, at: Date.now(), reason })) return;
+    this.arm(entry, entry.phase, deadPid, decision.delayMs);
+    logger.info(
+      { app: entry.name, delayMs: decision.delayMs, attempt: entry.revivals.backoffStep },
+      'app primary restart scheduled',
+    );
+  }
+
+  cancel(entry: AppEntry): void {
+    const timer = this.timers.get(entry);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(entry);
+  }
+
+  private arm(entry: AppEntry, phase: AppPhase, deadPid: number, delayMs: number): void {
+    this.timers.set(
+      entry,
+      setTimeout(() => {
+        this.timers.delete(entry);
+        void this.revive(entry, phase, deadPid);
+      }, delayMs),
+    );
+  }
+
+  private async revive(entry: AppEntry, phase: AppPhase, deadPid: number): Promise<void> {
+    const { registry, logger } = this.manager;
+    if (this.manager.isShuttingDown || registry.get(entry.name) !== entry || entry.desired !== 'running') return;
+    if (busyOp(entry.phase) !== null) {
+      // Another operation holds the app (a scale goes back to this phase): try again shortly rather than interleave.
+      this.arm(entry, phase, deadPid, BUSY_RETRY_MS);
+      return;
+    }
+    // A person restarted or stopped it meanwhile: that decided for us.
+    if (entry.phase !== phase || entry.primary) return;
+    // Workers of the dead primary that are still alive would hold the app's ports.
+    if (deadPid > 0) killSession(deadPid);
+    registry.transition(entry, { type: 'launch', op: 'start' });
+    const launching = entry.phase;
+    try {
+      const handle = await this.manager.launch(entry);
+      if (entry.phase === launching) registry.transition(entry, { type: 'settled' });
+      logger.info({ app: entry.name, primaryPid: handle.pid }, 'app primary restarted');
+    } catch (err) {
+      if (entry.phase !== launching) return;
+      const why = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+      // launch() attaches a primary that is alive even when a worker failed.
+      const attached = entry.primary as PrimaryHandle | null;
+      if (attached) {
+        // The new primary runs and its own restart policy has the workers that failed: nothing more to do here.
+        registry.transition(entry, { type: 'settled' });
+        logger.warn(
+          { app: entry.name, err: why, primaryPid: attached.pid },
+          'app primary restarted, but a worker did not come online',
+        );
+        return;
+      }
+      logger.warn({ app: entry.name, err: why }, 'app primary restart failed');
+      this.schedule(entry, `could not be started again (${why})`, 0, 0);
+    }
+  }
+}
