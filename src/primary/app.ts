@@ -58,6 +58,8 @@ export class AppController {
   private closing = false;
   /** Old workers still draining after a replacement; waited for before exit. */
   private readonly retiring = new Set<Promise<ExitInfo>>();
+  /** Each worker's exit handler, done once its exit is recorded in its slot. */
+  private readonly exitHandled = new WeakMap<ManagedWorker, Promise<void>>();
   private readonly sampleTimer: NodeJS.Timeout;
   private readonly startedAt = Date.now();
   readonly logs: LogCapture;
@@ -169,7 +171,10 @@ export class AppController {
       if (mw.listened) this.listens = true;
       this.changed();
     });
-    void mw.exited.then((e) => this.onWorkerExit(slot, mw, e));
+    this.exitHandled.set(
+      mw,
+      mw.exited.then((e) => this.onWorkerExit(slot, mw, e)),
+    );
     this.log.info('forked worker', { instance: slot.instance, pid: mw.pid });
     return mw;
   }
@@ -510,13 +515,16 @@ export class AppController {
     for (const s of slots) {
       this.cancelRestart(s);
       for (const w of [s.current, s.pending]) {
-        if (w && !w.exit) waits.push(w.stop(reason, this.stopOptions()));
+        if (!w) continue;
+        if (!w.exit) waits.push(w.stop(reason, this.stopOptions()));
+        // The exit handler waits for the worker's last log lines (up to 1 s)
+        // before it records the exit: wait for it, or a start that follows
+        // takes the slot first and the exit goes unrecorded.
+        waits.push(this.exitHandled.get(w) ?? Promise.resolve());
       }
       if (!s.current) this.setIdle(s, 'stopped', null);
     }
     await Promise.all(waits);
-    // Exit handlers run after `exited` resolves: let them record before callers read the slots.
-    await new Promise((r) => setImmediate(r));
   }
 
   /** Every worker process of the app alive now: the serving ones and replacements coming online. */
