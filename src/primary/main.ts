@@ -45,7 +45,7 @@ if (!home || !name || !APP_NAME_PATTERN.test(name)) {
 const strict = strictTransitions();
 // Workers get exactly the app's environment (node:cluster merges fork(env)
 // over ours), so the primary keeps none of its own.
-for (const key of Object.keys(process.env)) delete process.env[key];
+for (const key of Object.keys(process.env)) Reflect.deleteProperty(process.env, key);
 
 const log: Logger = {
   info: (msg, fields) => writeLog('info', msg, fields),

@@ -57,7 +57,7 @@ export async function launch(app: App, slot: AppSlot, cause: ForkCause = 'start'
   } catch (err) {
     const why = await failureText(app, proc, err);
     endIfNotOnline(app, slot, proc, err);
-    throw new Error(why);
+    throw new Error(why, { cause: err });
   }
   markOnline(app, slot, proc);
 }

@@ -110,7 +110,7 @@ export class ClusterWorker implements ManagedProcess {
       if (this.exit) return this.exit;
       this.rememberDescendants();
       await this.drain(opts.killTimeout);
-      if (!this.exit) {
+      if (!this.hasExited()) {
         this.rememberDescendants();
         try {
           process.kill(this.pid, opts.stopSignal);
@@ -127,6 +127,11 @@ export class ClusterWorker implements ManagedProcess {
       return this.exited;
     })();
     return this.stopping;
+  }
+
+  /** Read through a method: TypeScript keeps `exit` narrowed to null across an await. */
+  private hasExited(): boolean {
+    return this.exit !== null;
   }
 
   kill(): Promise<ExitInfo> {
