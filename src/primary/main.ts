@@ -19,7 +19,13 @@ import { createRpcServer, type Handlers } from '../protocol/rpc-server';
 import { primaryParams } from '../protocol/primary-params';
 import { APP_NAME_PATTERN } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
-import { AppController, type Logger } from './app';
+import { App, type Logger } from './app';
+import { strictTransitions } from './lifecycle/slot-table';
+import { init } from './ops/init';
+import { reload } from './ops/reload';
+import { restart } from './ops/restart';
+import { scale } from './ops/scale';
+import { stopAll } from './ops/stop';
 import { flushHandler, reopenLogsHandler } from './logs/handlers';
 
 /** A primary nobody initialises (its daemon died right after spawning it) goes away. */
@@ -35,9 +41,11 @@ if (!home || !name || !APP_NAME_PATTERN.test(name)) {
   process.exit(2);
 }
 
+// Read before the environment goes: under test an illegal worker transition throws.
+const strict = strictTransitions();
 // Workers get exactly the app's environment (node:cluster merges fork(env)
 // over ours), so the primary keeps none of its own.
-for (const key of Object.keys(process.env)) delete process.env[key];
+for (const key of Object.keys(process.env)) Reflect.deleteProperty(process.env, key);
 
 const log: Logger = {
   info: (msg, fields) => writeLog('info', msg, fields),
@@ -60,7 +68,7 @@ function writeLog(level: string, msg: string, fields?: Record<string, unknown>):
   );
 }
 
-let app: AppController | null = null;
+let app: App | null = null;
 let stopping: Promise<PrimaryStatus> | null = null;
 let server: Server | null = null;
 const socketPath = primarySocketPath(home, name);
@@ -79,7 +87,7 @@ function placeholderStatus(): PrimaryStatus {
   };
 }
 
-function requireApp(): AppController {
+function requireApp(): App {
   if (!app) throw new ClusterctlError('E_PRIMARY_UNREACHABLE', `the app primary of ${name} has not been initialised`);
   return app;
 }
@@ -88,7 +96,7 @@ function requireApp(): AppController {
 function stopApp(): Promise<PrimaryStatus> {
   stopping ??= (async () => {
     if (!app) return placeholderStatus();
-    const status = await app.stopAll();
+    const status = await stopAll(app);
     await app.logs.close();
     return status;
   })();
@@ -133,10 +141,10 @@ const handlers: Handlers = {
     if (spec.name !== name) throw new ClusterctlError('E_BAD_SPEC', `this primary runs ${name}, not ${spec.name}`);
     if (!app) {
       clearTimeout(initTimer);
-      app = new AppController(spec, log);
+      app = new App(spec, log, strict);
       log.info('initialising', { instances: spec.instances, script: spec.script });
     }
-    return app.init();
+    return init(app);
   },
   status: (params) => {
     primaryParams.status(params);
@@ -162,15 +170,15 @@ const handlers: Handlers = {
   },
   restart: (params) => {
     const { spec } = primaryParams.restart(params);
-    return requireApp().restart(spec);
+    return restart(requireApp(), spec);
   },
   reload: (params, ctx) => {
     const { spec, parallel } = primaryParams.reload(params);
-    return requireApp().reload(spec, parallel, (e) => ctx.emit('progress', e));
+    return reload(requireApp(), spec, parallel, (e) => ctx.emit('progress', e));
   },
   scale: (params) => {
     const { instances } = primaryParams.scale(params);
-    return requireApp().scale(instances);
+    return scale(requireApp(), instances);
   },
   flush: flushHandler(() => requireApp().logs),
   reopenLogs: reopenLogsHandler(() => requireApp().logs),

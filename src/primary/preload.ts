@@ -105,6 +105,8 @@ function reportListenErrors(server: net.Server): void {
   if (watchingListen.has(server)) return;
   watchingListen.add(server);
   const hadOwnEmit = Object.prototype.hasOwnProperty.call(server, 'emit');
+  // Unbound on purpose: it is put back as it was, and called with the server as `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const originalEmit = server.emit;
   const unwrap = (): void => {
     watchingListen.delete(server);
@@ -131,6 +133,8 @@ function reportListenErrors(server: net.Server): void {
   server.emit = wrapper;
 }
 
+// Unbound on purpose: the wrapper applies it to each server.
+// eslint-disable-next-line @typescript-eslint/unbound-method
 const originalListen = net.Server.prototype.listen;
 net.Server.prototype.listen = function listenTracked(this: net.Server, ...args: unknown[]) {
   track(this);
@@ -188,6 +192,6 @@ function drain(): void {
   timer.unref();
 }
 
-(process as IpcProcess).on('internalMessage', (msg: InternalMessage) => {
-  if (msg && msg.cmd === 'NODE_CLUSTERCTL_DRAIN') drain();
+(process as IpcProcess).on('internalMessage', (msg: InternalMessage | null) => {
+  if (msg?.cmd === 'NODE_CLUSTERCTL_DRAIN') drain();
 });

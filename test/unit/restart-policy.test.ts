@@ -2,7 +2,7 @@ import { decideRestart, freshHistory, type RestartHistory } from '../../src/supe
 import { BACKOFF_CAP_MS } from '../../src/supervision/backoff';
 import { defaultSpec } from '../../src/config/defaults';
 import { workerEnv } from '../../src/primary/worker-env';
-import { canTransition } from '../../src/primary/worker-state';
+import { canTransition } from '../../src/primary/lifecycle/slot-status';
 
 const spec = defaultSpec('/home/x/.clusterctl', 'web', '/srv/app.js', '/srv', { PORT: '3000' });
 

@@ -11,7 +11,8 @@ import type { Readable } from 'node:stream';
 import { createLineFormatter, DEV_NULL_PATH, type LineFormatter, type LogStream } from '../../logfile/line';
 import type { LogSpec } from '../../protocol/types';
 import { LineSplitter } from './line-splitter';
-import { LogFile, NullSink, type LogSink, type RotationOptions } from './log-file';
+import { LogFile } from './log-file';
+import { NullSink, type LogSink, type RotationOptions } from './sink';
 import { StderrRing } from './stderr-ring';
 
 export interface LogCapture {
@@ -53,23 +54,121 @@ interface Source {
 const DEFAULT_SETTLE_MS = 2000;
 
 export function createLogCapture(app: string, spec: LogSpec, onError: (err: Error) => void): LogCapture {
-  let current: LogSpec = { ...spec };
-  let sinks = openSinks(current, new Map(), onError);
-  const sources = new Set<Source>();
-  const ring = new StderrRing();
+  return new Capture(app, spec, onError);
+}
+
+class Capture implements LogCapture {
+  private current: LogSpec;
+  private sinks: { out: LogSink; err: LogSink };
+  private readonly sources = new Set<Source>();
+  private readonly ring = new StderrRing();
   /** Sinks replaced by update(), still draining what was queued before. */
-  const retiring = new Set<Promise<void>>();
-  let closed = false;
+  private readonly retiring = new Set<Promise<void>>();
+  private closed = false;
 
-  const sinkOf = (kind: LogStream): LogSink => (kind === 'out' ? sinks.out : sinks.err);
+  constructor(
+    private readonly app: string,
+    spec: LogSpec,
+    private readonly onError: (err: Error) => void,
+  ) {
+    this.current = { ...spec };
+    this.sinks = openSinks(this.current, new Map(), onError);
+    this.wirePressure();
+  }
+
+  attach(instance: number, pid: number, stdout: Readable | null, stderr: Readable | null): void {
+    if (this.closed) return;
+    this.ring.hold(pid);
+    if (stdout) this.addSource(instance, pid, 'out', stdout);
+    if (stderr) this.addSource(instance, pid, 'err', stderr);
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.currentSinks().map((s) => s.flush()));
+    await Promise.all([...this.retiring]);
+  }
+
+  async settle(pid: number, timeoutMs = DEFAULT_SETTLE_MS): Promise<void> {
+    const pending = [...this.sources].filter((s) => s.pid === pid).map((s) => s.ended);
+    if (pending.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+      });
+      await Promise.race([Promise.all(pending), timeout]);
+      if (timer) clearTimeout(timer);
+    }
+    await this.flush();
+  }
+
+  async truncate(): Promise<void> {
+    await Promise.all(this.currentSinks().map((s) => s.truncate()));
+  }
+
+  async reopen(): Promise<void> {
+    await Promise.all(this.currentSinks().map((s) => s.reopen()));
+  }
+
+  async update(next: LogSpec): Promise<void> {
+    if (this.closed) return;
+    const old = this.sinks;
+    this.current = { ...next };
+    const reusable = new Map<string, LogSink>();
+    for (const s of new Set([old.out, old.err])) reusable.set(s.path, s);
+    this.sinks = openSinks(this.current, reusable, this.onError);
+    const kept = new Set([this.sinks.out, this.sinks.err]);
+    for (const s of reusable.values()) {
+      if (kept.has(s)) continue;
+      s.onPressure = null;
+      const p: Promise<void> = s.close().finally(() => this.retiring.delete(p));
+      this.retiring.add(p);
+    }
+    for (const s of this.sources) {
+      s.formatter = this.formatterFor(s.instance, s.kind);
+      // A source paused by a sink that was just retired has nobody left to resume it.
+      if (s.pausedByUs) {
+        s.pausedByUs = false;
+        s.stream.resume();
+      }
+    }
+    this.wirePressure();
+    await Promise.all([...kept].map((s) => s.configure(rotationOf(this.current))));
+  }
+
+  recentStderr(pid: number, n: number): string[] {
+    return this.ring.recent(pid, n);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Workers are gone by now; anything still attached gets its last partial line written.
+    for (const s of [...this.sources]) {
+      const rest = s.splitter.end();
+      if (rest !== null) this.write(s, [rest]);
+      s.stream.removeAllListeners('data');
+      this.sources.delete(s);
+    }
+    await this.flush();
+    await Promise.all(this.currentSinks().map((s) => s.close()));
+    this.ring.clear();
+  }
+
+  private sinkOf(kind: LogStream): LogSink {
+    return kind === 'out' ? this.sinks.out : this.sinks.err;
+  }
+
   /** The open sinks, each once: out and err may share one file. */
-  const currentSinks = (): LogSink[] => [...new Set([sinks.out, sinks.err])];
+  private currentSinks(): LogSink[] {
+    return [...new Set([this.sinks.out, this.sinks.err])];
+  }
 
-  const wirePressure = (): void => {
-    for (const sink of currentSinks()) {
+  private wirePressure(): void {
+    for (const sink of this.currentSinks()) {
       sink.onPressure = (paused) => {
-        for (const s of sources) {
-          if (sinkOf(s.kind) !== sink) continue;
+        for (const s of this.sources) {
+          if (this.sinkOf(s.kind) !== sink) continue;
           if (paused && !s.pausedByUs) {
             s.pausedByUs = true;
             s.stream.pause();
@@ -80,23 +179,23 @@ export function createLogCapture(app: string, spec: LogSpec, onError: (err: Erro
         }
       };
     }
-  };
-  wirePressure();
+  }
 
-  const write = (s: Source, lines: readonly string[]): void => {
+  private write(s: Source, lines: readonly string[]): void {
     if (lines.length === 0) return;
-    if (s.kind === 'err') ring.push(s.pid, lines);
-    const accepted = sinkOf(s.kind).write(s.formatter.format(lines, new Date()));
+    if (s.kind === 'err') this.ring.push(s.pid, lines);
+    const accepted = this.sinkOf(s.kind).write(s.formatter.format(lines, new Date()));
     if (!accepted && !s.pausedByUs) {
       s.pausedByUs = true;
       s.stream.pause();
     }
-  };
+  }
 
-  const formatterFor = (instance: number, kind: LogStream): LineFormatter =>
-    createLineFormatter(app, instance, kind, current.format, current.time);
+  private formatterFor(instance: number, kind: LogStream): LineFormatter {
+    return createLineFormatter(this.app, instance, kind, this.current.format, this.current.time);
+  }
 
-  const addSource = (instance: number, pid: number, kind: LogStream, stream: Readable): void => {
+  private addSource(instance: number, pid: number, kind: LogStream, stream: Readable): void {
     let finish: () => void = () => undefined;
     const source: Source = {
       instance,
@@ -104,7 +203,7 @@ export function createLogCapture(app: string, spec: LogSpec, onError: (err: Erro
       kind,
       stream,
       splitter: new LineSplitter(),
-      formatter: formatterFor(instance, kind),
+      formatter: this.formatterFor(instance, kind),
       pausedByUs: false,
       ended: new Promise<void>((resolve) => (finish = resolve)),
     };
@@ -113,105 +212,22 @@ export function createLogCapture(app: string, spec: LogSpec, onError: (err: Erro
       if (done) return;
       done = true;
       const rest = source.splitter.end();
-      if (rest !== null) write(source, [rest]);
-      sources.delete(source);
-      if (![...sources].some((s) => s.pid === pid)) ring.release(pid);
+      if (rest !== null) this.write(source, [rest]);
+      this.sources.delete(source);
+      if (![...this.sources].some((s) => s.pid === pid)) this.ring.release(pid);
       finish();
     };
     stream.on('data', (chunk: Buffer | string) => {
-      write(source, source.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+      this.write(source, source.splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
     });
     stream.once('end', end);
     stream.once('close', end);
     stream.on('error', (err: Error) => {
-      onError(new Error(`reading ${kind} of worker ${pid}: ${err.message}`));
+      this.onError(new Error(`reading ${kind} of worker ${pid}: ${err.message}`));
       end();
     });
-    sources.add(source);
-  };
-
-  const flushAll = async (): Promise<void> => {
-    await Promise.all(currentSinks().map((s) => s.flush()));
-    await Promise.all([...retiring]);
-  };
-
-  return {
-    attach(instance, pid, stdout, stderr) {
-      if (closed) return;
-      ring.hold(pid);
-      if (stdout) addSource(instance, pid, 'out', stdout);
-      if (stderr) addSource(instance, pid, 'err', stderr);
-    },
-
-    flush: flushAll,
-
-    async settle(pid, timeoutMs = DEFAULT_SETTLE_MS) {
-      const pending = [...sources].filter((s) => s.pid === pid).map((s) => s.ended);
-      if (pending.length > 0) {
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<void>((resolve) => {
-          timer = setTimeout(resolve, timeoutMs);
-          timer.unref();
-        });
-        await Promise.race([Promise.all(pending), timeout]);
-        if (timer) clearTimeout(timer);
-      }
-      await flushAll();
-    },
-
-    async truncate() {
-      await Promise.all(currentSinks().map((s) => s.truncate()));
-    },
-
-    async reopen() {
-      await Promise.all(currentSinks().map((s) => s.reopen()));
-    },
-
-    async update(next) {
-      if (closed) return;
-      const old = sinks;
-      current = { ...next };
-      const reusable = new Map<string, LogSink>();
-      for (const s of new Set([old.out, old.err])) reusable.set(s.path, s);
-      sinks = openSinks(current, reusable, onError);
-      const kept = new Set([sinks.out, sinks.err]);
-      for (const s of reusable.values()) {
-        if (kept.has(s)) continue;
-        s.onPressure = null;
-        const p: Promise<void> = s.close().finally(() => retiring.delete(p));
-        retiring.add(p);
-      }
-      for (const s of sources) {
-        s.formatter = formatterFor(s.instance, s.kind);
-        // A source paused by a sink that was just retired has nobody left to resume it.
-        if (s.pausedByUs) {
-          s.pausedByUs = false;
-          s.stream.resume();
-        }
-      }
-      wirePressure();
-      await Promise.all([...kept].map((s) => s.configure(rotationOf(current))));
-    },
-
-    recentStderr(pid, n) {
-      return ring.recent(pid, n);
-    },
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      // Workers are gone by now; anything still attached gets its last partial line written.
-      for (const s of [...sources]) {
-        const rest = s.splitter.end();
-        if (rest !== null) write(s, [rest]);
-        s.stream.removeAllListeners('data');
-        sources.delete(s);
-      }
-      await flushAll();
-      await Promise.all(currentSinks().map((s) => s.close()));
-      ring.clear();
-    },
-  };
+    this.sources.add(source);
+  }
 }
 
 function rotationOf(spec: LogSpec): RotationOptions {

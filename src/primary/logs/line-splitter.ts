@@ -25,7 +25,7 @@ export class LineSplitter {
       this.partial = this.partial.slice(MAX_LINE_CHARS);
     }
     for (let i = 0; i < lines.length; i++) {
-      const l = lines[i] as string;
+      const l = lines[i];
       if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
     }
     return lines;

@@ -13,12 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { compressRotated, removeRotated, shiftRotated } from '../../logfile/rotation';
-
-export interface RotationOptions {
-  maxSize: number;
-  retain: number;
-  compress: boolean;
-}
+import type { LogSink, RotationOptions } from './sink';
 
 /** Above this many queued bytes the sources are paused; below LOW_WATER they resume. */
 export const HIGH_WATER = 1024 * 1024;
@@ -28,34 +23,6 @@ const MAX_BATCH = 1024 * 1024;
 
 type Op = (self: LogFile) => Promise<void>;
 type Entry = { kind: 'data'; buf: Buffer } | { kind: 'op'; run: Op; done: (err?: Error) => void };
-
-export interface LogSink {
-  readonly path: string;
-  /** Queues whole lines; returns false when the caller should pause its sources until 'pressure' clears. */
-  write(text: string): boolean;
-  /** Resolves once everything queued before the call is written. */
-  flush(): Promise<void>;
-  truncate(): Promise<void>;
-  reopen(): Promise<void>;
-  configure(opts: RotationOptions): Promise<void>;
-  close(): Promise<void>;
-  /** Called with true when sources should pause, false when they may resume. */
-  onPressure: ((paused: boolean) => void) | null;
-}
-
-/** `/dev/null` as a sink: nothing to open, rotate or truncate. */
-export class NullSink implements LogSink {
-  onPressure: ((paused: boolean) => void) | null = null;
-  constructor(readonly path: string) {}
-  write(): boolean {
-    return true;
-  }
-  async flush(): Promise<void> {}
-  async truncate(): Promise<void> {}
-  async reopen(): Promise<void> {}
-  async configure(): Promise<void> {}
-  async close(): Promise<void> {}
-}
 
 export class LogFile implements LogSink {
   onPressure: ((paused: boolean) => void) | null = null;
@@ -111,8 +78,9 @@ export class LogFile implements LogSink {
   }
 
   configure(opts: RotationOptions): Promise<void> {
-    return this.enqueueOp(async (self) => {
+    return this.enqueueOp((self) => {
       self.opts = opts;
+      return Promise.resolve();
     });
   }
 
@@ -144,7 +112,7 @@ export class LogFile implements LogSink {
 
   private async pump(): Promise<void> {
     while (this.queue.length > 0) {
-      const head = this.queue[0] as Entry;
+      const head = this.queue[0];
       if (head.kind === 'op') {
         this.queue.shift();
         try {
@@ -177,7 +145,7 @@ export class LogFile implements LogSink {
     const batch: Buffer[] = [];
     let bytes = 0;
     while (this.queue.length > 0 && bytes < MAX_BATCH) {
-      const head = this.queue[0] as Entry;
+      const head = this.queue[0];
       if (head.kind !== 'data') break;
       const room = this.opts.maxSize - this.size - bytes;
       if (head.buf.length <= room) {
@@ -192,7 +160,6 @@ export class LogFile implements LogSink {
       if (cut > 0) {
         batch.push(head.buf.subarray(0, cut));
         head.buf = head.buf.subarray(cut);
-        bytes += cut;
         break;
       }
       if (this.size > 0) {
@@ -203,7 +170,6 @@ export class LogFile implements LogSink {
       const firstEnd = head.buf.indexOf(0x0a);
       const end = firstEnd === -1 ? head.buf.length : firstEnd + 1;
       batch.push(head.buf.subarray(0, end));
-      bytes += end;
       if (end === head.buf.length) this.queue.shift();
       else head.buf = head.buf.subarray(end);
       break;
