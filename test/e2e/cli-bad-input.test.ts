@@ -3,12 +3,12 @@
  * line on stderr, a non-zero exit code, and nothing changed.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox, BIN, FIXTURES, type CliResult, type Sandbox } from '../helpers/sandbox';
 import { freePort, httpGet } from '../helpers/net';
 import { processesOfHome } from '../helpers/proc';
+import { useTempDir } from '../helpers/tmp';
 
 /** The error contract: exactly one `clusterctl:` line (plus at most a hint), no stack trace. */
 function expectOneLineError(r: CliResult, code: number, pattern: RegExp): void {
@@ -21,17 +21,15 @@ function expectOneLineError(r: CliResult, code: number, pattern: RegExp): void {
 
 describe('bad input', () => {
   let sb: Sandbox;
-  let scratch: string;
+  const scratch = useTempDir('bad-', { scope: 'all' });
   beforeAll(async () => {
     sb = createSandbox();
-    scratch = mkdtempSync(join(tmpdir(), 'clusterctl-bad-'));
-    chmodSync(scratch, 0o755);
+    chmodSync(scratch(), 0o755);
     // One app that must be untouched by every bad command below.
     await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '--name', 'keeper']);
   });
   afterAll(async () => {
     await sb.cleanup();
-    rmSync(scratch, { recursive: true, force: true });
   });
 
   let baseline: string;
@@ -46,7 +44,7 @@ describe('bad input', () => {
 
   it('a missing script', async () => {
     expectOneLineError(
-      await sb.cli(['start', 'no-such-app.js'], { cwd: scratch }),
+      await sb.cli(['start', 'no-such-app.js'], { cwd: scratch() }),
       2,
       /script no-such-app\.js not found/,
     );
@@ -57,7 +55,7 @@ describe('bad input', () => {
   });
 
   it('an unreadable file', async () => {
-    const locked = join(scratch, 'locked.js');
+    const locked = join(scratch(), 'locked.js');
     writeFileSync(locked, "require('http').createServer().listen(0)\n");
     chmodSync(locked, 0o000);
     // root reads any file, so the CLI runs as an unprivileged user when the tests run as root.
@@ -65,8 +63,8 @@ describe('bad input', () => {
     const r = await new Promise<CliResult>((resolve, reject) => {
       const child = spawn(process.execPath, [BIN, 'start', locked], {
         ...asUser,
-        env: { ...sb.env, CLUSTERCTL_HOME: join(scratch, 'unused-home') },
-        cwd: scratch,
+        env: { ...sb.env, CLUSTERCTL_HOME: join(scratch(), 'unused-home') },
+        cwd: scratch(),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -112,7 +110,7 @@ describe('bad input', () => {
   });
 
   it('a name that already exists', async () => {
-    const other = join(scratch, 'keeper.js');
+    const other = join(scratch(), 'keeper.js');
     writeFileSync(other, 'setInterval(() => {}, 1000);\n');
     expectOneLineError(
       await sb.cli(['start', other]),

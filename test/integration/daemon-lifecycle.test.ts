@@ -195,7 +195,7 @@ describe('daemon lifecycle', () => {
   });
 
   it('refuses an app name whose control socket path would be too long for the kernel', async () => {
-    sb = createSandbox(`clusterctl-long-home-${'h'.repeat(40)}-`);
+    sb = createSandbox(`long-home-${'h'.repeat(40)}-`);
     const name = 'n'.repeat(60);
     const r = await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', name]);
     expect(r.code).toBe(2);

@@ -4,8 +4,7 @@
  * and checked by reading the files back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogCapture, type LogCapture } from '../../src/primary/logs';
 import { parseLogLine } from '../../src/logfile/line';
@@ -13,25 +12,21 @@ import type { LogSpec } from '../../src/protocol/types';
 import { FIXTURES } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
 import { checkEveryLineOnceInOrder, fileLines, finishedFileLines as lines, rotationSet } from './logs-helpers';
+import { useTempDir } from '../helpers/tmp';
 
 const children: ChildProcess[] = [];
 const captures: LogCapture[] = [];
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'clusterctl-logs-'));
-});
+const dir = useTempDir('logs-');
 
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const c of captures.splice(0)) await c.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function spec(over: Partial<LogSpec> = {}): LogSpec {
   return {
-    out: join(dir, 'app-out.log'),
-    err: join(dir, 'app-err.log'),
+    out: join(dir(), 'app-out.log'),
+    err: join(dir(), 'app-err.log'),
     time: false,
     format: 'text',
     maxSize: 10 * 1024 * 1024,
@@ -132,7 +127,7 @@ test('--log-compress gzips rotated files, and they still hold every line once', 
   await exited(a);
   await cap.settle(a.pid as number, 10000);
   // The newest rotated file is compressed off the write path; wait for it.
-  await waitFor(() => readdirSync(dir).every((f) => !/\.log\.\d+$/.test(f) && !f.endsWith('.tmp')) || undefined, {
+  await waitFor(() => readdirSync(dir()).every((f) => !/\.log\.\d+$/.test(f) && !f.endsWith('.tmp')) || undefined, {
     timeoutMs: 20000,
     what: 'compression of rotated files',
   });
@@ -186,11 +181,11 @@ test('--time prefixes an ISO time and --log-format json writes one object per li
   expect(Math.abs((parsed.time as number) - Date.now())).toBeLessThan(10 * 60 * 1000);
   expect(lines(timed.err).map((l) => parseLogLine(l).msg)).toEqual(['line instance=2 seq=1']);
 
-  await cap.update(spec({ format: 'json', out: join(dir, 'json-out.log'), err: join(dir, 'json-err.log') }));
+  await cap.update(spec({ format: 'json', out: join(dir(), 'json-out.log'), err: join(dir(), 'json-err.log') }));
   const b = run(cap, 3, 'prints-100k-lines.js', [], { LINES: '2', STREAM: 'both', EXIT_WHEN_DONE: '1' });
   await exited(b);
   await cap.settle(b.pid as number);
-  const rec = JSON.parse(lines(join(dir, 'json-err.log'))[0] as string) as Record<string, unknown>;
+  const rec = JSON.parse(lines(join(dir(), 'json-err.log'))[0] as string) as Record<string, unknown>;
   expect(Object.keys(rec)).toEqual(['time', 'app', 'instance', 'stream', 'msg']);
   expect(rec).toMatchObject({ app: 'app', instance: 3, stream: 'err', msg: 'line instance=3 seq=1' });
   expect(Number.isFinite(Date.parse(rec.time as string))).toBe(true);
@@ -231,6 +226,6 @@ test('/dev/null discards, and recentStderr still knows the last lines', async ()
   await exited(a);
   await cap.settle(a.pid as number);
   expect(cap.recentStderr(a.pid as number, 2)).toEqual(['line instance=0 seq=98', 'line instance=0 seq=99']);
-  expect(readdirSync(dir)).toEqual([]);
+  expect(readdirSync(dir())).toEqual([]);
   expect(errors).toEqual([]);
 });

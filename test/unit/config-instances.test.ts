@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   applyScaleTarget,
@@ -9,17 +8,14 @@ import {
   resolveInstances,
   usableCpus,
 } from '../../src/config/instances';
+import { useTempDir } from '../helpers/tmp';
 import { ClusterctlError } from '../../src/protocol/errors';
 
 describe('-i / --instances', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'clusterctl-cgroup-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('cgroup-', { scope: 'all' });
 
   const cpuMax = (content: string): string => {
-    const path = join(dir, `cpu.max.${Math.random().toString(36).slice(2)}`);
+    const path = join(dir(), `cpu.max.${Math.random().toString(36).slice(2)}`);
     writeFileSync(path, content);
     return path;
   };
@@ -29,7 +25,7 @@ describe('-i / --instances', () => {
     expect(cgroupCpuQuota(cpuMax('150000 100000\n'))).toBe(2);
     expect(cgroupCpuQuota(cpuMax('50000 100000\n'))).toBe(1);
     expect(cgroupCpuQuota(cpuMax('max 100000\n'))).toBeNull();
-    expect(cgroupCpuQuota(join(dir, 'does-not-exist'))).toBeNull();
+    expect(cgroupCpuQuota(join(dir(), 'does-not-exist'))).toBeNull();
     expect(cgroupCpuQuota(cpuMax('garbage'))).toBeNull();
   });
 

@@ -1,22 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
 import { Registry } from '../../src/daemon/registry';
 import { readState, writeState } from '../../src/state/state-file';
 import { primaryBackoff } from '../../src/daemon/apps';
+import { useTempDir } from '../helpers/tmp';
 
 describe('state.json', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'clusterctl-state-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('state-');
 
-  const spec = (name: string) => defaultSpec(dir, name, '/srv/app.js', '/srv', { A: '1' });
+  const spec = (name: string) => defaultSpec(dir(), name, '/srv/app.js', '/srv', { A: '1' });
 
   it('round-trips the registry, written 0600 with no temp file left', () => {
-    const path = join(dir, 'state.json');
+    const path = join(dir(), 'state.json');
     const registry = new Registry(path);
     registry.add(spec('web'), { restartOffsets: { '0': 3 } });
     registry.add(spec('pending'), { registered: false });
@@ -32,12 +28,12 @@ describe('state.json', () => {
       ['web', 'running', { '0': 3 }],
     ]);
     expect(byName[1]?.spec).toEqual(spec('web'));
-    expect(readdirSync(dir)).toEqual(['state.json']);
+    expect(readdirSync(dir())).toEqual(['state.json']);
   });
 
   it('a missing file is an empty state; a corrupt one is empty with a warning', () => {
-    expect(readState(join(dir, 'none.json'))).toEqual({ state: { version: 1, apps: [] }, warnings: [] });
-    const bad = join(dir, 'bad.json');
+    expect(readState(join(dir(), 'none.json'))).toEqual({ state: { version: 1, apps: [] }, warnings: [] });
+    const bad = join(dir(), 'bad.json');
     writeFileSync(bad, '{"apps": [tru');
     const r = readState(bad);
     expect(r.state.apps).toEqual([]);
@@ -45,7 +41,7 @@ describe('state.json', () => {
   });
 
   it('skips an invalid app and keeps the others', () => {
-    const path = join(dir, 'mixed.json');
+    const path = join(dir(), 'mixed.json');
     writeState(path, {
       version: 1,
       apps: [{ spec: spec('good'), desired: 'running', createdAt: 1, restartOffsets: {} }],
