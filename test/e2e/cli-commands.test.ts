@@ -1,6 +1,7 @@
 /**
- * The issue 2 commands through the real binary, against a real daemon,
- * real app primaries and real workers answering HTTP on 127.0.0.1.
+ * The everyday commands (start, ls, describe, stop, restart, delete, ping,
+ * kill) through the real binary, against a real daemon, real app primaries
+ * and real workers answering HTTP on 127.0.0.1.
  */
 import { existsSync, mkdirSync, readFileSync, readlinkSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The CLI side of issue 3: `scale` (including `scale web -1` as written) and
+ * The CLI side of scaling and reloading: `scale` (including `scale web -1` as written) and
  * `reload` with its overrides, its refusal of a concurrent reload, and its
  * failure report, through the binary against real workers.
  */

@@ -125,7 +125,7 @@ test('--wait-ready: the old worker is gone within 4 s of the reload starting', a
   await waitFor(() => !isAlive(old.pid as number), { timeoutMs: 15000, intervalMs: 20, what: 'old worker gone' });
   const goneAfter = Date.now() - started;
   expect((await reload).code).toBe(0);
-  // The replacement is ready ~1 s after it starts; 4 s is the bound.
+  // The replacement is ready ~1 s after it starts; the promise is under 4 s.
   expect(goneAfter).toBeLessThan(4000);
   // And the old one was not stopped before the replacement said ready (a
   // reload that took "listening" for ready would end it sooner).

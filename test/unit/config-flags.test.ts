@@ -50,7 +50,7 @@ describe('start flags → spec', () => {
     expect(spec.logs.out).toBe('/home/h/.clusterctl/logs/web.server-out.log');
   });
 
-  it('takes every issue 2 and 3 option', () => {
+  it('takes the process options: instances, name, cwd, node args, interpreter, kill timeout and signal, wait-ready, listen timeout', () => {
     const spec = specFromFlags(
       './web.server.js',
       [],
