@@ -40,7 +40,8 @@ export function useTempDir(prefix: string, opts: { scope?: 'each' | 'all' } = {}
     afterEach(remove);
   }
   return () => {
-    if (dir === null) throw new Error(`the ${prefix} temp dir is only there inside a test or a hook after useTempDir's`);
+    if (dir === null)
+      throw new Error(`the ${prefix} temp dir is only there inside a test or a hook after useTempDir's`);
     return dir;
   };
 }

@@ -138,7 +138,7 @@ describe('start <config file>', () => {
       /app "bad" \(apps\[1\]\): script: .*nope\.js does not exist/,
     ],
   ])('%s: exit 2, one line, nothing started', async (what, content, expected) => {
-    const file = join(dir(), `${what.replace(/\W+/g, '-')}`, 'broken.config.js');
+    const file = join(dir(), what.replace(/\W+/g, '-'), 'broken.config.js');
     rmSync(join(file, '..'), { recursive: true, force: true });
     if (content !== null) {
       mkdirSync(join(file, '..'), { recursive: true });

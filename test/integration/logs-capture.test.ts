@@ -116,7 +116,7 @@ test('no more than `retain` rotated files are kept, and they hold the newest lin
     .map((m) => Number(m?.[1]));
   // Contiguous up to the last line: the oldest files were dropped whole, nothing in between.
   expect(seqs[seqs.length - 1]).toBe(19999);
-  const gaps = seqs.filter((v, i) => v !== (seqs[0] as number) + i);
+  const gaps = seqs.filter((v, i) => v !== seqs[0] + i);
   expect(gaps).toEqual([]);
 });
 
@@ -176,7 +176,7 @@ test('--time prefixes an ISO time and --log-format json writes one object per li
   await cap.settle(a.pid as number);
   const out = lines(timed.out);
   expect(out[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z 2\|line instance=2 seq=0$/);
-  const parsed = parseLogLine(out[0] as string);
+  const parsed = parseLogLine(out[0]);
   expect(parsed.instance).toBe(2);
   expect(Math.abs((parsed.time as number) - Date.now())).toBeLessThan(10 * 60 * 1000);
   expect(lines(timed.err).map((l) => parseLogLine(l).msg)).toEqual(['line instance=2 seq=1']);
@@ -185,7 +185,7 @@ test('--time prefixes an ISO time and --log-format json writes one object per li
   const b = run(cap, 3, 'prints-100k-lines.js', [], { LINES: '2', STREAM: 'both', EXIT_WHEN_DONE: '1' });
   await exited(b);
   await cap.settle(b.pid as number);
-  const rec = JSON.parse(lines(join(dir(), 'json-err.log'))[0] as string) as Record<string, unknown>;
+  const rec = JSON.parse(lines(join(dir(), 'json-err.log'))[0]) as Record<string, unknown>;
   expect(Object.keys(rec)).toEqual(['time', 'app', 'instance', 'stream', 'msg']);
   expect(rec).toMatchObject({ app: 'app', instance: 3, stream: 'err', msg: 'line instance=3 seq=1' });
   expect(Number.isFinite(Date.parse(rec.time as string))).toBe(true);

@@ -4,6 +4,7 @@
  * `Connection: close`, give zero failed requests. Every pid is new after each
  * reload and the instance numbers do not change.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
 import { freePort, httpGet } from '../helpers/net';
@@ -92,7 +93,7 @@ test('a reload whose replacement crashes at start exits 1 and the old workers ke
     `MARKER=${marker}`,
   ]);
   const before = await workersOf('web');
-  require('node:fs').writeFileSync(marker, '');
+  writeFileSync(marker, '');
   const load = startLoad(port, { keepAlive: true, connections: 5, maxSeconds: 60 });
   const r = await sb.cli(['reload', 'web']);
   expect(r.code).toBe(1);

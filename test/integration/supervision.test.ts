@@ -24,7 +24,7 @@ type Worker = Awaited<ReturnType<Sandbox['list']>>[number]['workers'][number] & 
 async function app(name: string): Promise<{ status: string; workers: Worker[] }> {
   const found = (await sb.list()).find((a) => a.name === name);
   if (!found) throw new Error(`app ${name} not listed`);
-  return found as { status: string; workers: Worker[] };
+  return found;
 }
 
 /** The app primary's own log: one JSON object per line. */

@@ -13,6 +13,7 @@ import { isAlive } from '../helpers/proc';
 import { createSandbox, FIXTURES, ROOT, runNode, type Sandbox } from '../helpers/sandbox';
 import { useTempDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/wait';
+import { stringMatching } from '../helpers/match';
 
 interface App {
   name: string;
@@ -129,7 +130,7 @@ describe('a CLI newer than the running daemon', () => {
     const ls = await sb.ok(['ls']);
     const notices = ls.stderr.split('\n').filter((l) => l.includes('clusterctl update'));
     expect(notices).toEqual([
-      expect.stringMatching(/the running daemon is version 0\.0\.1-old, this CLI is \S+; run `clusterctl update`/),
+      stringMatching(/the running daemon is version 0\.0\.1-old, this CLI is \S+; run `clusterctl update`/),
     ]);
     expect(ls.stdout).toMatch(/│ web /);
 

@@ -10,6 +10,7 @@ import { loadConfigFile, type LoadOptions } from '../../src/config/file/load';
 import { ClusterctlError } from '../../src/protocol/errors';
 import { FIXTURES } from '../helpers/sandbox';
 import { useTempDir } from '../helpers/tmp';
+import { stringMatching } from '../helpers/match';
 
 const HOME = '/tmp/clusterctl-home-for-unit-tests';
 const dir = useTempDir('config-');
@@ -89,7 +90,7 @@ describe('loadConfigFile: formats', () => {
     expect(specs[1]?.killTimeout).toBe(3000);
     expect(specs[2]?.minUptime).toBe(1000);
     expect(specs[0]?.env.GREETING).toBe('hello from development');
-    expect(notices).toEqual([expect.stringMatching(/section "deploy" ignored/)]);
+    expect(notices).toEqual([stringMatching(/section "deploy" ignored/)]);
   });
 
   it('gives the same specs from .config.js, .json, .yaml and .yml', async () => {
@@ -184,7 +185,7 @@ describe('loadConfigFile: PM2 value forms', () => {
   async function one(app: Record<string, unknown>, extra: Partial<LoadOptions> = {}) {
     const p = write('one.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, ...app }] }));
     const { specs, notices } = await loadConfigFile(p, opts(extra));
-    return { spec: specs[0]!, notices };
+    return { spec: specs[0], notices };
   }
 
   it('instances: number, numeric string, "max", 0, negative', async () => {
@@ -261,7 +262,7 @@ describe('loadConfigFile: PM2 value forms', () => {
 
   it('defaults: name from the script, cwd the config folder, logs under home', async () => {
     const p = write('defaults.json', JSON.stringify({ apps: [{ script: HELLO }] }));
-    const spec = (await loadConfigFile(p, opts())).specs[0]!;
+    const spec = (await loadConfigFile(p, opts())).specs[0];
     expect(spec).toMatchObject({ name: 'hello', cwd: dir(), instances: 1, interpreter: process.execPath });
     expect(spec.logs.out).toBe(join(HOME, 'logs', 'hello-out.log'));
   });

@@ -10,6 +10,7 @@ import {
 } from '../../src/config/instances';
 import { useTempDir } from '../helpers/tmp';
 import { ClusterctlError } from '../../src/protocol/errors';
+import { thrownBy } from '../helpers/match';
 
 describe('-i / --instances', () => {
   const dir = useTempDir('cgroup-', { scope: 'all' });
@@ -49,7 +50,7 @@ describe('-i / --instances', () => {
 
   it.each(['0.5', 'abc', '', '1e3', '+2', '2x', '-1.5', '99999'])('refuses -i %j as a usage error', (raw) => {
     expect(() => parseInstances(raw)).toThrow(ClusterctlError);
-    expect(() => parseInstances(raw)).toThrow(expect.objectContaining({ code: 'E_USAGE' }));
+    expect(thrownBy(() => parseInstances(raw))).toMatchObject({ code: 'E_USAGE' });
   });
 });
 

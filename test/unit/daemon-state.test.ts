@@ -5,6 +5,7 @@ import { Registry } from '../../src/daemon/registry';
 import { readState, writeState } from '../../src/state/state-file';
 import { primaryBackoff } from '../../src/daemon/apps';
 import { useTempDir } from '../helpers/tmp';
+import { stringMatching, thrownBy } from '../helpers/match';
 
 describe('state.json', () => {
   const dir = useTempDir('state-');
@@ -60,7 +61,7 @@ describe('registry', () => {
 
   it('resolves names and all; matching nothing is E_APP_NOT_FOUND', () => {
     const r = new Registry('/nonexistent/state.json');
-    expect(() => r.resolve('all')).toThrow(expect.objectContaining({ code: 'E_APP_NOT_FOUND' }));
+    expect(thrownBy(() => r.resolve('all'))).toMatchObject({ code: 'E_APP_NOT_FOUND' });
     r.add(spec('a'));
     r.add(spec('b'));
     expect(
@@ -70,8 +71,8 @@ describe('registry', () => {
         .sort(),
     ).toEqual(['a', 'b']);
     expect(r.resolve('b').map((e) => e.name)).toEqual(['b']);
-    expect(() => r.resolve('c')).toThrow(expect.objectContaining({ code: 'E_APP_NOT_FOUND' }));
-    expect(() => r.add(spec('a'))).toThrow(expect.objectContaining({ code: 'E_APP_EXISTS' }));
+    expect(thrownBy(() => r.resolve('c'))).toMatchObject({ code: 'E_APP_NOT_FOUND' });
+    expect(thrownBy(() => r.add(spec('a')))).toMatchObject({ code: 'E_APP_EXISTS' });
   });
 
   it('refuses a second operation on a busy app, and frees it afterwards', async () => {
@@ -79,13 +80,13 @@ describe('registry', () => {
     const [a] = [r.add(spec('a'))];
     let release!: () => void;
     const first = r.exclusive([a], 'reload', () => new Promise<void>((res) => (release = res)));
-    await expect(r.exclusive([a], 'scale', async () => 1)).rejects.toMatchObject({
+    await expect(r.exclusive([a], 'scale', () => Promise.resolve(1))).rejects.toMatchObject({
       code: 'E_BUSY',
-      message: expect.stringMatching(/app a is busy: a reload is in progress/),
+      message: stringMatching(/app a is busy: a reload is in progress/),
     });
     release();
     await first;
-    await expect(r.exclusive([a], 'scale', async () => 2)).resolves.toBe(2);
+    await expect(r.exclusive([a], 'scale', () => Promise.resolve(2))).resolves.toBe(2);
   });
 });
 

@@ -35,7 +35,7 @@ describe('writeDump', () => {
     const now = new Date('2026-01-02T03:04:05.000Z');
     const r = writeDump(dump, [spec('api', 2), spec('web')], { now: () => now });
     expect(r).toEqual({ path: dump, backup: null, apps: ['api', 'web'] });
-    const written = JSON.parse(readFileSync(dump, 'utf8'));
+    const written = JSON.parse(readFileSync(dump, 'utf8')) as unknown;
     expect(written).toEqual({ version: 1, savedAt: '2026-01-02T03:04:05.000Z', apps: [spec('api', 2), spec('web')] });
     expect(statSync(dump).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir())).toEqual(['dump.json']);

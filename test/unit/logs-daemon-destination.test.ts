@@ -22,7 +22,7 @@ test('pino lines rotate at maxSize into at most `retain` files, none split or lo
     .split('\n')
     .map((l) => (JSON.parse(l) as { i: number }).i);
   expect(is[is.length - 1]).toBe(199);
-  expect(is.filter((v, k) => v !== (is[0] as number) + k)).toEqual([]);
+  expect(is.filter((v, k) => v !== is[0] + k)).toEqual([]);
   for (const f of readdirSync(dir())) expect(readFileSync(join(dir(), f)).length).toBeLessThanOrEqual(2048);
 });
 

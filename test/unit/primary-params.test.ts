@@ -5,6 +5,7 @@
 import { appSpecSchema } from '../../src/protocol/schemas';
 import { checkAppSpec, primaryParams } from '../../src/protocol/primary-params';
 import { defaultSpec } from '../../src/config/defaults';
+import { thrownBy } from '../helpers/match';
 
 const valid = {
   ...defaultSpec('/h/.clusterctl', 'web', '/srv/app.js', '/srv', { PORT: '3000' }),
@@ -66,7 +67,7 @@ test.each(broken)('%s: both refuse it', (_what, spec) => {
 
 test('errors name the field and carry E_BAD_SPEC', () => {
   expect(() => primaryParams.init({ spec: { ...valid, instances: 0 } })).toThrow(/init params\.spec\.instances/);
-  expect(() => primaryParams.scale({ instances: 'many' })).toThrow(expect.objectContaining({ code: 'E_BAD_SPEC' }));
+  expect(thrownBy(() => primaryParams.scale({ instances: 'many' }))).toMatchObject({ code: 'E_BAD_SPEC' });
   expect(primaryParams.scale({ instances: 3 })).toEqual({ instances: 3 });
   expect(() => primaryParams.stop({ now: true })).toThrow(/unknown field/);
 });

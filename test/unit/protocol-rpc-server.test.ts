@@ -72,7 +72,7 @@ describe('rpc server robustness', () => {
     }>;
     expect(garbage).toMatchObject({ ok: false, error: { code: 'E_PROTOCOL' } });
     expect(oversized).toMatchObject({ ok: false, error: { code: 'E_PROTOCOL' } });
-    expect(oversized?.error?.message).toMatch(/line too long/);
+    expect(oversized.error?.message).toMatch(/line too long/);
     expect(echo).toMatchObject({ ok: true, result: { still: 'alive' } });
     bad.destroy();
 
