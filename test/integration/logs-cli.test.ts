@@ -115,6 +115,8 @@ test('following receives new lines promptly and keeps receiving them across a re
 
   await sb.ok(['reload', 'live']);
   const pidsAfter = new Set((await sb.list())[0]?.workers.map((w) => w.pid));
+  expect(pidsBefore.size).toBe(2);
+  expect(pidsAfter.size).toBe(2);
   for (const p of pidsAfter) expect(pidsBefore.has(p)).toBe(false);
   await waitFor(
     () => {
