@@ -133,25 +133,30 @@ describe('bad input', () => {
     // --min-uptime counts from the fork: on a loaded machine node can take over
     // the default 1 s to reach the script's first line, and a worker that has not
     // thrown yet would count as online. The throw is what is under test here.
-    const r = await sb.cli(['start', join(FIXTURES, 'throws-at-start.js'), '-i', '2', '--min-uptime', '10000']);
-    expectOneLineError(r, 1, /boom: this app cannot start \(throws-at-start\.js\)/);
-    // The app stays listed under its restart policy (backoff, then errored after a crash loop), never online.
-    const app = (await sb.list()).find((a) => a.name === 'throws-at-start');
-    expect(app?.status).not.toBe('online');
-    const described = JSON.parse((await sb.ok(['describe', 'throws-at-start', '--json'])).stdout) as {
-      workers: Array<{ status: string; reason: string | null }>;
-    };
-    // Each state says why: a first launch has no reason yet, a restart names the crash and what comes next.
-    const reasonFor: Record<string, RegExp> = {
-      launching: /^$|^exited with code 1 before coming online; restarting now$/,
-      'waiting-restart': /^exited with code 1 before coming online; restarting in \d+ ms$/,
-      errored: /crash loop/,
-    };
-    for (const w of described.workers) {
-      expect(Object.keys(reasonFor)).toContain(w.status);
-      expect(w.reason ?? '').toMatch(reasonFor[w.status]);
+    try {
+      const r = await sb.cli(['start', join(FIXTURES, 'throws-at-start.js'), '-i', '2', '--min-uptime', '10000']);
+      expectOneLineError(r, 1, /boom: this app cannot start \(throws-at-start\.js\)/);
+      // The app stays listed under its restart policy (backoff, then errored after a crash loop), never online.
+      const app = (await sb.list()).find((a) => a.name === 'throws-at-start');
+      expect(app?.status).not.toBe('online');
+      const described = JSON.parse((await sb.ok(['describe', 'throws-at-start', '--json'])).stdout) as {
+        workers: Array<{ status: string; reason: string | null }>;
+      };
+      // Each state says why: a first launch has no reason yet, a restart names the crash and what comes next.
+      const reasonFor: Record<string, RegExp> = {
+        launching: /^$|^exited with code 1; restarting now$/,
+        'waiting-restart': /^exited with code 1; restarting in \d+ ms$/,
+        errored: /crash loop/,
+      };
+      for (const w of described.workers) {
+        expect(Object.keys(reasonFor)).toContain(w.status);
+        expect(w.reason ?? '').toMatch(reasonFor[w.status]);
+      }
+    } finally {
+      // Deleted even when an assertion failed, so the next test starts from the
+      // baseline (the afterEach check and the leftovers below see a failed delete).
+      await sb.cli(['delete', 'throws-at-start']);
     }
-    await sb.ok(['delete', 'throws-at-start']);
     const leftovers = processesOfHome(sb.home).filter((pid) => {
       try {
         return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('throws-at-start');
