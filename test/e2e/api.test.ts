@@ -3,30 +3,29 @@
  * 'clusterctl'` (ESM) and `require('clusterctl')` (CommonJS), resolved through
  * node_modules to this package's compiled entry point.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox, FIXTURES, ROOT, runNode, type Sandbox } from '../helpers/sandbox';
 import { freePort } from '../helpers/net';
+import { useTempDir } from '../helpers/tmp';
+import { anyNumber } from '../helpers/match';
 
 describe('import { connect } from "clusterctl"', () => {
   let sb: Sandbox;
-  let project: string;
+  const project = useTempDir('api-', { scope: 'all' });
   beforeAll(() => {
     sb = createSandbox();
-    project = mkdtempSync(join(tmpdir(), 'clusterctl-api-'));
-    mkdirSync(join(project, 'node_modules'));
-    symlinkSync(ROOT, join(project, 'node_modules', 'clusterctl'));
+    mkdirSync(join(project(), 'node_modules'));
+    symlinkSync(ROOT, join(project(), 'node_modules', 'clusterctl'));
   });
   afterAll(async () => {
     await sb.cleanup();
-    rmSync(project, { recursive: true, force: true });
   });
 
   it('ESM: connect starts the daemon, start/list/scale/reload/stop work, errors carry codes', async () => {
     const port = await freePort();
     writeFileSync(
-      join(project, 'use.mjs'),
+      join(project(), 'use.mjs'),
       `
       import { connect, specFromFlags, ClusterctlError } from 'clusterctl';
       const client = await connect();
@@ -51,12 +50,12 @@ describe('import { connect } from "clusterctl"', () => {
       console.log(JSON.stringify(out));
     `,
     );
-    const r = await runNode([join(project, 'use.mjs')], { env: sb.env, cwd: project });
+    const r = await runNode([join(project(), 'use.mjs')], { env: sb.env, cwd: project() });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       startedDaemon: true,
-      daemonPid: expect.any(Number),
+      daemonPid: anyNumber(),
       started: ['online', 'online'],
       scaled: [0, 1, 2],
       progressSteps: ['replaced', 'replacing'],
@@ -68,7 +67,7 @@ describe('import { connect } from "clusterctl"', () => {
 
   it('CommonJS: require("clusterctl") gives the same client', async () => {
     writeFileSync(
-      join(project, 'use.cjs'),
+      join(project(), 'use.cjs'),
       `
       const { connect } = require('clusterctl');
       connect().then(async (client) => {
@@ -78,8 +77,8 @@ describe('import { connect } from "clusterctl"', () => {
       });
     `,
     );
-    const r = await runNode([join(project, 'use.cjs')], { env: sb.env, cwd: project });
+    const r = await runNode([join(project(), 'use.cjs')], { env: sb.env, cwd: project() });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ pid: expect.any(Number), apps: ['api-app'] });
+    expect(JSON.parse(r.stdout)).toEqual({ pid: anyNumber(), apps: ['api-app'] });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The CLI side of issue 3: `scale` (including `scale web -1` as written) and
+ * The CLI side of scaling and reloading: `scale` (including `scale web -1` as written) and
  * `reload` with its overrides, its refusal of a concurrent reload, and its
  * failure report, through the binary against real workers.
  */
@@ -150,8 +150,11 @@ describe('reload', () => {
     await sb.ok([
       'start',
       join(FIXTURES, 'ready-after-1s.js'),
+      // Four workers ready one second after start, replaced one at a time: the
+      // first reload runs for 4 s or more, time enough on a loaded machine for
+      // two more CLIs to start and ask.
       '-i',
-      '2',
+      '4',
       '--name',
       'slow',
       '--wait-ready',
@@ -172,6 +175,8 @@ describe('reload', () => {
     expect((await workersOf(sb, 'slow')).map((w) => [w.instance, w.status])).toEqual([
       [0, 'online'],
       [1, 'online'],
+      [2, 'online'],
+      [3, 'online'],
     ]);
   });
 

@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import { BIN, createSandbox, FIXTURES, runNode, type Sandbox } from '../helpers/sandbox';
 import { freePort } from '../helpers/net';
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
+/** `script` is a requirement of the suite (.ci/run installs it): without it this file fails, it does not skip. */
+function requireScript(): void {
+  const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    throw new Error(
+      `these tests need util-linux \`script\` for a pseudo-terminal (${probe.error?.message ?? probe.stderr.trim()}); ` +
+        'install it (Debian: apt-get install bsdutils) or run .ci/run, which does',
+    );
+  }
+}
 
 function inTerminal(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
@@ -26,13 +35,14 @@ function inTerminal(args: string[], env: Record<string, string>): Promise<{ code
   );
 }
 
-(hasScript ? describe : describe.skip)('on a terminal', () => {
+describe('on a terminal', () => {
   let sb: Sandbox;
   let ttyEnv: Record<string, string>;
   beforeAll(async () => {
     sb = createSandbox();
     ttyEnv = { ...sb.env, TERM: 'xterm' };
     delete ttyEnv.NO_COLOR;
+    requireScript();
     await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web', '--env', `PORT=${await freePort()}`]);
   });
   afterAll(async () => {

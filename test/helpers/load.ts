@@ -39,7 +39,7 @@ export function startLoad(port: number, opts: { keepAlive: boolean; connections?
         requests: r.ok + r.failed,
         non2xx: r.non2xx,
         errors: r.failed - r.non2xx,
-        timeouts: r.errors.timeout ?? 0,
+        timeouts: 'timeout' in r.errors ? r.errors.timeout : 0,
         errorKinds: r.errors,
       };
     },

@@ -37,3 +37,13 @@ export function killAll(pids: number[]): void {
     }
   }
 }
+
+/** `pid command line` for a report: what a leftover process was. */
+export function describeProcess(pid: number): string {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return `${pid} ${cmdline || '(no command line)'}`;
+  } catch {
+    return `${pid} (gone before it could be described)`;
+  }
+}

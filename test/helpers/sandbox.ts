@@ -2,14 +2,18 @@
  * A temporary CLUSTERCTL_HOME with a way to run the real `clusterctl` binary
  * in it, and a cleanup that leaves no process behind even when a test failed:
  * `clusterctl kill` first, then SIGKILL to every process still tagged with
- * this home (found by pid through /proc), then the folder is removed.
+ * this home (found by pid through /proc), then the folder is removed. A
+ * process that `clusterctl kill` did not end is a bug (in the product or the
+ * test), so cleanup then throws, naming each one: the hook fails the test
+ * instead of hiding the leak, and the next test still starts clean.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { isAlive, killAll, processesOfHome } from './proc';
-import { waitFor } from './wait';
+import { describeProcess, isAlive, killAll, processesOfHome } from './proc';
+import { makeTempDir, removeTempDir } from './tmp';
+
+/** How long processes may take to finish exiting after `clusterctl kill` returned, before they count as left behind. */
+const EXIT_GRACE_MS = 5000;
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'clusterctl');
@@ -42,6 +46,10 @@ export interface Sandbox {
       workers: Array<{ instance: number; pid: number | null; status: string; restarts: number }>;
     }>
   >;
+  /**
+   * `clusterctl kill`, SIGKILL for anything still tagged with this home, the
+   * folder removed; then throws if anything had to be SIGKILLed.
+   */
   cleanup(): Promise<void>;
 }
 
@@ -66,8 +74,36 @@ export function runNode(args: string[], opts: RunOptions & { env: Record<string,
   });
 }
 
-export function createSandbox(prefix = 'clusterctl-test-'): Sandbox {
-  const home = mkdtempSync(join(tmpdir(), prefix));
+/** Processes of `home` still alive once `graceMs` has passed (those exiting meanwhile are not counted). */
+async function survivors(home: string, graceMs: number): Promise<number[]> {
+  let left = processesOfHome(home);
+  const deadline = Date.now() + graceMs;
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = left.filter(isAlive);
+  }
+  return left;
+}
+
+/**
+ * SIGKILLs whatever of `home` is still running after the grace time, again
+ * and again while new ones appear (a primary killed mid-fork), and says which
+ * they were: leftovers must not outlive the test whatever it does next.
+ */
+async function killLeftovers(home: string): Promise<string[]> {
+  const found = new Map<number, string>();
+  let left = await survivors(home, EXIT_GRACE_MS);
+  const deadline = Date.now() + 15000;
+  while (left.length > 0 && Date.now() < deadline) {
+    for (const pid of left) if (!found.has(pid)) found.set(pid, describeProcess(pid));
+    killAll(left);
+    left = await survivors(home, 2000);
+  }
+  return [...found.values()];
+}
+
+export function createSandbox(prefix = 'test-'): Sandbox {
+  const home = makeTempDir(prefix);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   env.CLUSTERCTL_HOME = home;
@@ -94,14 +130,13 @@ export function createSandbox(prefix = 'clusterctl-test-'): Sandbox {
     },
     async cleanup() {
       await cli(['kill'], { timeoutMs: 30000 }).catch(() => undefined);
-      // Anything the kill missed is a bug the test should see, but it must not outlive the run.
-      const left = processesOfHome(home);
-      killAll(left);
-      await waitFor(() => processesOfHome(home).every((p) => !isAlive(p)) || undefined, {
-        timeoutMs: 10000,
-        what: 'leftover processes to die',
-      }).catch(() => undefined);
-      rmSync(home, { recursive: true, force: true });
+      const left = await killLeftovers(home);
+      removeTempDir(home);
+      if (left.length > 0) {
+        throw new Error(
+          `left behind after \`clusterctl kill\` in ${home} (now SIGKILLed):\n${left.map((l) => `  ${l}`).join('\n')}`,
+        );
+      }
     },
   };
   return sandbox;

@@ -4,12 +4,12 @@
  * printed by --dry-run is exactly what apply then does, the dry run changes
  * nothing, and the apps the plan leaves alone keep their pids.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, httpGet } from '../helpers/net';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
+import { useTempDir } from '../helpers/tmp';
 
 interface App {
   name: string;
@@ -37,21 +37,19 @@ async function envOf(port: number): Promise<Record<string, string>> {
 
 describe('apply', () => {
   let sb: Sandbox;
-  let dir: string;
+  const dir = useTempDir('apply-', { scope: 'all' });
   let ports: { api: number; web: number; worker: number; cache: number };
 
   beforeAll(async () => {
     sb = createSandbox();
-    dir = mkdtempSync(join(tmpdir(), 'clusterctl-apply-'));
     ports = { api: await freePort(), web: await freePort(), worker: await freePort(), cache: await freePort() };
   });
   afterAll(async () => {
     await sb.cleanup();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function writeConfig(name: string, apps: Array<Record<string, unknown>>): string {
-    const path = join(dir, name);
+    const path = join(dir(), name);
     writeFileSync(path, `module.exports = ${JSON.stringify({ apps }, null, 2)};\n`);
     return path;
   }
@@ -95,7 +93,7 @@ describe('apply', () => {
 
   it('applying the same file again changes nothing', async () => {
     const before = (await sb.list()) as App[];
-    const r = await sb.ok(['apply', join(dir, 'v1.config.js')]);
+    const r = await sb.ok(['apply', join(dir(), 'v1.config.js')]);
     expect(stepLines(r.stdout).every((l) => l.startsWith('= keep'))).toBe(true);
     const after = (await sb.list()) as App[];
     for (const name of ['api', 'web', 'worker', 'cache'])
@@ -177,7 +175,7 @@ describe('apply', () => {
 
   it('a stopped app in the file is started again with the file spec; --only limits the plan', async () => {
     await sb.ok(['stop', 'cache']);
-    const file = join(dir, 'v3.config.js');
+    const file = join(dir(), 'v3.config.js');
     const dry = await sb.ok(['apply', file, '--only', 'cache', '--dry-run']);
     expect(stepLines(dry.stdout)).toEqual(['+ start   cache  1 instance, was stopped']);
     await sb.ok(['apply', file, '--only', 'cache']);
@@ -186,8 +184,8 @@ describe('apply', () => {
 
   it('an interpreter change replaces the app primary: stop, then start on the new binary', async () => {
     // Another path to a node binary stands for an upgraded Node.
-    const otherNode = join(dir, 'bin', 'node');
-    mkdirSync(join(dir, 'bin'));
+    const otherNode = join(dir(), 'bin', 'node');
+    mkdirSync(join(dir(), 'bin'));
     symlinkSync(process.execPath, otherNode);
     const apps = JSON.parse((await sb.ok(['ls', '--json'])).stdout) as Array<App & { primaryPid: number }>;
     const cacheBefore = apps.find((a) => a.name === 'cache');
@@ -226,7 +224,7 @@ describe('apply', () => {
     expect(r.stderr.trim()).toBe(
       `clusterctl: ${bad}: app "api" (apps[0]): instances: must be a positive integer, "max" or a negative number`,
     );
-    const both = await sb.cli(['apply', join(dir, 'v3.config.js'), '--prune', '--only', 'api']);
+    const both = await sb.cli(['apply', join(dir(), 'v3.config.js'), '--prune', '--only', 'api']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--prune cannot be combined with --only/);
     const after = (await sb.list()) as App[];

@@ -4,31 +4,27 @@
  * keyed by the real path) and ESM (import()'s cache is keyed by URL). Run in
  * a plain Node process on dist/, because Jest replaces both module caches.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, ROOT, runNode } from '../helpers/sandbox';
+import { useTempDir } from '../helpers/tmp';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'clusterctl-fresh-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('fresh-');
 
 it('sees every edit of a .config.js (through a symlink) and of a .config.mjs', async () => {
-  mkdirSync(join(dir, 'real'));
-  symlinkSync(join(dir, 'real'), join(dir, 'link'));
+  mkdirSync(join(dir(), 'real'));
+  symlinkSync(join(dir(), 'real'), join(dir(), 'link'));
   const script = `
     const fs = require('node:fs');
     const { loadConfigFile } = require(${JSON.stringify(join(ROOT, 'dist', 'config', 'file', 'load.js'))});
     const hello = ${JSON.stringify(join(FIXTURES, 'hello.js'))};
-    const opts = { cwd: '/', home: ${JSON.stringify(dir)}, baseEnv: {} };
+    const opts = { cwd: '/', home: ${JSON.stringify(dir())}, baseEnv: {} };
     const app = (n) => JSON.stringify({ apps: [{ name: 'a', script: hello, instances: n }] });
     (async () => {
       const seen = [];
       for (const [file, render] of [
-        [${JSON.stringify(join(dir, 'link', 'a.config.js'))}, (n) => 'module.exports = ' + app(n)],
-        [${JSON.stringify(join(dir, 'b.config.mjs'))}, (n) => 'export default ' + app(n)],
+        [${JSON.stringify(join(dir(), 'link', 'a.config.js'))}, (n) => 'module.exports = ' + app(n)],
+        [${JSON.stringify(join(dir(), 'b.config.mjs'))}, (n) => 'export default ' + app(n)],
       ]) {
         for (const n of [2, 3]) {
           fs.writeFileSync(file, render(n));

@@ -28,7 +28,7 @@ describe('env redaction', () => {
       expect(r.stdout).not.toContain(SECRET);
       const parsed = JSON.parse(r.stdout) as
         { spec: { env: Record<string, string> } } | Array<{ spec: { env: Record<string, string> } }>;
-      const env = (Array.isArray(parsed) ? parsed[0] : parsed)?.spec.env ?? {};
+      const env = (Array.isArray(parsed) ? parsed.at(0) : parsed)?.spec.env ?? {};
       expect(env.DB_PASSWORD).toBe('***');
       expect(env.SHELL_SECRET).toBe('***');
       expect(Object.values(env).every((v) => v === '***')).toBe(true);

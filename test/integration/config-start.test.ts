@@ -5,13 +5,13 @@
  * same; --only selects; a broken or missing file starts nothing at all (not
  * even the daemon).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { freePort, httpGet } from '../helpers/net';
 import { processesOfHome } from '../helpers/proc';
 import { createSandbox, FIXTURES, runNode, type Sandbox } from '../helpers/sandbox';
+import { useTempDir } from '../helpers/tmp';
 
 interface App {
   name: string;
@@ -30,17 +30,13 @@ async function envOf(port: number): Promise<Record<string, string>> {
 
 describe('start <config file>', () => {
   let sb: Sandbox;
-  let dir: string;
+  const dir = useTempDir('config-start-', { scope: 'all' });
   let portEnv: Record<string, string>;
   let ports: { api: number; web: number; worker: number };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'clusterctl-config-start-'));
     ports = { api: await freePort(), web: await freePort(), worker: await freePort() };
     portEnv = { API_PORT: String(ports.api), WEB_PORT: String(ports.web), WORKER_PORT: String(ports.worker) };
-  });
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
   });
   beforeEach(() => {
     sb = createSandbox();
@@ -92,7 +88,7 @@ describe('start <config file>', () => {
     ['yml', (c: unknown) => toYaml(c)],
     ['config.mjs', (c: unknown) => `export default ${JSON.stringify(c, null, 2)};\n`],
   ])('the same file as .%s does the same', async (ext, render) => {
-    const file = join(dir, `ecosystem.${ext}`);
+    const file = join(dir(), `ecosystem.${ext}`);
     writeFileSync(file, render(await fixtureApps()));
     await sb.ok(['start', file, '--env', 'production']);
     expect(online((await sb.list()) as App[])).toEqual([
@@ -142,7 +138,7 @@ describe('start <config file>', () => {
       /app "bad" \(apps\[1\]\): script: .*nope\.js does not exist/,
     ],
   ])('%s: exit 2, one line, nothing started', async (what, content, expected) => {
-    const file = join(dir, `${what.replace(/\W+/g, '-')}`, 'broken.config.js');
+    const file = join(dir(), what.replace(/\W+/g, '-'), 'broken.config.js');
     rmSync(join(file, '..'), { recursive: true, force: true });
     if (content !== null) {
       mkdirSync(join(file, '..'), { recursive: true });

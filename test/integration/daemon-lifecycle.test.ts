@@ -11,6 +11,7 @@ import { isAlive, processesOfHome } from '../helpers/proc';
 import { createSandbox, FIXTURES, runNode, type Sandbox } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
 import { freePort, httpGet } from '../helpers/net';
+import { anyNumber, anyString, stringMatching } from '../helpers/match';
 
 function daemonPids(home: string): number[] {
   return processesOfHome(home).filter((pid) => {
@@ -22,12 +23,15 @@ function daemonPids(home: string): number[] {
   });
 }
 
+interface RawReply {
+  id: unknown;
+  ok: boolean;
+  error?: { code: string; message: string };
+  result?: unknown;
+}
+
 /** Writes raw bytes on the daemon socket and collects the first `count` reply lines. */
-function rawExchange(
-  path: string,
-  payload: Buffer[],
-  count: number,
-): Promise<Array<{ id: unknown; ok: boolean; error?: { code: string; message: string }; result?: unknown }>> {
+function rawExchange(path: string, payload: Buffer[], count: number): Promise<RawReply[]> {
   return new Promise((resolve, reject) => {
     const socket = connect(path);
     let buf = '';
@@ -41,7 +45,7 @@ function rawExchange(
       if (lines.length >= count) {
         clearTimeout(timer);
         socket.destroy();
-        resolve(lines.slice(0, count).map((l) => JSON.parse(l)));
+        resolve(lines.slice(0, count).map((l) => JSON.parse(l) as RawReply));
       }
     });
     socket.on('error', reject);
@@ -71,7 +75,7 @@ describe('daemon lifecycle', () => {
     const firstLine = readFileSync(join(sb.home, 'daemon.log'), 'utf8')
       .split('\n')
       .find((l) => l.startsWith('{'));
-    expect(JSON.parse(firstLine ?? '{}')).toMatchObject({ msg: expect.any(String), level: expect.any(Number) });
+    expect(JSON.parse(firstLine ?? '{}')).toMatchObject({ msg: anyString(), level: anyNumber() });
   });
 
   it('ends with exactly one daemon when several CLIs race to start it', async () => {
@@ -119,7 +123,7 @@ describe('daemon lifecycle', () => {
     expect(replies[1]).toMatchObject({
       id: null,
       ok: false,
-      error: { code: 'E_PROTOCOL', message: expect.stringMatching(/line too long/) },
+      error: { code: 'E_PROTOCOL', message: stringMatching(/line too long/) },
     });
     expect(replies[2]).toMatchObject({ id: 5, ok: false, error: { code: 'E_BAD_SPEC' } });
     expect(replies[3]).toMatchObject({ id: 6, ok: true });
@@ -195,7 +199,7 @@ describe('daemon lifecycle', () => {
   });
 
   it('refuses an app name whose control socket path would be too long for the kernel', async () => {
-    sb = createSandbox(`clusterctl-long-home-${'h'.repeat(40)}-`);
+    sb = createSandbox(`long-home-${'h'.repeat(40)}-`);
     const name = 'n'.repeat(60);
     const r = await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', name]);
     expect(r.code).toBe(2);

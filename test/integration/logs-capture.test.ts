@@ -4,8 +4,7 @@
  * and checked by reading the files back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogCapture, type LogCapture } from '../../src/primary/logs';
 import { parseLogLine } from '../../src/logfile/line';
@@ -13,25 +12,21 @@ import type { LogSpec } from '../../src/protocol/types';
 import { FIXTURES } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
 import { checkEveryLineOnceInOrder, fileLines, finishedFileLines as lines, rotationSet } from './logs-helpers';
+import { useTempDir } from '../helpers/tmp';
 
 const children: ChildProcess[] = [];
 const captures: LogCapture[] = [];
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'clusterctl-logs-'));
-});
+const dir = useTempDir('logs-');
 
 afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const c of captures.splice(0)) await c.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function spec(over: Partial<LogSpec> = {}): LogSpec {
   return {
-    out: join(dir, 'app-out.log'),
-    err: join(dir, 'app-err.log'),
+    out: join(dir(), 'app-out.log'),
+    err: join(dir(), 'app-err.log'),
     time: false,
     format: 'text',
     maxSize: 10 * 1024 * 1024,
@@ -121,7 +116,7 @@ test('no more than `retain` rotated files are kept, and they hold the newest lin
     .map((m) => Number(m?.[1]));
   // Contiguous up to the last line: the oldest files were dropped whole, nothing in between.
   expect(seqs[seqs.length - 1]).toBe(19999);
-  const gaps = seqs.filter((v, i) => v !== (seqs[0] as number) + i);
+  const gaps = seqs.filter((v, i) => v !== seqs[0] + i);
   expect(gaps).toEqual([]);
 });
 
@@ -132,7 +127,7 @@ test('--log-compress gzips rotated files, and they still hold every line once', 
   await exited(a);
   await cap.settle(a.pid as number, 10000);
   // The newest rotated file is compressed off the write path; wait for it.
-  await waitFor(() => readdirSync(dir).every((f) => !/\.log\.\d+$/.test(f) && !f.endsWith('.tmp')) || undefined, {
+  await waitFor(() => readdirSync(dir()).every((f) => !/\.log\.\d+$/.test(f) && !f.endsWith('.tmp')) || undefined, {
     timeoutMs: 20000,
     what: 'compression of rotated files',
   });
@@ -181,16 +176,16 @@ test('--time prefixes an ISO time and --log-format json writes one object per li
   await cap.settle(a.pid as number);
   const out = lines(timed.out);
   expect(out[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z 2\|line instance=2 seq=0$/);
-  const parsed = parseLogLine(out[0] as string);
+  const parsed = parseLogLine(out[0]);
   expect(parsed.instance).toBe(2);
   expect(Math.abs((parsed.time as number) - Date.now())).toBeLessThan(10 * 60 * 1000);
   expect(lines(timed.err).map((l) => parseLogLine(l).msg)).toEqual(['line instance=2 seq=1']);
 
-  await cap.update(spec({ format: 'json', out: join(dir, 'json-out.log'), err: join(dir, 'json-err.log') }));
+  await cap.update(spec({ format: 'json', out: join(dir(), 'json-out.log'), err: join(dir(), 'json-err.log') }));
   const b = run(cap, 3, 'prints-100k-lines.js', [], { LINES: '2', STREAM: 'both', EXIT_WHEN_DONE: '1' });
   await exited(b);
   await cap.settle(b.pid as number);
-  const rec = JSON.parse(lines(join(dir, 'json-err.log'))[0] as string) as Record<string, unknown>;
+  const rec = JSON.parse(lines(join(dir(), 'json-err.log'))[0]) as Record<string, unknown>;
   expect(Object.keys(rec)).toEqual(['time', 'app', 'instance', 'stream', 'msg']);
   expect(rec).toMatchObject({ app: 'app', instance: 3, stream: 'err', msg: 'line instance=3 seq=1' });
   expect(Number.isFinite(Date.parse(rec.time as string))).toBe(true);
@@ -231,6 +226,6 @@ test('/dev/null discards, and recentStderr still knows the last lines', async ()
   await exited(a);
   await cap.settle(a.pid as number);
   expect(cap.recentStderr(a.pid as number, 2)).toEqual(['line instance=0 seq=98', 'line instance=0 seq=99']);
-  expect(readdirSync(dir)).toEqual([]);
+  expect(readdirSync(dir())).toEqual([]);
   expect(errors).toEqual([]);
 });

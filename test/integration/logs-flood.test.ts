@@ -105,5 +105,5 @@ test('--log-retain bounds the rotated files, keeping the newest lines whole and 
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => Number(m[1]));
   expect(seqs[seqs.length - 1]).toBe(19999);
-  expect(seqs.filter((v, i) => v !== (seqs[0] as number) + i)).toEqual([]);
+  expect(seqs.filter((v, i) => v !== seqs[0] + i)).toEqual([]);
 });

@@ -8,6 +8,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, httpGet } from '../helpers/net';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
+import { objectContaining } from '../helpers/match';
 
 interface App {
   name: string;
@@ -89,9 +90,9 @@ describe('save / resurrect', () => {
     expect(r.stdout).toMatch(/resurrected 0 apps saved at .*, 2 skipped/);
     expect((await sb.list()) as App[]).toEqual(
       before.map((a) =>
-        expect.objectContaining({
+        objectContaining({
           name: a.name,
-          workers: a.workers.map((w) => expect.objectContaining({ pid: w.pid })),
+          workers: a.workers.map((w) => objectContaining({ pid: w.pid })),
         }),
       ),
     );

@@ -24,7 +24,7 @@ type Worker = Awaited<ReturnType<Sandbox['list']>>[number]['workers'][number] & 
 async function app(name: string): Promise<{ status: string; workers: Worker[] }> {
   const found = (await sb.list()).find((a) => a.name === name);
   if (!found) throw new Error(`app ${name} not listed`);
-  return found as { status: string; workers: Worker[] };
+  return found;
 }
 
 /** The app primary's own log: one JSON object per line. */
@@ -70,7 +70,7 @@ test('a worker that exits 500 ms after start is restarted in its slot with a new
   expect(described.workers.some((w) => w.lastExit?.code === 1 && w.lastExit.reason === 'crash')).toBe(true);
 });
 
-test('a crash loop ends errored after the 16th unstable restart, and everything goes quiet', async () => {
+test('a crash loop ends errored after the 16th unstable restart, is never online, and everything goes quiet', async () => {
   // It exits before it is online, so start reports the failure (exit 1), and the restart policy keeps at it.
   const start = await sb.cli([
     'start',
@@ -84,9 +84,16 @@ test('a crash loop ends errored after the 16th unstable restart, and everything 
   ]);
   expect(start.code).toBe(1);
   expect(start.stderr).toMatch(/exited with code 1 before coming online/);
-  await waitFor(async () => (await app('loop')).workers[0]?.status === 'errored', {
+  // Every look at it on the way (each a fresh `ls`) must not see it online: it never stays up 30 ms.
+  const statuses = new Set<string>();
+  const look = async (): Promise<Worker> => {
+    const w = (await app('loop')).workers[0];
+    statuses.add(w.status);
+    return w;
+  };
+  await waitFor(async () => (await look()).status === 'errored', {
     timeoutMs: 90000,
-    intervalMs: 200,
+    intervalMs: 50,
     what: 'errored',
   });
   const a = await app('loop');
@@ -104,12 +111,23 @@ test('a crash loop ends errored after the 16th unstable restart, and everything 
   // (it crashes again, so restart reports that, but it is not errored at once).
   const r = await sb.cli(['restart', 'loop']);
   expect(r.code).toBe(1);
-  const fresh = (await app('loop')).workers[0];
-  expect(['launching', 'waiting-restart', 'online']).toContain(fresh.status);
+  const fresh = await look();
+  expect(['launching', 'waiting-restart']).toContain(fresh.status);
   expect(fresh.restarts).toBeGreaterThanOrEqual(17);
+  // A few more crashes of the fresh start, still never online.
+  await waitFor(async () => (await look()).restarts >= fresh.restarts + 3, {
+    timeoutMs: 30000,
+    intervalMs: 20,
+    what: 'three more restarts after `restart`',
+  });
+  expect(statuses).not.toContain('online');
+  expect(statuses).toContain('errored');
 }, 120000);
 
-test('exponential backoff: the delays grow 100, 150, 225, 337 ms (±40 %)', async () => {
+test('exponential backoff: each delay before a restart is about 1.5 times the one before', async () => {
+  // 500, 750, 1125, 1688 ms: long enough that a loaded machine's timer lag
+  // (tens of ms) stays well inside the 1.2x the test asks for between gaps.
+  const first = 500;
   await sb.ok([
     'start',
     join(FIXTURES, 'exits-after.js'),
@@ -118,28 +136,33 @@ test('exponential backoff: the delays grow 100, 150, 225, 337 ms (±40 %)', asyn
     '--min-uptime',
     '100',
     '--exp-backoff-restart-delay',
-    '100',
+    String(first),
     '--env',
     'EXIT_AFTER_MS=150',
   ]);
-  await waitFor(() => primaryEvents('backoff').filter((e) => e.msg === 'forked worker').length >= 6, {
-    timeoutMs: 30000,
-    what: 'five restarts',
+  await waitFor(() => primaryEvents('backoff').filter((e) => e.msg === 'forked worker').length >= 5, {
+    timeoutMs: 60000,
+    what: 'four restarts',
   });
   const events = primaryEvents('backoff').filter((e) => e.msg === 'forked worker' || e.msg === 'worker exited');
+  // The wait between an exit and the fork that replaces it.
   const gaps: number[] = [];
   for (let i = 1; i < events.length; i++) {
     if (events[i].msg === 'forked worker' && events[i - 1].msg === 'worker exited') {
       gaps.push(Date.parse(events[i].time) - Date.parse(events[i - 1].time));
     }
   }
-  const expected = [100, 150, 225, 337.5];
   expect(gaps.length).toBeGreaterThanOrEqual(4);
-  expected.forEach((ms, i) => {
-    expect(gaps[i]).toBeGreaterThanOrEqual(ms * 0.6);
-    expect(gaps[i]).toBeLessThanOrEqual(ms * 1.4);
+  const four = gaps.slice(0, 4);
+  four.forEach((gap, i) => {
+    const expected = first * 1.5 ** i;
+    // A timer never fires early (10 ms for the log's clock); it may fire late on a busy machine.
+    expect(gap).toBeGreaterThanOrEqual(expected - 10);
+    expect(gap).toBeLessThan(expected + 2000);
   });
-});
+  // Growing, not merely long: each wait at least 1.2x the one before (1.5x in theory).
+  for (let i = 1; i < four.length; i++) expect(four[i]).toBeGreaterThanOrEqual(four[i - 1] * 1.2);
+}, 90000);
 
 test('an app that crashes five times and then stays up ends online', async () => {
   const port = await freePort();
@@ -253,8 +276,9 @@ test('--max-memory-restart: a growing worker is replaced soon after crossing the
   await waitFor(() => !isAlive(first), { timeoutMs: 15000, what: 'old worker gone' });
   const result = await load.stop();
   expect(replacedBy.restarts).toBe(1);
-  // Sampling runs every second and a replacement starts in well under one: 2 s is the issue's bound.
-  expect(latency).toBeLessThan(2000 + 1000);
+  // Sampling runs every second and a replacement starts in well under one:
+  // the promise is 2 s; allow for a loaded CI machine, as the primary-kill test does.
+  expect(latency).toBeLessThan(5000);
   expect({ non2xx: result.non2xx, errors: result.errors }).toEqual({ non2xx: 0, errors: 0 });
   const described = JSON.parse((await sb.ok(['describe', 'leaky', '--json'])).stdout) as {
     workers: Array<{ lastExit: { reason: string } | null }>;
@@ -341,7 +365,7 @@ test('kill -9 of an app primary: the daemon starts it again and the app serves a
   expect(after.workers.map((w) => w.instance)).toEqual([0, 1]);
   // Old workers died with their primary; nothing of the old session is left.
   for (const w of before.workers) expect(isAlive(w.pid as number)).toBe(false);
-  // The issue's bound is 2 s; allow for a loaded CI machine.
+  // The promise is 2 s; allow for a loaded CI machine.
   expect(servedAgainAfter).toBeLessThan(5000);
   const daemonLog = readFileSync(join(sb.home, 'daemon.log'), 'utf8');
   expect(daemonLog).toMatch(/app primary exited unexpectedly/);
@@ -362,7 +386,12 @@ test('a worker whose listen fails is not online even when the app swallows the e
   ]);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(new RegExp(`could not listen: .*EADDRINUSE.*${port}`));
-  const w = (await app('quiet')).workers[0];
-  expect(w.status).not.toBe('online');
-  expect(w.reason ?? '').toMatch(/EADDRINUSE|restarting/);
+  // Whether it is still trying to listen, waiting for its restart, or being
+  // restarted, ls names the listen failure, the port, and what comes next.
+  const reason = new RegExp(`^could not listen: .*EADDRINUSE.*${port}(; restarting (in \\d+ ms|now))?$`);
+  for (let look = 0; look < 5; look++) {
+    const w = (await app('quiet')).workers[0];
+    expect(w.status).not.toBe('online');
+    expect(w.reason).toMatch(reason);
+  }
 });

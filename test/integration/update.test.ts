@@ -5,14 +5,15 @@
  * newer than the running daemon says once per command to run `clusterctl
  * update`, which switches to the new daemon without restarting anything.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLoad } from '../helpers/load';
 import { freePort, httpGet } from '../helpers/net';
 import { isAlive } from '../helpers/proc';
 import { createSandbox, FIXTURES, ROOT, runNode, type Sandbox } from '../helpers/sandbox';
+import { useTempDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/wait';
+import { stringMatching } from '../helpers/match';
 
 interface App {
   name: string;
@@ -100,27 +101,25 @@ describe('update, daemon restart and kill -9 of the daemon under load', () => {
 
 describe('a CLI newer than the running daemon', () => {
   let sb: Sandbox;
-  let oldInstall: string;
+  const oldInstall = useTempDir('old-install-', { scope: 'all' });
   beforeAll(() => {
     sb = createSandbox();
     // An "older release": this build with an older version number, installed elsewhere.
-    oldInstall = mkdtempSync(join(tmpdir(), 'clusterctl-old-install-'));
-    cpSync(join(ROOT, 'dist'), join(oldInstall, 'dist'), { recursive: true });
-    mkdirSync(join(oldInstall, 'bin'));
-    cpSync(join(ROOT, 'bin', 'clusterctl'), join(oldInstall, 'bin', 'clusterctl'));
-    symlinkSync(join(ROOT, 'node_modules'), join(oldInstall, 'node_modules'));
+    cpSync(join(ROOT, 'dist'), join(oldInstall(), 'dist'), { recursive: true });
+    mkdirSync(join(oldInstall(), 'bin'));
+    cpSync(join(ROOT, 'bin', 'clusterctl'), join(oldInstall(), 'bin', 'clusterctl'));
+    symlinkSync(join(ROOT, 'node_modules'), join(oldInstall(), 'node_modules'));
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-    writeFileSync(join(oldInstall, 'package.json'), JSON.stringify({ ...pkg, version: '0.0.1-old' }));
+    writeFileSync(join(oldInstall(), 'package.json'), JSON.stringify({ ...pkg, version: '0.0.1-old' }));
   });
   afterAll(async () => {
     await sb.cleanup();
-    rmSync(oldInstall, { recursive: true, force: true });
   });
 
   it('works, says once to run `clusterctl update`, and update switches without restarting the apps', async () => {
     const port = await freePort();
     const old = await runNode(
-      [join(oldInstall, 'bin', 'clusterctl'), 'start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web'],
+      [join(oldInstall(), 'bin', 'clusterctl'), 'start', join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web'],
       {
         env: { ...sb.env, PORT: String(port) },
       },
@@ -131,7 +130,7 @@ describe('a CLI newer than the running daemon', () => {
     const ls = await sb.ok(['ls']);
     const notices = ls.stderr.split('\n').filter((l) => l.includes('clusterctl update'));
     expect(notices).toEqual([
-      expect.stringMatching(/the running daemon is version 0\.0\.1-old, this CLI is \S+; run `clusterctl update`/),
+      stringMatching(/the running daemon is version 0\.0\.1-old, this CLI is \S+; run `clusterctl update`/),
     ]);
     expect(ls.stdout).toMatch(/│ web /);
 

@@ -2,6 +2,7 @@
 import { defaultSpec } from '../../src/config/defaults';
 import { diffEnv, formatPlan, planApply, type PlanAction } from '../../src/config/apply';
 import type { AppInfo, AppSpec, AppStatus } from '../../src/protocol/types';
+import { objectContaining } from '../helpers/match';
 
 const HOME = '/home/u/.clusterctl';
 
@@ -73,7 +74,7 @@ describe('planApply', () => {
     const plan = planApply([running(spec('web', { instances: 4 }))], [to], { prune: false });
     expect(plan.actions).toEqual([
       { kind: 'scale', name: 'web', from: 4, to: 2 },
-      { kind: 'reload', name: 'web', spec: to, changes: expect.objectContaining({ options: ['killTimeout'] }) },
+      { kind: 'reload', name: 'web', spec: to, changes: objectContaining({ options: ['killTimeout'] }) },
     ]);
   });
 

@@ -1,21 +1,17 @@
 // The log-flood figure ("lines lost") is only honest if the counter follows
 // the file across a rotation by rename, as clusterctl rotates at 10 MiB.
-import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter } from '../../bench/lib/line-counter';
+import { useTempDir } from '../helpers/tmp';
 
 const line = (run: number, seq: number): string => `[0] flood r${run} ${String(seq).padStart(6, '0')} xxxx\n`;
 
 describe('LineCounter', () => {
-  let dir = '';
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'bench-line-counter-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('bench-line-counter-');
 
   it('counts only the lines of its run written after it started, across a rename rotation', () => {
-    const file = join(dir, 'app-out.log');
+    const file = join(dir(), 'app-out.log');
     writeFileSync(file, line(7, 0) + line(1, 1));
     const counter = new LineCounter(file, 7, 10);
     appendFileSync(file, line(7, 0) + line(7, 1) + line(6, 2) + `[0] flood r7 0000`);
@@ -30,7 +26,7 @@ describe('LineCounter', () => {
   });
 
   it('waits for a file that does not exist yet and reads it from the start', () => {
-    const file = join(dir, 'later.log');
+    const file = join(dir(), 'later.log');
     const counter = new LineCounter(file, 1, 3);
     expect(counter.poll()).toBe(0);
     writeFileSync(file, line(1, 0) + line(1, 2) + line(1, 9));

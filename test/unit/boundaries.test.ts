@@ -19,8 +19,8 @@ function files(dir: string): string[] {
 /** The top-level src folder each relative import of `file` lands in. */
 function importedAreas(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:from\s+|require\()\s*'(\.[^']+)'/g)].map((m) => m[1] as string);
-  return specs.map((s) => relative(SRC, resolve(dirname(file), s)).split('/')[0] as string);
+  const specs = [...text.matchAll(/(?:from\s+|require\()\s*'(\.[^']+)'/g)].map((m) => m[1]);
+  return specs.map((s) => relative(SRC, resolve(dirname(file), s)).split('/')[0]);
 }
 
 const FORBIDDEN: Record<string, string[]> = {

@@ -8,14 +8,15 @@ import { buildProgram } from '../../src/cli/program';
 
 function parse(argv: string[]): { command: string; args: unknown[] } {
   const program = buildProgram();
-  let seen: { command: string; args: unknown[] } | null = null;
+  const ran: Array<{ command: string; args: unknown[] }> = [];
   for (const cmd of program.commands as Command[]) {
     cmd.action((...args: unknown[]) => {
       // commander passes (...operands, options, command): keep operands and options.
-      seen = { command: cmd.name(), args: args.slice(0, -1) };
+      ran.push({ command: cmd.name(), args: args.slice(0, -1) });
     });
   }
   program.parse(['node', 'clusterctl', ...argv]);
+  const seen = ran.at(0);
   if (!seen) throw new Error('no command ran');
   return seen;
 }

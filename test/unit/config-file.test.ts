@@ -2,28 +2,22 @@
  * Loading PM2-style config files: the three formats, env blocks, --only, the
  * value forms PM2 accepts, and one-line errors naming file, app and field.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { isConfigFile } from '../../src/config/file/detect';
 import { loadConfigFile, type LoadOptions } from '../../src/config/file/load';
 import { ClusterctlError } from '../../src/protocol/errors';
 import { FIXTURES } from '../helpers/sandbox';
+import { useTempDir } from '../helpers/tmp';
+import { stringMatching } from '../helpers/match';
 
 const HOME = '/tmp/clusterctl-home-for-unit-tests';
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'clusterctl-config-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('config-');
 
 function opts(extra: Partial<LoadOptions> = {}): LoadOptions {
   return {
-    cwd: dir,
+    cwd: dir(),
     home: HOME,
     baseEnv: { PATH: process.env.PATH ?? '', SHELL_VAR: 'from-shell' },
     cpus: 8,
@@ -32,7 +26,7 @@ function opts(extra: Partial<LoadOptions> = {}): LoadOptions {
 }
 
 function write(name: string, content: string): string {
-  const p = join(dir, name);
+  const p = join(dir(), name);
   writeFileSync(p, content);
   return p;
 }
@@ -96,7 +90,7 @@ describe('loadConfigFile: formats', () => {
     expect(specs[1]?.killTimeout).toBe(3000);
     expect(specs[2]?.minUptime).toBe(1000);
     expect(specs[0]?.env.GREETING).toBe('hello from development');
-    expect(notices).toEqual([expect.stringMatching(/section "deploy" ignored/)]);
+    expect(notices).toEqual([stringMatching(/section "deploy" ignored/)]);
   });
 
   it('gives the same specs from .config.js, .json, .yaml and .yml', async () => {
@@ -135,7 +129,7 @@ describe('loadConfigFile: formats', () => {
     write('rel.json', JSON.stringify({ apps: [{ name: 'a', script: 'missing.js' }] }));
     await expectConfigError(
       loadConfigFile('rel.json', opts()),
-      `rel.json: app "a" (apps[0]): script: ${join(dir, 'missing.js')} does not exist or is not a readable file`,
+      `rel.json: app "a" (apps[0]): script: ${join(dir(), 'missing.js')} does not exist or is not a readable file`,
     );
   });
 });
@@ -191,7 +185,7 @@ describe('loadConfigFile: PM2 value forms', () => {
   async function one(app: Record<string, unknown>, extra: Partial<LoadOptions> = {}) {
     const p = write('one.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, ...app }] }));
     const { specs, notices } = await loadConfigFile(p, opts(extra));
-    return { spec: specs[0]!, notices };
+    return { spec: specs[0], notices };
   }
 
   it('instances: number, numeric string, "max", 0, negative', async () => {
@@ -259,8 +253,8 @@ describe('loadConfigFile: PM2 value forms', () => {
       incrementVar: 'PORT',
       instanceVar: 'INSTANCE_ID',
       stopSignal: 'SIGTERM',
-      cwd: dir,
-      logs: { out: join(dir, 'out.log'), err: '/dev/null', time: true, format: 'json', retain: 2, compress: true },
+      cwd: dir(),
+      logs: { out: join(dir(), 'out.log'), err: '/dev/null', time: true, format: 'json', retain: 2, compress: true },
     });
     expect((await one({ stop_exit_codes: [0, 3] })).spec.stopExitCodes).toEqual([0, 3]);
     expect((await one({ log_type: 'json' })).spec.logs.format).toBe('json');
@@ -268,8 +262,8 @@ describe('loadConfigFile: PM2 value forms', () => {
 
   it('defaults: name from the script, cwd the config folder, logs under home', async () => {
     const p = write('defaults.json', JSON.stringify({ apps: [{ script: HELLO }] }));
-    const spec = (await loadConfigFile(p, opts())).specs[0]!;
-    expect(spec).toMatchObject({ name: 'hello', cwd: dir, instances: 1, interpreter: process.execPath });
+    const spec = (await loadConfigFile(p, opts())).specs[0];
+    expect(spec).toMatchObject({ name: 'hello', cwd: dir(), instances: 1, interpreter: process.execPath });
     expect(spec.logs.out).toBe(join(HOME, 'logs', 'hello-out.log'));
   });
 

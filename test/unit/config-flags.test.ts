@@ -1,5 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   nameFromScript,
@@ -10,6 +9,7 @@ import {
   splitArgs,
   validateAppName,
 } from '../../src/config/flags';
+import { useTempDir } from '../helpers/tmp';
 import { ClusterctlError, type ErrorCode } from '../../src/protocol/errors';
 
 function codeOf(fn: () => unknown): ErrorCode | undefined {
@@ -23,28 +23,26 @@ function codeOf(fn: () => unknown): ErrorCode | undefined {
 }
 
 describe('start flags → spec', () => {
-  let dir: string;
+  const dir = useTempDir('flags-', { scope: 'all' });
   let script: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'clusterctl-flags-'));
-    script = join(dir, 'web.server.js');
+    script = join(dir(), 'web.server.js');
     writeFileSync(script, '');
-    mkdirSync(join(dir, 'sub'));
+    mkdirSync(join(dir(), 'sub'));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const ctx = () => ({
     home: '/home/h/.clusterctl',
-    cwd: dir,
+    cwd: dir(),
     env: { PATH: process.env.PATH, KEEP: 'me' },
-    cpu: { cpuMaxPath: join(dir, 'none'), availableParallelism: () => 4 },
+    cpu: { cpuMaxPath: join(dir(), 'none'), availableParallelism: () => 4 },
   });
 
   it('derives name, script, cwd and env from the caller', () => {
     const spec = specFromFlags('web.server.js', ['--port', '1'], { env: ['A=1', 'B=x=y'] }, ctx());
     expect(spec.name).toBe('web.server');
     expect(spec.script).toBe(script);
-    expect(spec.cwd).toBe(dir);
+    expect(spec.cwd).toBe(dir());
     expect(spec.args).toEqual(['--port', '1']);
     expect(spec.instances).toBe(1);
     expect(spec.env).toMatchObject({ KEEP: 'me', A: '1', B: 'x=y' });
@@ -52,7 +50,7 @@ describe('start flags → spec', () => {
     expect(spec.logs.out).toBe('/home/h/.clusterctl/logs/web.server-out.log');
   });
 
-  it('takes every issue 2 and 3 option', () => {
+  it('takes the process options: instances, name, cwd, node args, interpreter, kill timeout and signal, wait-ready, listen timeout', () => {
     const spec = specFromFlags(
       './web.server.js',
       [],
@@ -72,7 +70,7 @@ describe('start flags → spec', () => {
     expect(spec).toMatchObject({
       name: 'api',
       instances: 3,
-      cwd: join(dir, 'sub'),
+      cwd: join(dir(), 'sub'),
       nodeArgs: ['--max-old-space-size=64', '--title=a b'],
       killTimeout: 800,
       stopSignal: 'SIGTERM',
@@ -99,14 +97,14 @@ describe('start flags → spec', () => {
   });
 
   it('reports an unreadable script (checked by a non-root user)', () => {
-    const locked = join(dir, 'locked.js');
+    const locked = join(dir(), 'locked.js');
     writeFileSync(locked, '');
     chmodSync(locked, 0o000);
     if (process.getuid?.() === 0) {
       // root reads anything: the e2e test runs the CLI as an unprivileged user for this case.
-      expect(resolveScript('locked.js', dir)).toBe(locked);
+      expect(resolveScript('locked.js', dir())).toBe(locked);
     } else {
-      expect(codeOf(() => resolveScript('locked.js', dir))).toBe('E_SCRIPT_MISSING');
+      expect(codeOf(() => resolveScript('locked.js', dir()))).toBe('E_SCRIPT_MISSING');
     }
   });
 });

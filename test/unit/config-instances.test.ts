@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   applyScaleTarget,
@@ -9,17 +8,15 @@ import {
   resolveInstances,
   usableCpus,
 } from '../../src/config/instances';
+import { useTempDir } from '../helpers/tmp';
 import { ClusterctlError } from '../../src/protocol/errors';
+import { thrownBy } from '../helpers/match';
 
 describe('-i / --instances', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'clusterctl-cgroup-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('cgroup-', { scope: 'all' });
 
   const cpuMax = (content: string): string => {
-    const path = join(dir, `cpu.max.${Math.random().toString(36).slice(2)}`);
+    const path = join(dir(), `cpu.max.${Math.random().toString(36).slice(2)}`);
     writeFileSync(path, content);
     return path;
   };
@@ -29,7 +26,7 @@ describe('-i / --instances', () => {
     expect(cgroupCpuQuota(cpuMax('150000 100000\n'))).toBe(2);
     expect(cgroupCpuQuota(cpuMax('50000 100000\n'))).toBe(1);
     expect(cgroupCpuQuota(cpuMax('max 100000\n'))).toBeNull();
-    expect(cgroupCpuQuota(join(dir, 'does-not-exist'))).toBeNull();
+    expect(cgroupCpuQuota(join(dir(), 'does-not-exist'))).toBeNull();
     expect(cgroupCpuQuota(cpuMax('garbage'))).toBeNull();
   });
 
@@ -53,11 +50,7 @@ describe('-i / --instances', () => {
 
   it.each(['0.5', 'abc', '', '1e3', '+2', '2x', '-1.5', '99999'])('refuses -i %j as a usage error', (raw) => {
     expect(() => parseInstances(raw)).toThrow(ClusterctlError);
-    try {
-      parseInstances(raw);
-    } catch (err) {
-      expect((err as ClusterctlError).code).toBe('E_USAGE');
-    }
+    expect(thrownBy(() => parseInstances(raw))).toMatchObject({ code: 'E_USAGE' });
   });
 });
 

@@ -1,22 +1,19 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
 import { Registry } from '../../src/daemon/registry';
 import { readState, writeState } from '../../src/state/state-file';
 import { primaryBackoff } from '../../src/daemon/lifecycle/primary-policy';
+import { useTempDir } from '../helpers/tmp';
+import { stringMatching, thrownBy } from '../helpers/match';
 
 describe('state.json', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'clusterctl-state-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = useTempDir('state-');
 
-  const spec = (name: string) => defaultSpec(dir, name, '/srv/app.js', '/srv', { A: '1' });
+  const spec = (name: string) => defaultSpec(dir(), name, '/srv/app.js', '/srv', { A: '1' });
 
   it('round-trips the registry, written 0600 with no temp file left', () => {
-    const path = join(dir, 'state.json');
+    const path = join(dir(), 'state.json');
     const registry = new Registry(path);
     registry.add(spec('web'), { restartOffsets: { '0': 3 } });
     registry.add(spec('pending'), { registered: false });
@@ -32,12 +29,12 @@ describe('state.json', () => {
       ['web', 'running', { '0': 3 }],
     ]);
     expect(byName[1]?.spec).toEqual(spec('web'));
-    expect(readdirSync(dir)).toEqual(['state.json']);
+    expect(readdirSync(dir())).toEqual(['state.json']);
   });
 
   it('a missing file is an empty state; a corrupt one is empty with a warning', () => {
-    expect(readState(join(dir, 'none.json'))).toEqual({ state: { version: 1, apps: [] }, warnings: [] });
-    const bad = join(dir, 'bad.json');
+    expect(readState(join(dir(), 'none.json'))).toEqual({ state: { version: 1, apps: [] }, warnings: [] });
+    const bad = join(dir(), 'bad.json');
     writeFileSync(bad, '{"apps": [tru');
     const r = readState(bad);
     expect(r.state.apps).toEqual([]);
@@ -45,7 +42,7 @@ describe('state.json', () => {
   });
 
   it('skips an invalid app and keeps the others', () => {
-    const path = join(dir, 'mixed.json');
+    const path = join(dir(), 'mixed.json');
     writeState(path, {
       version: 1,
       apps: [{ spec: spec('good'), desired: 'running', createdAt: 1, restartOffsets: {} }],
@@ -64,7 +61,7 @@ describe('registry', () => {
 
   it('resolves names and all; matching nothing is E_APP_NOT_FOUND', () => {
     const r = new Registry('/nonexistent/state.json');
-    expect(() => r.resolve('all')).toThrow(expect.objectContaining({ code: 'E_APP_NOT_FOUND' }));
+    expect(thrownBy(() => r.resolve('all'))).toMatchObject({ code: 'E_APP_NOT_FOUND' });
     r.add(spec('a'));
     r.add(spec('b'));
     expect(
@@ -74,8 +71,8 @@ describe('registry', () => {
         .sort(),
     ).toEqual(['a', 'b']);
     expect(r.resolve('b').map((e) => e.name)).toEqual(['b']);
-    expect(() => r.resolve('c')).toThrow(expect.objectContaining({ code: 'E_APP_NOT_FOUND' }));
-    expect(() => r.add(spec('a'))).toThrow(expect.objectContaining({ code: 'E_APP_EXISTS' }));
+    expect(thrownBy(() => r.resolve('c'))).toMatchObject({ code: 'E_APP_NOT_FOUND' });
+    expect(thrownBy(() => r.add(spec('a')))).toMatchObject({ code: 'E_APP_EXISTS' });
   });
 
   it('refuses a second operation on a busy app, and frees it afterwards', async () => {
@@ -83,13 +80,13 @@ describe('registry', () => {
     const [a] = [r.add(spec('a'))];
     let release!: () => void;
     const first = r.exclusive([a], 'reload', () => new Promise<void>((res) => (release = res)));
-    await expect(r.exclusive([a], 'scale', async () => 1)).rejects.toMatchObject({
+    await expect(r.exclusive([a], 'scale', () => Promise.resolve(1))).rejects.toMatchObject({
       code: 'E_BUSY',
-      message: expect.stringMatching(/app a is busy: a reload is in progress/),
+      message: stringMatching(/app a is busy: a reload is in progress/),
     });
     release();
     await first;
-    await expect(r.exclusive([a], 'scale', async () => 2)).resolves.toBe(2);
+    await expect(r.exclusive([a], 'scale', () => Promise.resolve(2))).resolves.toBe(2);
   });
 });
 

@@ -1,22 +1,20 @@
 /** dump.json: atomic writes with a backup, never emptied by accident, read back with a fallback to the backup. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
 import { readDump, writeDump } from '../../src/state/dump';
 import { ClusterctlError } from '../../src/protocol/errors';
 import type { AppSpec } from '../../src/protocol/types';
+import { useTempDir } from '../helpers/tmp';
 
-let dir: string;
+const dir = useTempDir('dump-');
 let dump: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'clusterctl-dump-'));
-  dump = join(dir, 'dump.json');
+  dump = join(dir(), 'dump.json');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function spec(name: string, instances = 1): AppSpec {
-  return { ...defaultSpec(dir, name, `/srv/${name}.js`, '/srv', { PORT: '3000', TOKEN: 'secret' }), instances };
+  return { ...defaultSpec(dir(), name, `/srv/${name}.js`, '/srv', { PORT: '3000', TOKEN: 'secret' }), instances };
 }
 
 function expectDumpError(fn: () => unknown, pattern: RegExp): void {
@@ -37,10 +35,10 @@ describe('writeDump', () => {
     const now = new Date('2026-01-02T03:04:05.000Z');
     const r = writeDump(dump, [spec('api', 2), spec('web')], { now: () => now });
     expect(r).toEqual({ path: dump, backup: null, apps: ['api', 'web'] });
-    const written = JSON.parse(readFileSync(dump, 'utf8'));
+    const written = JSON.parse(readFileSync(dump, 'utf8')) as unknown;
     expect(written).toEqual({ version: 1, savedAt: '2026-01-02T03:04:05.000Z', apps: [spec('api', 2), spec('web')] });
     expect(statSync(dump).mode & 0o777).toBe(0o600);
-    expect(readdirSync(dir)).toEqual(['dump.json']);
+    expect(readdirSync(dir())).toEqual(['dump.json']);
   });
 
   it('keeps the previous dump as dump.json.bak (0600)', () => {
@@ -51,7 +49,7 @@ describe('writeDump', () => {
     expect(readFileSync(`${dump}.bak`, 'utf8')).toBe(first);
     expect(statSync(`${dump}.bak`).mode & 0o777).toBe(0o600);
     expect(readDump(dump).dump.apps.map((s) => s.name)).toEqual(['api', 'web']);
-    expect(readdirSync(dir).sort()).toEqual(['dump.json', 'dump.json.bak']);
+    expect(readdirSync(dir()).sort()).toEqual(['dump.json', 'dump.json.bak']);
   });
 
   it('refuses to replace a dump that lists apps with an empty list, unless forced', () => {
@@ -89,7 +87,7 @@ describe('writeDump', () => {
   });
 
   it('fails with E_DUMP when the folder is missing', () => {
-    expectDumpError(() => writeDump(join(dir, 'nope', 'dump.json'), [spec('api')]), /cannot save to .*: ENOENT/);
+    expectDumpError(() => writeDump(join(dir(), 'nope', 'dump.json'), [spec('api')]), /cannot save to .*: ENOENT/);
   });
 });
 

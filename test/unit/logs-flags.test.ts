@@ -1,21 +1,16 @@
 /** The log flags of `start`, checked in the CLI before anything reaches the daemon. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
 import { applyLogFlags } from '../../src/config/log-flags';
 import { ClusterctlError } from '../../src/protocol/errors';
+import { useTempDir } from '../helpers/tmp';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'clusterctl-logflags-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('logflags-');
 
 const base = () => defaultSpec('/home/x/.clusterctl', 'api', '/srv/app.js', '/srv', {}).logs;
 
 test('defaults: text, no time, 10 MiB, 5 rotated files, no gzip, files in the home', () => {
-  expect(applyLogFlags(base(), {}, dir)).toEqual({
+  expect(applyLogFlags(base(), {}, dir())).toEqual({
     out: '/home/x/.clusterctl/logs/api-out.log',
     err: '/home/x/.clusterctl/logs/api-err.log',
     time: false,
@@ -38,10 +33,10 @@ test('every flag lands in the spec; relative paths resolve against the caller', 
       logRetain: '0',
       logCompress: true,
     },
-    dir,
+    dir(),
   );
   expect(logs).toEqual({
-    out: join(dir, 'o.log'),
+    out: join(dir(), 'o.log'),
     err: '/dev/null',
     time: true,
     format: 'json',
@@ -49,8 +44,8 @@ test('every flag lands in the spec; relative paths resolve against the caller', 
     retain: 0,
     compress: true,
   });
-  expect(applyLogFlags(base(), { logMaxSize: '512K' }, dir).maxSize).toBe(512 * 1024);
-  expect(applyLogFlags(base(), { logMaxSize: '2048' }, dir).maxSize).toBe(2048);
+  expect(applyLogFlags(base(), { logMaxSize: '512K' }, dir()).maxSize).toBe(512 * 1024);
+  expect(applyLogFlags(base(), { logMaxSize: '2048' }, dir()).maxSize).toBe(2048);
 });
 
 test.each([
@@ -63,7 +58,7 @@ test.each([
 ])('%j is a usage error', (flags, message) => {
   let err: unknown;
   try {
-    applyLogFlags(base(), flags, dir);
+    applyLogFlags(base(), flags, dir());
   } catch (e) {
     err = e;
   }

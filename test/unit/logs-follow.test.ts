@@ -1,19 +1,15 @@
 /** Following a log file by path through appends, rotations (even several between two polls), truncation and absence. */
-import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileFollower } from '../../src/cli/logs/follow';
 import { tailLog } from '../../src/cli/logs/tail';
+import { useTempDir } from '../helpers/tmp';
 
-let dir: string;
+const dir = useTempDir('follow-');
 let followers: FileFollower[] = [];
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'clusterctl-follow-'));
-});
 afterEach(() => {
   for (const f of followers) f.close();
   followers = [];
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function follower(path: string, fromTail: boolean): { f: FileFollower; got: string[] } {
@@ -25,7 +21,7 @@ function follower(path: string, fromTail: boolean): { f: FileFollower; got: stri
 }
 
 test('starts where the tail ended and hands on only whole lines', () => {
-  const path = join(dir, 'a.log');
+  const path = join(dir(), 'a.log');
   writeFileSync(path, '0|old\n0|half');
   const { f, got } = follower(path, true);
   f.poll();
@@ -36,7 +32,7 @@ test('starts where the tail ended and hands on only whole lines', () => {
 });
 
 test('one rotation: the rest of the old file, then the new one from its start', () => {
-  const path = join(dir, 'b.log');
+  const path = join(dir(), 'b.log');
   writeFileSync(path, '');
   const { f, got } = follower(path, true);
   appendFileSync(path, '0|1\n');
@@ -49,7 +45,7 @@ test('one rotation: the rest of the old file, then the new one from its start', 
 });
 
 test('several rotations between two polls: the files in between are read too, in order', () => {
-  const path = join(dir, 'c.log');
+  const path = join(dir(), 'c.log');
   writeFileSync(path, '0|1\n');
   const { f, got } = follower(path, false);
   f.poll();
@@ -77,7 +73,7 @@ test('several rotations between two polls: the files in between are read too, in
 });
 
 test('truncation (flush) starts over from the beginning', () => {
-  const path = join(dir, 'd.log');
+  const path = join(dir(), 'd.log');
   writeFileSync(path, '0|a\n0|b\n');
   const { f, got } = follower(path, true);
   truncateSync(path, 0);
@@ -88,7 +84,7 @@ test('truncation (flush) starts over from the beginning', () => {
 });
 
 test('a file that does not exist yet is read from its start once it appears', () => {
-  const path = join(dir, 'e.log');
+  const path = join(dir(), 'e.log');
   const { f, got } = follower(path, true);
   f.poll();
   writeFileSync(path, '0|first\n');
@@ -97,7 +93,7 @@ test('a file that does not exist yet is read from its start once it appears', ()
 });
 
 test('a rotation between the tail and the first poll loses nothing appended after the tail', () => {
-  const path = join(dir, 'f.log');
+  const path = join(dir(), 'f.log');
   writeFileSync(path, '0|tailed\n');
   const { f, got } = follower(path, true);
   appendFileSync(path, '0|after the tail\n');

@@ -1,19 +1,17 @@
 /** The shared rotation rules: x.log → x.log.1 → … → x.log.<retain>, gzip under its final name only when whole. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { compressRotated, existingRotated, removeRotated, shiftRotated } from '../../src/logfile/rotation';
+import { useTempDir } from '../helpers/tmp';
 
-let dir: string;
+const dir = useTempDir('rot-');
 let path: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'clusterctl-rot-'));
-  path = join(dir, 'app-out.log');
+  path = join(dir(), 'app-out.log');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const files = (): string[] => readdirSync(dir).sort();
+const files = (): string[] => readdirSync(dir()).sort();
 
 test('shifting keeps at most `retain` rotated files, newest as .1', () => {
   for (let i = 1; i <= 5; i++) {

@@ -1,15 +1,11 @@
 /** Reading the last lines of log files backwards, across rotated (and gzipped) files. */
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tailLog } from '../../src/cli/logs/tail';
+import { useTempDir } from '../helpers/tmp';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'clusterctl-tail-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTempDir('tail-');
 
 const numbered = (from: number, to: number, pad = ''): string => {
   let s = '';
@@ -18,7 +14,7 @@ const numbered = (from: number, to: number, pad = ''): string => {
 };
 
 test('the last n lines of a file spanning many read blocks, in order', () => {
-  const path = join(dir, 'a.log');
+  const path = join(dir(), 'a.log');
   writeFileSync(path, numbered(0, 50000));
   const t = tailLog(path, 3);
   expect(t.lines).toEqual(['0|line 49997', '0|line 49998', '0|line 49999']);
@@ -29,7 +25,7 @@ test('the last n lines of a file spanning many read blocks, in order', () => {
 });
 
 test('lines longer than a read block come out whole', () => {
-  const path = join(dir, 'b.log');
+  const path = join(dir(), 'b.log');
   const long = 'x'.repeat(200 * 1024);
   writeFileSync(path, `0|first\n0|${long}\n0|last\n`);
   expect(tailLog(path, 2).lines).toEqual([`0|${long}`, '0|last']);
@@ -37,7 +33,7 @@ test('lines longer than a read block come out whole', () => {
 });
 
 test('a line still being written is left out, and following starts just before it', () => {
-  const path = join(dir, 'c.log');
+  const path = join(dir(), 'c.log');
   writeFileSync(path, '0|one\n0|two\n0|thr');
   const t = tailLog(path, 5);
   expect(t.lines).toEqual(['0|one', '0|two']);
@@ -45,7 +41,7 @@ test('a line still being written is left out, and following starts just before i
 });
 
 test('older lines come from the rotated files, gzipped or not', () => {
-  const path = join(dir, 'd.log');
+  const path = join(dir(), 'd.log');
   writeFileSync(`${path}.2.gz`, gzipSync(numbered(0, 5)));
   writeFileSync(`${path}.1`, numbered(5, 10));
   writeFileSync(path, numbered(10, 12));
@@ -54,15 +50,15 @@ test('older lines come from the rotated files, gzipped or not', () => {
 });
 
 test('a filter keeps only one instance, still n lines', () => {
-  const path = join(dir, 'e.log');
+  const path = join(dir(), 'e.log');
   for (let i = 0; i < 100; i++) appendFileSync(path, `${i % 2}|n=${i}\n`);
   const t = tailLog(path, 3, (l) => l.startsWith('1|'));
   expect(t.lines).toEqual(['1|n=95', '1|n=97', '1|n=99']);
 });
 
 test('a missing file is no lines, and zero lines asked still gives where to follow from', () => {
-  expect(tailLog(join(dir, 'none.log'), 5)).toEqual({ lines: [], offset: 0, ino: null });
-  const path = join(dir, 'f.log');
+  expect(tailLog(join(dir(), 'none.log'), 5)).toEqual({ lines: [], offset: 0, ino: null });
+  const path = join(dir(), 'f.log');
   writeFileSync(path, numbered(0, 3));
   const t = tailLog(path, 0);
   expect(t.lines).toEqual([]);

@@ -5,6 +5,7 @@
 import { appSpecSchema } from '../../src/protocol/schemas';
 import { checkAppSpec, primaryParams } from '../../src/protocol/primary-params';
 import { defaultSpec } from '../../src/config/defaults';
+import { thrownBy } from '../helpers/match';
 
 const valid = {
   ...defaultSpec('/h/.clusterctl', 'web', '/srv/app.js', '/srv', { PORT: '3000' }),
@@ -35,8 +36,8 @@ const broken: Array<[string, unknown]> = [
   [
     'missing field',
     (() => {
-      const { cwd: _cwd, ...rest } = valid;
-      void _cwd;
+      const rest: Record<string, unknown> = { ...valid };
+      delete rest.cwd;
       return rest;
     })(),
   ],
@@ -66,11 +67,7 @@ test.each(broken)('%s: both refuse it', (_what, spec) => {
 
 test('errors name the field and carry E_BAD_SPEC', () => {
   expect(() => primaryParams.init({ spec: { ...valid, instances: 0 } })).toThrow(/init params\.spec\.instances/);
-  try {
-    primaryParams.scale({ instances: 'many' });
-  } catch (err) {
-    expect((err as { code: string }).code).toBe('E_BAD_SPEC');
-  }
+  expect(thrownBy(() => primaryParams.scale({ instances: 'many' }))).toMatchObject({ code: 'E_BAD_SPEC' });
   expect(primaryParams.scale({ instances: 3 })).toEqual({ instances: 3 });
   expect(() => primaryParams.stop({ now: true })).toThrow(/unknown field/);
 });

@@ -3,13 +3,12 @@
  * a 2 MiB line, a bad envelope, an unknown method, a throwing handler, and
  * keeps serving everyone else.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterctlError } from '../../src/protocol/errors';
 import { RpcConnection } from '../../src/protocol/rpc-client';
 import { createRpcServer } from '../../src/protocol/rpc-server';
+import { useTempDir } from '../helpers/tmp';
 
 function replies(socket: Socket, count: number): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
@@ -28,14 +27,13 @@ function replies(socket: Socket, count: number): Promise<unknown[]> {
 }
 
 describe('rpc server robustness', () => {
-  let dir: string;
+  const dir = useTempDir('rpc-', { scope: 'all' });
   let path: string;
   let server: Server;
   const internal: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'clusterctl-rpc-'));
-    path = join(dir, 's.sock');
+    path = join(dir(), 's.sock');
     server = createRpcServer(
       {
         echo: (params) => params,
@@ -57,7 +55,6 @@ describe('rpc server robustness', () => {
   });
   afterAll(async () => {
     await new Promise<void>((r) => server.close(() => r()));
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers garbage and a 2 MiB line with an error, and serves other clients meanwhile', async () => {
@@ -75,7 +72,7 @@ describe('rpc server robustness', () => {
     }>;
     expect(garbage).toMatchObject({ ok: false, error: { code: 'E_PROTOCOL' } });
     expect(oversized).toMatchObject({ ok: false, error: { code: 'E_PROTOCOL' } });
-    expect(oversized?.error?.message).toMatch(/line too long/);
+    expect(oversized.error?.message).toMatch(/line too long/);
     expect(echo).toMatchObject({ ok: true, result: { still: 'alive' } });
     bad.destroy();
 
