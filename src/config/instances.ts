@@ -9,10 +9,9 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { ScaleTarget } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
+import { MAX_INSTANCES } from '../protocol/limits';
 
 export const CGROUP_CPU_MAX = '/sys/fs/cgroup/cpu.max';
-/** The protocol's upper bound on a spec's instances. */
-export const MAX_INSTANCES = 4096;
 
 export interface CpuProbe {
   /** Where the cgroup v2 `cpu.max` file lives (tests point this at a fake). */

@@ -1,4 +1,3 @@
-import type { ReloadOptions } from '../../protocol/api';
 import type { CallContext } from '../../protocol/rpc-server';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo } from '../../protocol/types';
@@ -8,6 +7,6 @@ import type { DaemonContext } from '../context';
 export function reloadHandler(ctx: DaemonContext) {
   return (params: unknown, call: CallContext): Promise<AppInfo[]> => {
     const { target, options } = parseWith(daemonParamSchemas.reload, params, 'reload params');
-    return ctx.manager.reload(target, options as ReloadOptions | undefined, (event) => call.emit('progress', event));
+    return ctx.manager.reload(target, options, (event) => call.emit('progress', event));
   };
 }

@@ -1,4 +1,3 @@
-import type { RestartOptions } from '../../protocol/api';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo } from '../../protocol/types';
 import type { DaemonContext } from '../context';
@@ -6,6 +5,6 @@ import type { DaemonContext } from '../context';
 export function restartHandler(ctx: DaemonContext) {
   return (params: unknown): Promise<AppInfo[]> => {
     const { target, options } = parseWith(daemonParamSchemas.restart, params, 'restart params');
-    return ctx.manager.restart(target, options as RestartOptions | undefined);
+    return ctx.manager.restart(target, options);
   };
 }
