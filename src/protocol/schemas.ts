@@ -112,7 +112,11 @@ export const daemonParamSchemas = {
     .object({
       target,
       options: z
-        .object({ ...lifecycleOverrides, parallel: posInt.max(MAX_INSTANCES).optional(), spec: appSpecSchema.optional() })
+        .object({
+          ...lifecycleOverrides,
+          parallel: posInt.max(MAX_INSTANCES).optional(),
+          spec: appSpecSchema.optional(),
+        })
         .strict()
         .optional(),
     })

@@ -46,7 +46,7 @@ Examples:
           );
       };
       try {
-        const apps = await withClient((client) => client.reload(target, options, onProgress));
+        const apps = await withClient((client) => client.reload({ target, options }, { onProgress }));
         if (progress) process.stderr.write('\r\x1b[K');
         print(renderAppTable(apps));
       } catch (err) {

@@ -135,7 +135,7 @@ Examples:
               `${target} is a registered app, and options or arguments only apply to a new script; use \`clusterctl restart ${target}\` or \`clusterctl scale ${target} N\``,
             );
           }
-          return client.resume(target);
+          return client.resume({ target });
         });
         if (resumed) {
           print(renderAppTable(resumed));
@@ -144,7 +144,7 @@ Examples:
       }
       // Everything is checked here, before the daemon is asked for anything.
       const spec = specFromFlags(target, args, flags, { home: resolveHome(), cwd: callerCwd, env: process.env });
-      const info = await withClient((client) => client.start(spec));
+      const info = await withClient((client) => client.start({ spec }));
       print(renderAppTable([info]));
     });
 }
