@@ -128,8 +128,13 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
   if (opts.autoStart === false) {
     throw new ClusterctlError('E_DAEMON_UNREACHABLE', `no daemon is running for ${paths.home}`);
   }
-  const firstReason = first.ok ? 'the daemon closed the connection' : first.reason;
+  return launchAndConnect(paths, opts);
+}
+
+/** Starts a daemon and waits until it answers the handshake. */
+async function launchAndConnect(paths: HomePaths, opts: ConnectOptions): Promise<Client> {
   // Loaded only here: child_process costs every command a few ms, and most find a daemon running.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which import cannot be under CommonJS
   const { daemonLogTail, launchDaemon } = require('./daemon-launcher') as typeof Launcher;
   let launched;
   try {
@@ -141,7 +146,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
     );
   }
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10000);
-  let last = firstReason;
+  let last: string;
   for (;;) {
     const attempt = await probe(paths.socket);
     if (attempt.ok) {

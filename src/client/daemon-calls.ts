@@ -12,9 +12,12 @@ type Result<M extends DaemonMethod> = DaemonApi[M]['result'];
 
 /** The client-side signature of one daemon method. */
 export type DaemonCall<M extends DaemonMethod> =
-  Record<never, never> extends Params<M>
+  NoneRequired<Params<M>> extends true
     ? (params?: Params<M>, opts?: CallOptions) => Promise<Result<M>>
     : (params: Params<M>, opts?: CallOptions) => Promise<Result<M>>;
+
+/** True for `Record<string, never>` and for objects whose fields are all optional. */
+type NoneRequired<P> = P extends Record<string, never> ? true : Partial<P> extends P ? true : false;
 
 export type DaemonCalls = { [M in DaemonMethod]: DaemonCall<M> };
 

@@ -192,7 +192,7 @@ export function resolveInterpreter(raw: string, callerCwd: string, env: NodeJS.P
 
 function resolveDirectory(raw: string, callerCwd: string): string {
   const dir = resolve(callerCwd, raw);
-  let ok = false;
+  let ok: boolean;
   try {
     ok = statSync(dir).isDirectory();
   } catch {

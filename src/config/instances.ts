@@ -27,7 +27,9 @@ export function cgroupCpuQuota(path: string = CGROUP_CPU_MAX): number | null {
   } catch {
     return null;
   }
-  const [quotaText, periodText] = raw.trim().split(/\s+/);
+  const fields = raw.trim().split(/\s+/);
+  const quotaText = fields.at(0);
+  const periodText = fields.at(1);
   if (quotaText === undefined || quotaText === 'max') return null;
   const quota = Number(quotaText);
   const period = periodText === undefined ? 100000 : Number(periodText);

@@ -25,7 +25,7 @@ export interface LogFlags {
 function logFile(flag: string, raw: string, callerCwd: string): string {
   if (raw === DEV_NULL_PATH) return raw;
   const path = resolve(callerCwd, raw);
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(dirname(path)).isDirectory();
   } catch {

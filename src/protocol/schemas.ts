@@ -132,7 +132,7 @@ export const daemonParamSchemas = {
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  const issue = r.error.issues.at(0);
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
   throw new ClusterctlError('E_BAD_SPEC', `invalid ${what}: ${where}: ${issue ? issue.message : 'invalid'}`);
 }
@@ -147,6 +147,7 @@ export function parseAppSpec(value: unknown): AppSpec {
  * direction (a field added, dropped, made optional or retyped on one side).
  */
 /** Exact equality (optional and readonly modifiers included), not mere mutual assignability. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T only exists to make TypeScript compare A and B exactly
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Agree<T extends true> = T;
 export type SchemaChecks = [

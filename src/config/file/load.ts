@@ -93,7 +93,7 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
           const { field, message } = describeIssue(block.error.issues[0], [key]);
           fail(lineFor(field, message));
         }
-        envBlocks.set(m[1] as string, (block as { data: Record<string, string> }).data);
+        envBlocks.set(m[1], (block as { data: Record<string, string> }).data);
       } else if (!KNOWN_APP_KEYS.has(key)) {
         notices.push(`${file}: ${where(label)}: "${key}" is not a clusterctl option; ignored`);
       }

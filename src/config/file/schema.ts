@@ -123,7 +123,7 @@ export const appEntrySchema = z.looseObject({
   exec_mode: z
     .enum(['cluster', 'cluster_mode', 'fork', 'fork_mode'], msg('"cluster"'))
     .refine((m) => m === 'cluster' || m === 'cluster_mode', {
-      message:
+      error:
         'fork mode is not supported yet: clusterctl runs every app in cluster mode (remove exec_mode or set it to "cluster")',
     })
     .optional(),
