@@ -20,7 +20,7 @@ function startFakeDaemon(sb: Sandbox, protocol: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`fake daemon exited with ${code}`)));
-    child.stdout?.once('data', () => resolve(child));
+    child.stdout.once('data', () => resolve(child));
   });
 }
 

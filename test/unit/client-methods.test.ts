@@ -64,7 +64,7 @@ describe('Client', () => {
   it.each(DAEMON_METHODS.map((m) => [m]))('has a method for %s that sends it with its params', async (method) => {
     const call = (client as unknown as Record<string, (params: unknown) => Promise<unknown>>)[method];
     expect(typeof call).toBe('function');
-    await expect(call?.call(client, { probe: method })).resolves.toEqual({ method, params: { probe: method } });
+    await expect(call.call(client, { probe: method })).resolves.toEqual({ method, params: { probe: method } });
   });
 
   it('sends {} when an all-optional method is called without params', async () => {

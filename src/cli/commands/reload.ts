@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { addLifecycleOptions } from './lifecycle-options';
 import { lifecycleOverrides, parsePositiveInt } from '../../config/flags';
 import type { ProgressEvent, ReloadOptions } from '../../protocol/api';
+import { MAX_INSTANCES } from '../../protocol/limits';
 import { print } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
@@ -35,7 +36,8 @@ Examples:
     )
     .action(async (target: string, flags: ReloadFlags) => {
       const options: ReloadOptions = lifecycleOverrides(flags);
-      if (flags.parallel !== undefined) options.parallel = parsePositiveInt('--parallel', flags.parallel, 4096);
+      if (flags.parallel !== undefined)
+        options.parallel = parsePositiveInt('--parallel', flags.parallel, MAX_INSTANCES);
       const progress = process.stderr.isTTY === true;
       const onProgress = (event: ProgressEvent): void => {
         // While an instance is being replaced it is the one in progress: "2/4" means the second of four.
