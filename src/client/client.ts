@@ -5,21 +5,13 @@
  * handshake, and returns typed methods for every daemon call.
  */
 import { connect as netConnect } from 'node:net';
-import type {
-  DaemonApi,
-  HelloResult,
-  ProgressEvent,
-  ReloadOptions,
-  RestartOptions,
-  ResurrectResult,
-  SaveResult,
-  ScaleTarget,
-} from '../protocol/api';
+import type { DaemonApi, HelloResult, ProgressEvent } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { homePaths, MAX_SOCKET_PATH_BYTES, resolveHome, type HomePaths } from '../protocol/paths';
-import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
-import type { AppInfo, AppSpec, DaemonInfo } from '../protocol/types';
-import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
+import { RpcConnection, TypedRpc, type CallOptions } from '../protocol/rpc-client';
+import type { AppInfo } from '../protocol/types';
+import { checkProtocol, PROTOCOL_VERSION, packageVersion } from '../protocol/version';
+import { DaemonCallsBase, type DaemonCalls } from './daemon-calls';
 import type * as Launcher from './daemon-launcher';
 
 export interface ConnectOptions {
@@ -33,65 +25,38 @@ export interface ConnectOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export class Client {
-  readonly rpc: TypedRpc<DaemonApi>;
+export interface ReloadCallOptions extends CallOptions {
+  /** Called as each instance is replaced. */
+  onProgress?: (event: ProgressEvent) => void;
+}
 
+/**
+ * A connection to the daemon with one method per DaemonApi method (see
+ * ./daemon-calls), each taking that method's params object:
+ * `client.describe({ name: 'web' })`, `client.scale({ name: 'web', target })`.
+ */
+export class Client extends DaemonCallsBase implements DaemonCalls {
   constructor(
     connection: RpcConnection,
     readonly daemon: HelloResult,
     readonly paths: HomePaths,
     readonly startedDaemon: boolean,
   ) {
-    this.rpc = new TypedRpc<DaemonApi>(connection);
+    super(new TypedRpc<DaemonApi>(connection));
   }
 
-  ping(): Promise<DaemonInfo> {
-    return this.rpc.call('ping', {});
-  }
-  list(): Promise<AppInfo[]> {
-    return this.rpc.call('list', {});
-  }
-  describe(name: string): Promise<AppInfo> {
-    return this.rpc.call('describe', { name });
-  }
-  start(spec: AppSpec): Promise<AppInfo> {
-    return this.rpc.call('start', { spec });
-  }
-  /** Starts registered apps that are stopped (`clusterctl start <name>`). */
-  resume(target: string): Promise<AppInfo[]> {
-    return this.rpc.call('resume', { target });
-  }
-  stop(target: string): Promise<AppInfo[]> {
-    return this.rpc.call('stop', { target });
-  }
-  restart(target: string, options?: RestartOptions): Promise<AppInfo[]> {
-    return this.rpc.call('restart', options === undefined ? { target } : { target, options });
-  }
-  delete(target: string): Promise<{ deleted: string[] }> {
-    return this.rpc.call('delete', { target });
-  }
-  scale(name: string, target: ScaleTarget): Promise<AppInfo> {
-    return this.rpc.call('scale', { name, target });
-  }
-  reload(target: string, options?: ReloadOptions, onProgress?: (event: ProgressEvent) => void): Promise<AppInfo[]> {
-    return this.rpc.call('reload', options === undefined ? { target } : { target, options }, {
+  /** Rolling reload; `onProgress` gets the daemon's 'progress' events as instances are replaced. */
+  reload(params: DaemonApi['reload']['params'], opts: ReloadCallOptions = {}): Promise<AppInfo[]> {
+    const { onProgress, onEvent, ...rest } = opts;
+    return this.rpc.call('reload', params, {
+      ...rest,
       onEvent: (event, data) => {
+        onEvent?.(event, data);
         if (event === 'progress' && onProgress) onProgress(data as ProgressEvent);
       },
     });
   }
-  /** Writes the apps that should run to dump.json; refuses to empty a dump unless `force`. */
-  save(force = false): Promise<SaveResult> {
-    return this.rpc.call('save', force ? { force } : {});
-  }
-  /** Starts the saved apps that are not registered (dump.json, or its backup). */
-  resurrect(): Promise<ResurrectResult> {
-    return this.rpc.call('resurrect', {});
-  }
-  /** Stops every app, then the daemon; resolves once the daemon process is gone. */
-  kill(): Promise<{ stopped: string[] }> {
-    return this.rpc.call('kill', {});
-  }
+
   close(): void {
     this.rpc.close();
   }
@@ -120,6 +85,8 @@ async function handshake(paths: HomePaths, startedDaemon: boolean): Promise<Clie
       { protocol: PROTOCOL_VERSION, version: packageVersion() },
       { timeoutMs: 10000 },
     );
+    // Nothing else of a daemon of another protocol is read: its replies may mean something else.
+    checkProtocol(hello.protocol, 'the daemon', hello.version, 'this CLI');
     return new Client(connection, hello, paths, startedDaemon);
   } catch (err) {
     connection.close();
@@ -161,8 +128,13 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
   if (opts.autoStart === false) {
     throw new ClusterctlError('E_DAEMON_UNREACHABLE', `no daemon is running for ${paths.home}`);
   }
-  const firstReason = first.ok ? 'the daemon closed the connection' : first.reason;
+  return launchAndConnect(paths, opts);
+}
+
+/** Starts a daemon and waits until it answers the handshake. */
+async function launchAndConnect(paths: HomePaths, opts: ConnectOptions): Promise<Client> {
   // Loaded only here: child_process costs every command a few ms, and most find a daemon running.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which import cannot be under CommonJS
   const { daemonLogTail, launchDaemon } = require('./daemon-launcher') as typeof Launcher;
   let launched;
   try {
@@ -174,7 +146,7 @@ export async function connect(opts: ConnectOptions = {}): Promise<Client> {
     );
   }
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10000);
-  let last = firstReason;
+  let last: string;
   for (;;) {
     const attempt = await probe(paths.socket);
     if (attempt.ok) {

@@ -8,11 +8,12 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
 import type { LifecycleOverrides } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import { APP_NAME_PATTERN, STOP_SIGNALS, type AppSpec, type StopSignal } from '../protocol/types';
+import { APP_NAME_PATTERN, ENV_NAME_PATTERN, MAX_DURATION_MS } from '../protocol/limits';
+import { STOP_SIGNALS, type AppSpec, type StopSignal } from '../protocol/types';
 import { defaultSpec } from './defaults';
 import { parseInstances, resolveInstances, usableCpus, type CpuProbe } from './instances';
 import { applyLogFlags, type LogFlags } from './log-flags';
-import { applySupervisionFlags, MAX_DURATION_MS, type SupervisionFlags } from './supervision-flags';
+import { applySupervisionFlags, type SupervisionFlags } from './supervision-flags';
 
 /** Flags as commander hands them over: strings, booleans and repeated values. */
 export interface StartFlags extends LogFlags, SupervisionFlags {
@@ -36,8 +37,6 @@ export interface SpecContext {
   env: NodeJS.ProcessEnv;
   cpu?: CpuProbe;
 }
-
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function validateAppName(name: string): string {
   if (!APP_NAME_PATTERN.test(name)) {
@@ -114,7 +113,7 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const key = eq === -1 ? pair : pair.slice(0, eq);
-    if (eq === -1 || !ENV_KEY.test(key)) {
+    if (eq === -1 || !ENV_NAME_PATTERN.test(key)) {
       throw new ClusterctlError(
         'E_USAGE',
         `--env ${JSON.stringify(pair)}: expected KEY=VALUE with KEY made of letters, digits and "_"`,
@@ -193,7 +192,7 @@ export function resolveInterpreter(raw: string, callerCwd: string, env: NodeJS.P
 
 function resolveDirectory(raw: string, callerCwd: string): string {
   const dir = resolve(callerCwd, raw);
-  let ok = false;
+  let ok: boolean;
   try {
     ok = statSync(dir).isDirectory();
   } catch {

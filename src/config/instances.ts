@@ -9,10 +9,9 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { ScaleTarget } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
+import { MAX_INSTANCES } from '../protocol/limits';
 
 export const CGROUP_CPU_MAX = '/sys/fs/cgroup/cpu.max';
-/** The protocol's upper bound on a spec's instances. */
-export const MAX_INSTANCES = 4096;
 
 export interface CpuProbe {
   /** Where the cgroup v2 `cpu.max` file lives (tests point this at a fake). */
@@ -28,7 +27,9 @@ export function cgroupCpuQuota(path: string = CGROUP_CPU_MAX): number | null {
   } catch {
     return null;
   }
-  const [quotaText, periodText] = raw.trim().split(/\s+/);
+  const fields = raw.trim().split(/\s+/);
+  const quotaText = fields.at(0);
+  const periodText = fields.at(1);
   if (quotaText === undefined || quotaText === 'max') return null;
   const quota = Number(quotaText);
   const period = periodText === undefined ? 100000 : Number(periodText);

@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClusterctlError } from '../protocol/errors';
+import { MAX_LOG_RETAIN, MIN_LOG_MAX_SIZE } from '../protocol/limits';
 import { DEV_NULL_PATH } from '../logfile/line';
 import type { LogSpec } from '../protocol/types';
 import { parseByteSize } from './file/units';
@@ -21,14 +22,10 @@ export interface LogFlags {
   logCompress?: boolean;
 }
 
-/** The smallest --log-max-size: below this, rotation would churn files for every few lines. */
-export const MIN_LOG_MAX_SIZE = 1024;
-export const MAX_LOG_RETAIN = 1000;
-
 function logFile(flag: string, raw: string, callerCwd: string): string {
   if (raw === DEV_NULL_PATH) return raw;
   const path = resolve(callerCwd, raw);
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(dirname(path)).isDirectory();
   } catch {

@@ -6,6 +6,7 @@
  * like the other flags (no schema library on the CLI's start-up path).
  */
 import { ClusterctlError } from '../protocol/errors';
+import { ENV_NAME_PATTERN, MAX_DURATION_MS, MAX_EXIT_CODE } from '../protocol/limits';
 import type { AppSpec } from '../protocol/types';
 import { parseByteSize, parseDurationMs } from './file/units';
 
@@ -33,9 +34,6 @@ export const SUPERVISION_FLAG_KEYS: Array<keyof SupervisionFlags> = [
   'incrementVar',
 ];
 
-/** The longest duration any flag or config field takes (the protocol's limit too). */
-export const MAX_DURATION_MS = 24 * 3600 * 1000;
-const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Below this a Node worker cannot even start: the limit would replace it forever. */
 const MIN_MEMORY_LIMIT = 16 * 1024 * 1024;
 
@@ -50,7 +48,7 @@ function duration(flag: string, raw: string): number {
 }
 
 function variable(flag: string, raw: string): string {
-  if (!VAR_NAME.test(raw))
+  if (!ENV_NAME_PATTERN.test(raw))
     throw new ClusterctlError(
       'E_USAGE',
       `${flag} ${JSON.stringify(raw)}: expected a variable name (letters, digits, "_")`,
@@ -76,10 +74,10 @@ export function applySupervisionFlags(spec: AppSpec, flags: SupervisionFlags): A
   if (flags.autorestart === false) next.autorestart = false;
   if (flags.stopExitCodes !== undefined) {
     const parts = flags.stopExitCodes.split(',').map((p) => p.trim());
-    if (parts.some((p) => !/^\d+$/.test(p) || Number(p) > 255)) {
+    if (parts.some((p) => !/^\d+$/.test(p) || Number(p) > MAX_EXIT_CODE)) {
       throw new ClusterctlError(
         'E_USAGE',
-        `--stop-exit-codes ${JSON.stringify(flags.stopExitCodes)}: expected exit codes 0-255 separated by commas, e.g. 0,42`,
+        `--stop-exit-codes ${JSON.stringify(flags.stopExitCodes)}: expected exit codes 0-${MAX_EXIT_CODE} separated by commas, e.g. 0,42`,
       );
     }
     next.stopExitCodes = parts.map(Number);

@@ -101,6 +101,32 @@ export interface ResurrectResult {
 
 export type DaemonMethod = keyof DaemonApi;
 
+/**
+ * Every DaemonApi method at run time, for the client that generates one
+ * method per entry. `satisfies` fails the build when a method of DaemonApi
+ * is missing here or a name here is not one.
+ */
+const DAEMON_METHOD_TABLE = {
+  hello: true,
+  ping: true,
+  list: true,
+  describe: true,
+  start: true,
+  resume: true,
+  stop: true,
+  restart: true,
+  delete: true,
+  scale: true,
+  reload: true,
+  kill: true,
+  flush: true,
+  reloadLogs: true,
+  save: true,
+  resurrect: true,
+} as const satisfies Record<DaemonMethod, true>;
+
+export const DAEMON_METHODS = Object.keys(DAEMON_METHOD_TABLE) as readonly DaemonMethod[];
+
 export interface PrimaryStatus {
   pid: number;
   name: string;

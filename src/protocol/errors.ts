@@ -3,10 +3,12 @@
  * exit status the CLI returns for it, and a message written for the person
  * who has to act on it. The README lists every code (a unit test checks).
  */
+import { APP_NAME_PATTERN } from './limits';
+
 export const ERROR_CODES = {
   E_USAGE: { exit: 2, summary: 'The command line is malformed (bad option value, missing argument).' },
   E_SCRIPT_MISSING: { exit: 2, summary: 'The script does not exist, is a directory, or cannot be read.' },
-  E_BAD_NAME: { exit: 2, summary: 'The app name is not allowed (it must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$).' },
+  E_BAD_NAME: { exit: 2, summary: `The app name is not allowed (it must match ${APP_NAME_PATTERN.source}).` },
   E_BAD_SPEC: { exit: 2, summary: 'An app spec failed validation.' },
   E_CONFIG: { exit: 2, summary: 'A config file is missing, does not parse, or fails validation.' },
   E_APP_EXISTS: { exit: 1, summary: 'An app with that name already exists.' },

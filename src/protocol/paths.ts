@@ -54,6 +54,7 @@ export function defaultLogPaths(home: string, app: string): { out: string; err: 
  */
 export function lockName(home: string, what: string): string {
   // Required here, not at the top: the CLI loads this file on every run and never needs a lock name.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which import cannot be under CommonJS
   const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const digest = createHash('sha256').update(home).digest('hex').slice(0, 32);
   return `\0clusterctl-${digest}-${what}`;

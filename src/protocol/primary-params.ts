@@ -9,7 +9,16 @@
  * verdicts, so the two cannot drift apart unnoticed.
  */
 import { ClusterctlError } from './errors';
-import { APP_NAME_PATTERN, STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
+import {
+  APP_NAME_PATTERN,
+  ENV_NAME_PATTERN,
+  MAX_DURATION_MS,
+  MAX_EXIT_CODE,
+  MAX_INSTANCES,
+  MAX_LOG_RETAIN,
+  MIN_LOG_MAX_SIZE,
+} from './limits';
+import { STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
 import { isRecord } from './messages';
 
 type Check<T> = (value: unknown, path: string) => T;
@@ -17,9 +26,6 @@ type Check<T> = (value: unknown, path: string) => T;
 function fail(path: string, message: string): never {
   throw new ClusterctlError('E_BAD_SPEC', `invalid ${path}: ${message}`);
 }
-
-const MAX_MS = 24 * 3600 * 1000;
-const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const str: Check<string> = (v, p) => (typeof v === 'string' ? v : fail(p, 'expected a string'));
 const bool: Check<boolean> = (v, p) => (typeof v === 'boolean' ? v : fail(p, 'expected true or false'));
@@ -41,7 +47,7 @@ function arrayOf<T>(item: Check<T>): Check<T[]> {
 }
 const absPath: Check<string> = (v, p) =>
   str(v, p).startsWith('/') ? (v as string) : fail(p, 'must be an absolute path');
-const ms = int(0, MAX_MS);
+const ms = int(0, MAX_DURATION_MS);
 
 /** An object with exactly these keys (like zod's strict objects). */
 function exact<T>(fields: { [K in keyof T]-?: Check<T[K]> }): Check<T> {
@@ -66,33 +72,33 @@ const logSpec = exact<LogSpec>({
   err: absPath,
   time: bool,
   format: oneOf(['text', 'json'] as const),
-  maxSize: int(1024),
-  retain: int(0, 1000),
+  maxSize: int(MIN_LOG_MAX_SIZE),
+  retain: int(0, MAX_LOG_RETAIN),
   compress: bool,
 });
 
 export const checkAppSpec = exact<AppSpec>({
-  name: matching(APP_NAME_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'),
+  name: matching(APP_NAME_PATTERN, `must match ${APP_NAME_PATTERN.source}`),
   script: absPath,
   args: arrayOf(str),
   cwd: absPath,
-  instances: int(1, 4096),
+  instances: int(1, MAX_INSTANCES),
   nodeArgs: arrayOf(str),
   interpreter: absPath,
   env,
   killTimeout: ms,
   stopSignal: oneOf(STOP_SIGNALS),
   waitReady: bool,
-  listenTimeout: int(1, MAX_MS),
+  listenTimeout: int(1, MAX_DURATION_MS),
   minUptime: ms,
   maxRestarts: int(0),
   restartDelay: ms,
   expBackoffRestartDelay: ms,
   autorestart: bool,
-  stopExitCodes: arrayOf(int(0, 255)),
+  stopExitCodes: arrayOf(int(0, MAX_EXIT_CODE)),
   maxMemoryRestart: int(0),
-  instanceVar: matching(VAR_NAME, 'expected a variable name'),
-  incrementVar: (v, p) => (v === null ? null : matching(VAR_NAME, 'expected a variable name or null')(v, p)),
+  instanceVar: matching(ENV_NAME_PATTERN, 'expected a variable name'),
+  incrementVar: (v, p) => (v === null ? null : matching(ENV_NAME_PATTERN, 'expected a variable name or null')(v, p)),
   scheduling: oneOf(['rr', 'none'] as const),
   logs: logSpec,
 });
@@ -112,7 +118,7 @@ export const primaryParams = {
   restart: (v: unknown) => exact<{ spec: AppSpec }>({ spec: checkAppSpec })(v, 'restart params'),
   reload: (v: unknown) =>
     exact<{ spec: AppSpec; parallel: number }>({ spec: checkAppSpec, parallel: int(1) })(v, 'reload params'),
-  scale: (v: unknown) => exact<{ instances: number }>({ instances: int(1, 4096) })(v, 'scale params'),
+  scale: (v: unknown) => exact<{ instances: number }>({ instances: int(1, MAX_INSTANCES) })(v, 'scale params'),
   flush: (v: unknown) => none(v, 'flush params'),
   reopenLogs: (v: unknown) => none(v, 'reopenLogs params'),
 };

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { ClusterctlError, toErrorPayload } from './errors';
-import { encodeLine, LineDecoder, MAX_LINE_BYTES } from './framing';
+import { encodeLine, LineDecoder, MAX_LINE_BYTES, type DecodedLine } from './framing';
 import { parseRequest, type RequestId } from './messages';
 
 export interface CallContext {
@@ -64,54 +64,77 @@ function serveConnection(socket: Socket, handlers: Handlers, opts: RpcServerOpti
   };
   socket.on('data', (chunk: Buffer) => {
     for (const line of decoder.push(chunk)) {
-      if (line.kind === 'oversized') {
-        opts.onProtocolError?.(`refused a ${line.bytes}-byte line`);
-        send({
-          id: null,
-          ok: false,
-          error: { code: 'E_PROTOCOL', message: `line too long: ${line.bytes} bytes (limit ${MAX_LINE_BYTES})` },
-        });
-        continue;
-      }
-      if (line.kind === 'malformed') {
-        opts.onProtocolError?.(`malformed line: ${line.reason}`);
-        send({ id: null, ok: false, error: { code: 'E_PROTOCOL', message: `malformed JSON: ${line.reason}` } });
-        continue;
-      }
-      const parsed = parseRequest(line.value);
-      if (!parsed.ok) {
-        send({ id: parsed.id, ok: false, error: { code: 'E_PROTOCOL', message: parsed.message } });
-        continue;
-      }
-      const { id, method, params } = parsed.request;
-      void dispatch(id, method, params);
+      const request = requestOf(line, send, opts);
+      if (request) void dispatch(request, { handlers, opts, send, ctx });
     }
   });
+}
 
-  async function dispatch(id: RequestId, method: string, params: unknown): Promise<void> {
-    const handler = Object.prototype.hasOwnProperty.call(handlers, method) ? handlers[method] : undefined;
-    if (!handler) {
-      send({ id, ok: false, error: { code: 'E_UNKNOWN_METHOD', message: `unknown method "${method}"` } });
-      return;
-    }
-    const after: Array<() => void> = [];
-    const runAfter = (): void => {
-      for (const fn of after.splice(0)) fn();
-    };
-    const callCtx: CallContext = {
-      emit: (event, data) => send({ id, event, data }),
-      afterReply: (fn) => void after.push(fn),
-      get closed() {
-        return ctx.closed;
-      },
-      onClose: (l) => ctx.onClose(l),
-    };
-    try {
-      const result = await handler(params, callCtx);
-      send({ id, ok: true, result: result === undefined ? null : result }, runAfter);
-    } catch (err) {
-      if (!(err instanceof ClusterctlError)) opts.onInternalError?.(method, err);
-      send({ id, ok: false, error: toErrorPayload(err) }, runAfter);
-    }
+type Send = (message: unknown, written?: () => void) => void;
+
+/** The request a line carries, or null once the line was refused with an E_PROTOCOL reply. */
+function requestOf(
+  line: DecodedLine,
+  send: Send,
+  opts: RpcServerOptions,
+): { id: RequestId; method: string; params: unknown } | null {
+  if (line.kind === 'oversized') {
+    opts.onProtocolError?.(`refused a ${line.bytes}-byte line`);
+    send({
+      id: null,
+      ok: false,
+      error: { code: 'E_PROTOCOL', message: `line too long: ${line.bytes} bytes (limit ${MAX_LINE_BYTES})` },
+    });
+    return null;
+  }
+  if (line.kind === 'malformed') {
+    opts.onProtocolError?.(`malformed line: ${line.reason}`);
+    send({ id: null, ok: false, error: { code: 'E_PROTOCOL', message: `malformed JSON: ${line.reason}` } });
+    return null;
+  }
+  const parsed = parseRequest(line.value);
+  if (!parsed.ok) {
+    send({ id: parsed.id, ok: false, error: { code: 'E_PROTOCOL', message: parsed.message } });
+    return null;
+  }
+  return parsed.request;
+}
+
+interface Connection {
+  handlers: Handlers;
+  opts: RpcServerOptions;
+  send: Send;
+  ctx: Omit<CallContext, 'emit' | 'afterReply'>;
+}
+
+/** Runs the method's handler and sends its result or its error; unknown methods get E_UNKNOWN_METHOD. */
+async function dispatch(
+  request: { id: RequestId; method: string; params: unknown },
+  { handlers, opts, send, ctx }: Connection,
+): Promise<void> {
+  const { id, method, params } = request;
+  const handler = Object.prototype.hasOwnProperty.call(handlers, method) ? handlers[method] : undefined;
+  if (!handler) {
+    send({ id, ok: false, error: { code: 'E_UNKNOWN_METHOD', message: `unknown method "${method}"` } });
+    return;
+  }
+  const after: Array<() => void> = [];
+  const runAfter = (): void => {
+    for (const fn of after.splice(0)) fn();
+  };
+  const callCtx: CallContext = {
+    emit: (event, data) => send({ id, event, data }),
+    afterReply: (fn) => void after.push(fn),
+    get closed() {
+      return ctx.closed;
+    },
+    onClose: (l) => ctx.onClose(l),
+  };
+  try {
+    const result = await handler(params, callCtx);
+    send({ id, ok: true, result: result === undefined ? null : result }, runAfter);
+  } catch (err) {
+    if (!(err instanceof ClusterctlError)) opts.onInternalError?.(method, err);
+    send({ id, ok: false, error: toErrorPayload(err) }, runAfter);
   }
 }

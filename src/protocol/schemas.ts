@@ -6,19 +6,25 @@
  * load, and the CLI only reads replies from a daemon it trusts.)
  */
 import { z } from 'zod';
+import type { DaemonApi, DaemonMethod } from './api';
 import { ClusterctlError } from './errors';
-import { APP_NAME_PATTERN, STOP_SIGNALS } from './types';
-import type { AppSpec } from './types';
+import {
+  APP_NAME_PATTERN,
+  ENV_NAME_PATTERN,
+  MAX_DURATION_MS,
+  MAX_EXIT_CODE,
+  MAX_INSTANCES,
+  MAX_LOG_RETAIN,
+  MIN_LOG_MAX_SIZE,
+} from './limits';
+import { STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
 
-const ms = z
-  .number()
-  .int()
-  .min(0)
-  .max(24 * 3600 * 1000);
+const ms = z.number().int().min(0).max(MAX_DURATION_MS);
 const posInt = z.number().int().min(1);
 
-export const appNameSchema = z.string().regex(APP_NAME_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$');
-const stopSignalSchema = z.enum(STOP_SIGNALS as unknown as ['SIGINT', ...Array<'SIGINT'>]);
+export const appNameSchema = z.string().regex(APP_NAME_PATTERN, `must match ${APP_NAME_PATTERN.source}`);
+const stopSignalSchema = z.enum(STOP_SIGNALS);
+const envName = z.string().regex(ENV_NAME_PATTERN);
 const absPath = z
   .string()
   .min(1)
@@ -30,8 +36,8 @@ export const logSpecSchema = z
     err: absPath,
     time: z.boolean(),
     format: z.enum(['text', 'json']),
-    maxSize: z.number().int().min(1024),
-    retain: z.number().int().min(0).max(1000),
+    maxSize: z.number().int().min(MIN_LOG_MAX_SIZE),
+    retain: z.number().int().min(0).max(MAX_LOG_RETAIN),
     compress: z.boolean(),
   })
   .strict();
@@ -42,7 +48,7 @@ export const appSpecSchema = z
     script: absPath,
     args: z.array(z.string()),
     cwd: absPath,
-    instances: posInt.max(4096),
+    instances: posInt.max(MAX_INSTANCES),
     nodeArgs: z.array(z.string()),
     interpreter: absPath,
     env: z.record(z.string(), z.string()),
@@ -55,13 +61,10 @@ export const appSpecSchema = z
     restartDelay: ms,
     expBackoffRestartDelay: ms,
     autorestart: z.boolean(),
-    stopExitCodes: z.array(z.number().int().min(0).max(255)),
+    stopExitCodes: z.array(z.number().int().min(0).max(MAX_EXIT_CODE)),
     maxMemoryRestart: z.number().int().min(0),
-    instanceVar: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
-    incrementVar: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-      .nullable(),
+    instanceVar: envName,
+    incrementVar: envName.nullable(),
     scheduling: z.enum(['rr', 'none']),
     logs: logSpecSchema,
   })
@@ -109,7 +112,11 @@ export const daemonParamSchemas = {
     .object({
       target,
       options: z
-        .object({ ...lifecycleOverrides, parallel: posInt.max(4096).optional(), spec: appSpecSchema.optional() })
+        .object({
+          ...lifecycleOverrides,
+          parallel: posInt.max(MAX_INSTANCES).optional(),
+          spec: appSpecSchema.optional(),
+        })
         .strict()
         .optional(),
     })
@@ -119,17 +126,32 @@ export const daemonParamSchemas = {
   reloadLogs: empty,
   save: z.object({ force: z.boolean().optional() }).strict(),
   resurrect: empty,
-} as const;
+} as const satisfies { [M in DaemonMethod]: z.ZodType<DaemonApi[M]['params']> };
 
 /** Parses `value` or throws a one-line E_BAD_SPEC naming the first bad field. */
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  const issue = r.error.issues.at(0);
   const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)';
   throw new ClusterctlError('E_BAD_SPEC', `invalid ${what}: ${where}: ${issue ? issue.message : 'invalid'}`);
 }
 
 export function parseAppSpec(value: unknown): AppSpec {
-  return parseWith(appSpecSchema, value, 'app spec') as AppSpec;
+  return parseWith(appSpecSchema, value, 'app spec');
 }
+
+/*
+ * The interfaces in ./types and ./api stay the documented contract; these
+ * checks fail the build when a schema and its type disagree in either
+ * direction (a field added, dropped, made optional or retyped on one side).
+ */
+/** Exact equality (optional and readonly modifiers included), not mere mutual assignability. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T only exists to make TypeScript compare A and B exactly
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Agree<T extends true> = T;
+export type SchemaChecks = [
+  Agree<Same<z.output<typeof appSpecSchema>, AppSpec>>,
+  Agree<Same<z.output<typeof logSpecSchema>, LogSpec>>,
+  Agree<{ [M in DaemonMethod]: Same<z.output<(typeof daemonParamSchemas)[M]>, DaemonApi[M]['params']> }[DaemonMethod]>,
+];

@@ -4,10 +4,11 @@
  * AppInfo / WorkerInfo flow back up into `ls`, `describe` and `--json`.
  */
 
-export const APP_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Kept here too for the callers that import it with the types; defined in ./limits. */
+export { APP_NAME_PATTERN } from './limits';
 
-export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR1' | 'SIGUSR2';
-export const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'];
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
 
 export interface LogSpec {
   /** Absolute path of the stdout log, or '/dev/null'. */

@@ -21,13 +21,13 @@ export function packageVersion(): string {
 /**
  * Refuses a peer that speaks another protocol version: its messages may mean
  * something else, so nothing is guessed. `peer` names the other side for the
- * message ("the daemon", "the app primary of web").
+ * message ("the daemon", "the app primary of web"), `self` names this side.
  */
-export function checkProtocol(theirs: unknown, peer: string, peerVersion?: unknown): void {
+export function checkProtocol(theirs: unknown, peer: string, peerVersion?: unknown, self = 'this clusterctl'): void {
   if (theirs === PROTOCOL_VERSION) return;
   const version = typeof peerVersion === 'string' ? ` (clusterctl ${peerVersion})` : '';
   throw new ClusterctlError(
     'E_PROTOCOL_MISMATCH',
-    `${peer}${version} speaks protocol ${String(theirs)}, this clusterctl ${packageVersion()} speaks ${PROTOCOL_VERSION}; run \`clusterctl update\` to restart the daemon on this version`,
+    `${peer}${version} speaks protocol ${String(theirs)}, ${self} (clusterctl ${packageVersion()}) speaks ${PROTOCOL_VERSION}; run \`clusterctl update\` to replace the daemon by the installed version`,
   );
 }

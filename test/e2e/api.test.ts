@@ -32,20 +32,20 @@ describe('import { connect } from "clusterctl"', () => {
       const out = { startedDaemon: client.startedDaemon, daemonPid: client.daemon.pid };
       const spec = specFromFlags(${JSON.stringify(join(FIXTURES, 'hello.js'))}, [], { instances: '2', name: 'api-app', env: ['PORT=${port}'] },
         { home: process.env.CLUSTERCTL_HOME, cwd: process.cwd(), env: process.env });
-      const started = await client.start(spec);
+      const started = await client.start({ spec });
       out.started = started.workers.map((w) => w.status);
-      const scaled = await client.scale('api-app', { mode: 'relative', value: 1 });
+      const scaled = await client.scale({ name: 'api-app', target: { mode: 'relative', value: 1 } });
       out.scaled = scaled.workers.map((w) => w.instance).sort();
       const progress = [];
-      await client.reload('api-app', { parallel: 3 }, (p) => progress.push(p.step));
+      await client.reload({ target: 'api-app', options: { parallel: 3 } }, { onProgress: (p) => progress.push(p.step) });
       out.progressSteps = [...new Set(progress)].sort();
       out.listed = (await client.list()).map((a) => [a.name, a.status]);
       try {
-        await client.describe('nope');
+        await client.describe({ name: 'nope' });
       } catch (err) {
         out.error = [err instanceof ClusterctlError, err.code];
       }
-      out.stopped = (await client.stop('api-app')).map((a) => a.status);
+      out.stopped = (await client.stop({ target: 'api-app' })).map((a) => a.status);
       client.close();
       console.log(JSON.stringify(out));
     `,

@@ -18,22 +18,22 @@ async function execute(client: Client, action: PlanAction): Promise<void> {
   switch (action.kind) {
     case 'start':
       // A registered app that is stopped starts again with the file's spec (a reload of a stopped app is a start).
-      if (action.wasStopped) await client.reload(action.name, { spec: action.spec });
-      else await client.start(action.spec);
+      if (action.wasStopped) await client.reload({ target: action.name, options: { spec: action.spec } });
+      else await client.start({ spec: action.spec });
       return;
     case 'scale':
-      await client.scale(action.name, { mode: 'absolute', value: action.to });
+      await client.scale({ name: action.name, target: { mode: 'absolute', value: action.to } });
       return;
     case 'reload':
-      await client.reload(action.name, { spec: action.spec });
+      await client.reload({ target: action.name, options: { spec: action.spec } });
       return;
     case 'restart':
       // The primary itself runs on the old interpreter: stop it, then start a new one with the spec.
-      await client.stop(action.name);
-      await client.reload(action.name, { spec: action.spec });
+      await client.stop({ target: action.name });
+      await client.reload({ target: action.name, options: { spec: action.spec } });
       return;
     case 'delete':
-      await client.delete(action.name);
+      await client.delete({ target: action.name });
       return;
     case 'unchanged':
       return;

@@ -17,7 +17,7 @@ Examples:
   $ clusterctl delete all`,
     )
     .action(async (target: string) => {
-      const { deleted } = await withClient((client) => client.delete(target));
+      const { deleted } = await withClient((client) => client.delete({ target }));
       print(deleted.map((name) => `deleted ${name}`).join('\n'));
     });
 }

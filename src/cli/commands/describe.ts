@@ -20,7 +20,7 @@ Examples:
   $ clusterctl describe web --json | jq '.workers[].lastExit'`,
     )
     .action(async (name: string, opts: { json?: boolean; showEnv?: boolean }) => {
-      const app = await withClient((client) => client.describe(name));
+      const app = await withClient((client) => client.describe({ name }));
       print(
         opts.json ? JSON.stringify(opts.showEnv === true ? app : redactAppInfo(app), null, 2) : renderDescribe(app),
       );

@@ -16,9 +16,7 @@ Examples:
   $ clusterctl flush api`,
     )
     .action(async (name: string | undefined) => {
-      const { flushed } = await withClient((client) =>
-        client.rpc.call('flush', name === undefined ? {} : { target: name }),
-      );
+      const { flushed } = await withClient((client) => client.flush(name === undefined ? {} : { target: name }));
       print(flushed.length === 0 ? 'no apps: nothing to flush' : `flushed the logs of ${flushed.join(', ')}`);
     });
 }

@@ -118,7 +118,7 @@ Examples:
 
 /** The named app, or every app. */
 async function appsOf(client: Client, name: string | undefined): Promise<AppInfo[]> {
-  return name === undefined ? client.list() : [await client.describe(name)];
+  return name === undefined ? client.list() : [await client.describe({ name })];
 }
 
 async function showAppLogs(name: string | undefined, apps: AppInfo[], opts: LogsOptions): Promise<void> {

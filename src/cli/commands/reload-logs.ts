@@ -20,7 +20,7 @@ Example:
   $ clusterctl reload-logs`,
     )
     .action(async () => {
-      const { reopened } = await withClient((client) => client.rpc.call('reloadLogs', {}));
+      const { reopened } = await withClient((client) => client.reloadLogs());
       print(
         reopened.length === 0
           ? 'reopened daemon.log (no app is running)'

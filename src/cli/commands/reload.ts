@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { addLifecycleOptions } from './lifecycle-options';
 import { lifecycleOverrides, parsePositiveInt } from '../../config/flags';
 import type { ProgressEvent, ReloadOptions } from '../../protocol/api';
+import { MAX_INSTANCES } from '../../protocol/limits';
 import { isTerminal, print } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
@@ -35,7 +36,8 @@ Examples:
     )
     .action(async (target: string, flags: ReloadFlags) => {
       const options: ReloadOptions = lifecycleOverrides(flags);
-      if (flags.parallel !== undefined) options.parallel = parsePositiveInt('--parallel', flags.parallel, 4096);
+      if (flags.parallel !== undefined)
+        options.parallel = parsePositiveInt('--parallel', flags.parallel, MAX_INSTANCES);
       const progress = isTerminal(process.stderr);
       const onProgress = (event: ProgressEvent): void => {
         // While an instance is being replaced it is the one in progress: "2/4" means the second of four.
@@ -46,7 +48,7 @@ Examples:
           );
       };
       try {
-        const apps = await withClient((client) => client.reload(target, options, onProgress));
+        const apps = await withClient((client) => client.reload({ target, options }, { onProgress }));
         if (progress) process.stderr.write('\r\x1b[K');
         print(renderAppTable(apps));
       } catch (err) {

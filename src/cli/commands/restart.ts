@@ -43,7 +43,7 @@ Examples:
       }
       const options: RestartOptions = lifecycleOverrides(flags);
       if (flags.updateEnv === true) options.env = appEnvironment(process.env, flags.env ?? []);
-      const apps = await withClient((client) => client.restart(target, options));
+      const apps = await withClient((client) => client.restart({ target, options }));
       print(renderAppTable(apps));
     });
 }

@@ -20,7 +20,7 @@ Examples:
   $ clusterctl save --force`,
     )
     .action(async (flags: { force?: boolean }) => {
-      const r = await withClient((client) => client.save(flags.force === true));
+      const r = await withClient((client) => client.save(flags.force === true ? { force: true } : {}));
       for (const name of r.skipped) notice(`${name} is stopped; not saved`);
       const list =
         r.saved.length === 0

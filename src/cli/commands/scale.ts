@@ -27,7 +27,7 @@ Examples:
       if (target.mode === 'absolute' && target.value < 1) {
         throw usage(`cannot scale ${name} to ${target.value} instances; to stop it, run \`clusterctl stop ${name}\``);
       }
-      const app = await withClient((client) => client.scale(name, target));
+      const app = await withClient((client) => client.scale({ name, target }));
       print(renderAppTable([app]));
     });
 }

@@ -66,7 +66,7 @@ export async function startFromConfig(file: string, flags: ConfigFlags): Promise
       return false;
     });
     // Each app has its own primary: start them together, so one slow app does not hold up the rest.
-    const results = await Promise.allSettled(fresh.map((s) => client.start(s)));
+    const results = await Promise.allSettled(fresh.map((s) => client.start({ spec: s })));
     const failures = results.flatMap((r, i) =>
       r.status === 'rejected' ? [{ name: fresh[i]?.name ?? '?', err: r.reason as unknown }] : [],
     );

@@ -38,7 +38,7 @@ async function resumeRegistered(target: string, args: string[], flags: StartComm
         `${target} is a registered app, and options or arguments only apply to a new script; use \`clusterctl restart ${target}\` or \`clusterctl scale ${target} N\``,
       );
     }
-    return client.resume(target);
+    return client.resume({ target });
   });
 }
 
@@ -61,7 +61,7 @@ async function runStart(target: string, args: string[], flags: StartCommandFlags
   }
   // Everything is checked here, before the daemon is asked for anything.
   const spec = specFromFlags(target, args, flags, { home: resolveHome(), cwd: callerCwd, env: process.env });
-  const info = await withClient((client) => client.start(spec));
+  const info = await withClient((client) => client.start({ spec }));
   print(renderAppTable([info]));
 }
 

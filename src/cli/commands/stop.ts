@@ -17,7 +17,7 @@ Examples:
   $ clusterctl stop all`,
     )
     .action(async (target: string) => {
-      const apps = await withClient((client) => client.stop(target));
+      const apps = await withClient((client) => client.stop({ target }));
       print(renderAppTable(apps));
     });
 }

@@ -7,11 +7,12 @@
  * socket before it answers. A signal rather than an RPC, because the daemon
  * being replaced may be older than any method this CLI knows.
  */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { connect } from '../../client/client';
 import { ClusterctlError } from '../../protocol/errors';
 import { waitForExit } from '../../os/liveness';
-import { resolveHome } from '../../protocol/paths';
+import { homePaths, resolveHome } from '../../protocol/paths';
 import type { AppInfo } from '../../protocol/types';
 import { packageVersion } from '../../protocol/version';
 import { notice, print } from '../output';
@@ -25,8 +26,46 @@ function workerPids(apps: AppInfo[]): Map<string, string> {
   return new Map(apps.map((a) => [a.name, a.workers.map((w) => w.pid ?? '-').join(',')]));
 }
 
+interface OldDaemon {
+  pid: number;
+  version: string;
+  before: AppInfo[];
+}
+
+/**
+ * The running daemon and its apps, or null when none runs. A daemon of
+ * another protocol refuses this CLI, so it is not asked anything: its pid
+ * comes from daemon.pid, which it wrote when it started.
+ */
+async function runningDaemon(): Promise<OldDaemon | null> {
+  let old;
+  try {
+    old = await connectIfRunning();
+  } catch (err) {
+    if (!(err instanceof ClusterctlError) || err.code !== 'E_PROTOCOL_MISMATCH') throw err;
+    const pid = pidFromFile(homePaths(resolveHome()).pidFile);
+    if (pid === null) throw err;
+    return { pid, version: 'unknown', before: [] };
+  }
+  if (!old) return null;
+  try {
+    return { pid: old.daemon.pid, version: old.daemon.version, before: await old.list() };
+  } finally {
+    old.close();
+  }
+}
+
+function pidFromFile(path: string): number | null {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 async function replaceDaemon(what: 'updated' | 'restarted'): Promise<void> {
-  const old = await connectIfRunning();
+  const old = await runningDaemon();
   if (!old) {
     const fresh = await connect();
     fresh.close();
@@ -35,13 +74,7 @@ async function replaceDaemon(what: 'updated' | 'restarted'): Promise<void> {
     );
     return;
   }
-  const { pid, version } = old.daemon;
-  let before: AppInfo[];
-  try {
-    before = await old.list();
-  } finally {
-    old.close();
-  }
+  const { pid, version, before } = old;
 
   try {
     process.kill(pid, 'SIGTERM');

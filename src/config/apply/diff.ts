@@ -58,7 +58,7 @@ export function diffSpecs(from: AppSpec, to: AppSpec): SpecChanges {
     if (!sameJson(from[key], to[key])) options.push(key);
   }
   for (const key of Object.keys(to.logs) as Array<keyof LogSpec>) {
-    if (!sameJson(from.logs?.[key], to.logs[key])) options.push(`logs.${key}`);
+    if (!sameJson(from.logs[key], to.logs[key])) options.push(`logs.${key}`);
   }
   return {
     script: from.script !== to.script,

@@ -43,92 +43,37 @@ function describeIssue(issue: ZodIssueLike | undefined, prefix: string[] = []): 
   return { field: path.length > 0 ? path.join('.') : '(entry)', message: issue?.message ?? 'is invalid' };
 }
 
+/** The file being loaded: its name for messages, the notices so far, and the one way to fail. */
+interface FileContext {
+  file: string;
+  notices: string[];
+  fail: (message: string) => never;
+}
+
+interface Validated {
+  index: number;
+  label: string;
+  entry: AppEntry;
+  envBlocks: Map<string, Record<string, string>>;
+  name: string;
+}
+
 export async function loadConfigFile(path: string, opts: LoadOptions): Promise<LoadedConfig> {
   const absPath = resolve(opts.cwd, path);
-  const file = path;
-  const fail = (message: string): never => {
-    throw new ClusterctlError('E_CONFIG', `${file}: ${message}`);
+  const ctx: FileContext = {
+    file: path,
+    notices: [],
+    fail: (message: string): never => {
+      throw new ClusterctlError('E_CONFIG', `${path}: ${message}`);
+    },
   };
-
-  const value = await readConfigValue(absPath, file);
-  if (!isRecord(value)) fail('must export an object with an "apps" array, such as { apps: [{ name, script }] }');
-  const root = value as Record<string, unknown>;
-  const notices: string[] = [];
-  for (const key of Object.keys(root)) {
-    if (key !== 'apps') notices.push(`${file}: section "${key}" ignored (clusterctl reads only "apps")`);
-  }
-  const apps = root.apps;
-  if (apps === undefined) fail('has no "apps" array: there is nothing to start');
-  if (!Array.isArray(apps)) fail('"apps" must be an array of apps');
-  const entries = apps as unknown[];
-  if (entries.length === 0) fail('"apps" is empty: there is nothing to start');
-
-  interface Validated {
-    index: number;
-    label: string;
-    entry: AppEntry;
-    envBlocks: Map<string, Record<string, string>>;
-    name: string;
-  }
-  const validated: Validated[] = [];
-  entries.forEach((raw, index) => {
-    const where = (label: string) => `app ${label}`;
-    if (!isRecord(raw)) fail(`${where(`apps[${index}]`)}: must be an object with at least a "script"`);
-    const obj = raw as Record<string, unknown>;
-    const label = typeof obj.name === 'string' && obj.name !== '' ? `"${obj.name}" (apps[${index}])` : `apps[${index}]`;
-    const lineFor = (field: string, message: string) => `${where(label)}: ${field}: ${message}`;
-
-    const parsed = appEntrySchema.safeParse(obj);
-    if (!parsed.success) {
-      const { field, message } = describeIssue(parsed.error.issues[0]);
-      fail(lineFor(field, message));
-    }
-    const entry = (parsed as { data: AppEntry }).data;
-    const envBlocks = new Map<string, Record<string, string>>();
-    for (const [key, blockValue] of Object.entries(obj)) {
-      const m = ENV_BLOCK_KEY.exec(key);
-      if (m) {
-        const block = envBlockSchema.safeParse(blockValue);
-        if (!block.success) {
-          const { field, message } = describeIssue(block.error.issues[0], [key]);
-          fail(lineFor(field, message));
-        }
-        envBlocks.set(m[1] as string, (block as { data: Record<string, string> }).data);
-      } else if (!KNOWN_APP_KEYS.has(key)) {
-        notices.push(`${file}: ${where(label)}: "${key}" is not a clusterctl option; ignored`);
-      }
-    }
-    if (entry.log_date_format !== undefined && entry.log_date_format !== '') {
-      notices.push(
-        `${file}: ${where(label)}: log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp; the format given is not used`,
-      );
-    }
-    validated.push({ index, label, entry, envBlocks, name: entry.name ?? nameFromScript(entry.script) });
-  });
-
-  const firstIndexOf = new Map<string, number>();
-  for (const v of validated) {
-    const earlier = firstIndexOf.get(v.name);
-    if (earlier !== undefined)
-      fail(`app ${v.label}: name: "${v.name}" is already used by apps[${earlier}]; app names must be unique`);
-    firstIndexOf.set(v.name, v.index);
-  }
-
-  let selected = validated;
-  if (opts.only !== undefined) {
-    const wanted = new Set(opts.only);
-    const missing = [...wanted].filter((n) => !firstIndexOf.has(n));
-    if (missing.length > 0) {
-      fail(
-        `--only: no app named ${missing.map((n) => `"${n}"`).join(', ')} (the file has: ${validated.map((v) => v.name).join(', ')})`,
-      );
-    }
-    selected = validated.filter((v) => wanted.has(v.name));
-  }
+  const entries = appsOf(await readConfigValue(absPath, path), ctx);
+  const validated = entries.map((raw, index) => validateEntry(raw, index, ctx));
+  const selected = selectApps(validated, opts, ctx);
 
   // Apps without the block are normal (nothing differs there); no app with it is most likely a typo in --env.
   if (opts.env !== undefined && !selected.some((v) => v.envBlocks.has(opts.env as string))) {
-    notices.push(`${file}: no app has an env_${opts.env} block; --env ${opts.env} changes nothing`);
+    ctx.notices.push(`${ctx.file}: no app has an env_${opts.env} block; --env ${opts.env} changes nothing`);
   }
 
   const cpus = opts.cpus ?? usableCpus();
@@ -139,15 +84,87 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
     try {
       spec = entryToSpec(v.entry, { configDir, home: opts.home, baseEnv: opts.baseEnv, envBlock, cpus });
     } catch (err) {
-      if (err instanceof FieldError) return fail(`app ${v.label}: ${err.field}: ${err.message}`);
+      if (err instanceof FieldError) return ctx.fail(`app ${v.label}: ${err.field}: ${err.message}`);
       throw err;
     }
     try {
       return parseAppSpec(spec);
     } catch (err) {
       // The entry schema should have caught it; say where, in the spec's own words.
-      return fail(`app ${v.label}: ${err instanceof Error ? err.message : String(err)}`);
+      return ctx.fail(`app ${v.label}: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
-  return { specs, notices };
+  return { specs, notices: ctx.notices };
+}
+
+/** The file's "apps" array; every other top-level section is ignored with a notice. */
+function appsOf(value: unknown, ctx: FileContext): unknown[] {
+  const { fail } = ctx;
+  if (!isRecord(value)) fail('must export an object with an "apps" array, such as { apps: [{ name, script }] }');
+  const root = value as Record<string, unknown>;
+  for (const key of Object.keys(root)) {
+    if (key !== 'apps') ctx.notices.push(`${ctx.file}: section "${key}" ignored (clusterctl reads only "apps")`);
+  }
+  const apps = root.apps;
+  if (apps === undefined) fail('has no "apps" array: there is nothing to start');
+  if (!Array.isArray(apps)) fail('"apps" must be an array of apps');
+  const entries = apps as unknown[];
+  if (entries.length === 0) fail('"apps" is empty: there is nothing to start');
+  return entries;
+}
+
+function validateEntry(raw: unknown, index: number, ctx: FileContext): Validated {
+  const { file, fail, notices } = ctx;
+  const where = (label: string) => `app ${label}`;
+  if (!isRecord(raw)) fail(`${where(`apps[${index}]`)}: must be an object with at least a "script"`);
+  const obj = raw as Record<string, unknown>;
+  const label = typeof obj.name === 'string' && obj.name !== '' ? `"${obj.name}" (apps[${index}])` : `apps[${index}]`;
+  const lineFor = (field: string, message: string) => `${where(label)}: ${field}: ${message}`;
+
+  const parsed = appEntrySchema.safeParse(obj);
+  if (!parsed.success) {
+    const { field, message } = describeIssue(parsed.error.issues[0]);
+    fail(lineFor(field, message));
+  }
+  const entry = (parsed as { data: AppEntry }).data;
+  const envBlocks = new Map<string, Record<string, string>>();
+  for (const [key, blockValue] of Object.entries(obj)) {
+    const m = ENV_BLOCK_KEY.exec(key);
+    if (m) {
+      const block = envBlockSchema.safeParse(blockValue);
+      if (!block.success) {
+        const { field, message } = describeIssue(block.error.issues[0], [key]);
+        fail(lineFor(field, message));
+      }
+      envBlocks.set(m[1], (block as { data: Record<string, string> }).data);
+    } else if (!KNOWN_APP_KEYS.has(key)) {
+      notices.push(`${file}: ${where(label)}: "${key}" is not a clusterctl option; ignored`);
+    }
+  }
+  if (entry.log_date_format !== undefined && entry.log_date_format !== '') {
+    notices.push(
+      `${file}: ${where(label)}: log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp; the format given is not used`,
+    );
+  }
+  return { index, label, entry, envBlocks, name: entry.name ?? nameFromScript(entry.script) };
+}
+
+/** Refuses duplicate names, then keeps the apps of `--only` (all of them are validated first). */
+function selectApps(validated: Validated[], opts: LoadOptions, ctx: FileContext): Validated[] {
+  const firstIndexOf = new Map<string, number>();
+  for (const v of validated) {
+    const earlier = firstIndexOf.get(v.name);
+    if (earlier !== undefined)
+      ctx.fail(`app ${v.label}: name: "${v.name}" is already used by apps[${earlier}]; app names must be unique`);
+    firstIndexOf.set(v.name, v.index);
+  }
+  if (opts.only === undefined) return validated;
+  const wanted = new Set(opts.only);
+  const missing = [...wanted].filter((n) => !firstIndexOf.has(n));
+  if (missing.length > 0) {
+    ctx.fail(
+      `--only: no app named ${missing.map((n) => `"${n}"`).join(', ')} (the file has: ${validated.map((v) => v.name).join(', ')})`,
+    );
+  }
+  return validated.filter((v) => wanted.has(v.name));
 }

@@ -31,6 +31,7 @@ function firstLine(text: string): string {
  * through Function keeps a real dynamic import, which is the only way to load
  * an ES module from CommonJS on Node 20.
  */
+// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the only way to a real import() under CommonJS output (see above)
 const importModule = new Function('specifier', 'return import(specifier)') as (
   specifier: string,
 ) => Promise<Record<string, unknown>>;
@@ -55,7 +56,7 @@ async function loadJsModule(absPath: string): Promise<unknown> {
     const req = createRequire(absPath);
     try {
       // The cache is keyed by the resolved path (symlinks followed), not necessarily the one given.
-      delete req.cache[req.resolve(absPath)];
+      Reflect.deleteProperty(req.cache, req.resolve(absPath));
       const exported: unknown = req(absPath);
       return unwrapDefault(exported);
     } catch (err) {

@@ -7,13 +7,17 @@
  */
 import { z } from 'zod';
 import { parseInstances, type InstancesRequest } from '../instances';
-import { APP_NAME_PATTERN, STOP_SIGNALS, type StopSignal } from '../../protocol/types';
+import {
+  APP_NAME_PATTERN,
+  ENV_NAME_PATTERN,
+  MAX_DURATION_MS,
+  MAX_EXIT_CODE,
+  MAX_LOG_RETAIN,
+  MIN_LOG_MAX_SIZE,
+} from '../../protocol/limits';
+import { STOP_SIGNALS } from '../../protocol/types';
 import { splitArgs } from '../flags';
-import { MAX_LOG_RETAIN, MIN_LOG_MAX_SIZE } from '../log-flags';
-import { MAX_DURATION_MS } from '../supervision-flags';
 import { parseByteSize, parseDurationMs } from './units';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A missing value and a wrong one get different words. */
 function msg(expected: string) {
@@ -65,7 +69,7 @@ const bool = z.boolean(msg('true or false'));
 const path = z.string(msg('a path')).min(1, 'must not be empty');
 const envVarName = z
   .string(msg('an environment variable name'))
-  .regex(ENV_NAME, 'must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)');
+  .regex(ENV_NAME_PATTERN, `must be an environment variable name (${ENV_NAME_PATTERN.source.slice(1, -1)})`);
 const count = (max: number) =>
   z
     .number(msg('a whole number'))
@@ -95,7 +99,7 @@ export const envBlockSchema = z
   )
   .superRefine((env, ctx) => {
     for (const key of Object.keys(env)) {
-      if (!ENV_NAME.test(key) || key.includes('=')) {
+      if (!ENV_NAME_PATTERN.test(key) || key.includes('=')) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'is not a valid environment variable name' });
       }
     }
@@ -106,13 +110,11 @@ export const envBlockSchema = z
     return out;
   });
 
-const stopSignals = STOP_SIGNALS as unknown as [StopSignal, ...StopSignal[]];
-
 /** Every key an app entry may have, besides `env_<name>` blocks. */
 export const appEntrySchema = z.looseObject({
   name: z
     .string(msg('a string'))
-    .regex(APP_NAME_PATTERN, 'must match ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$ (it becomes a file name)')
+    .regex(APP_NAME_PATTERN, `must match ${APP_NAME_PATTERN.source} (it becomes a file name)`)
     .optional(),
   script: z.string(msg("the path of the app's main file")).min(1, 'must not be empty'),
   args: words('the arguments the script gets').optional(),
@@ -121,7 +123,7 @@ export const appEntrySchema = z.looseObject({
   exec_mode: z
     .enum(['cluster', 'cluster_mode', 'fork', 'fork_mode'], msg('"cluster"'))
     .refine((m) => m === 'cluster' || m === 'cluster_mode', {
-      message:
+      error:
         'fork mode is not supported yet: clusterctl runs every app in cluster mode (remove exec_mode or set it to "cluster")',
     })
     .optional(),
@@ -139,11 +141,11 @@ export const appEntrySchema = z.looseObject({
   exp_backoff_restart_delay: durationMs().optional(),
   autorestart: bool.optional(),
   stop_exit_codes: z
-    .union([z.number(), z.array(z.number())], msg('an exit code (0-255) or an array of them'))
+    .union([z.number(), z.array(z.number())], msg(`an exit code (0-${MAX_EXIT_CODE}) or an array of them`))
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .refine(
-      (codes) => codes.every((c) => Number.isInteger(c) && c >= 0 && c <= 255),
-      'must be an exit code (0-255) or an array of them',
+      (codes) => codes.every((c) => Number.isInteger(c) && c >= 0 && c <= MAX_EXIT_CODE),
+      `must be an exit code (0-${MAX_EXIT_CODE}) or an array of them`,
     )
     .optional(),
   increment_var: envVarName.optional(),
@@ -153,7 +155,7 @@ export const appEntrySchema = z.looseObject({
   log_date_format: z.string(msg('a string')).optional(),
   time: bool.optional(),
   // clusterctl's own options
-  stop_signal: z.enum(stopSignals, msg(`one of ${STOP_SIGNALS.join(', ')}`)).optional(),
+  stop_signal: z.enum(STOP_SIGNALS, msg(`one of ${STOP_SIGNALS.join(', ')}`)).optional(),
   log_format: z.enum(['text', 'json'], msg('"text" or "json"')).optional(),
   log_type: z.enum(['json'], msg('"json"')).optional(),
   log_max_size: byteSize(MIN_LOG_MAX_SIZE).optional(),

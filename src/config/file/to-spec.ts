@@ -106,7 +106,7 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   if (entry.stop_exit_codes !== undefined) spec.stopExitCodes = entry.stop_exit_codes;
   if (entry.instance_var !== undefined) spec.instanceVar = entry.instance_var;
   if (entry.increment_var !== undefined) {
-    const base = env[entry.increment_var];
+    const base = (env as Partial<Record<string, string>>)[entry.increment_var];
     if (base === undefined || !/^\d+$/.test(base)) {
       throw new FieldError(
         'increment_var',
