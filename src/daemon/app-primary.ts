@@ -45,7 +45,7 @@ export class IncompatiblePrimaryError extends ClusterctlError {
 
 function protocolMismatchText(name: string, hello: { protocol?: unknown; version?: unknown }): string {
   try {
-    checkProtocol(hello.protocol, `the app primary of ${name}`, hello.version);
+    checkProtocol(hello.protocol, `the app primary of ${name}`, hello.version, 'this daemon');
     return `the app primary of ${name} speaks protocol ${PROTOCOL_VERSION}`;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

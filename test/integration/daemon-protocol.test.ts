@@ -56,7 +56,7 @@ test('a primary speaking protocol 999 is left running, shown errored with what t
   }>;
   expect(app).toMatchObject({ name: 'legacy', status: 'errored', primaryPid: pid });
   expect(app.workers[0].reason).toMatch(
-    /the app primary of legacy \(clusterctl 9\.9\.9\) speaks protocol 999, this clusterctl \S+ speaks 1: it was left running.*stop it with the clusterctl version that started it \(or end pid \d+.*then run `clusterctl restart legacy`/,
+    /the app primary of legacy \(clusterctl 9\.9\.9\) speaks protocol 999, this daemon \(clusterctl \S+\) speaks 1: it was left running.*stop it with the clusterctl version that started it \(or end pid \d+.*then run `clusterctl restart legacy`/,
   );
   const log = readFileSync(join(sb.home, 'daemon.log'), 'utf8');
   const warning = log.split('\n').find((l) => l.includes('speaks protocol 999'));
