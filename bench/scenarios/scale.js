@@ -52,8 +52,11 @@ async function scale(ctx) {
   ];
   const ls = newRow(`ls, ${apps} apps × 2 workers`, 'ms', { limitLabel: 'node -e 0', key: 'ls' });
   const startAll = newRow(`start ${apps} apps one after another`, 's');
-  const daemonCpu = newRow('daemon CPU, idle', 'ms per 10 s');
-  const managerCpu = newRow('all manager processes CPU, idle', 'ms per 10 s', { limitLabel: 'zero', key: 'idle-cpu' });
+  const daemonCpu = newRow(`daemon CPU, idle, ${apps} apps × 2 workers`, 'ms per 10 s');
+  const managerCpu = newRow(`all manager processes CPU, idle, ${apps} apps × 2 workers`, 'ms per 10 s', {
+    limitLabel: 'zero',
+    key: 'idle-cpu',
+  });
 
   for (const side of /** @type {const} */ (['clusterctl', 'pm2'])) {
     const engine = ctx.engines[side];
