@@ -267,7 +267,9 @@ function explanations(lines) {
     if (l.why) bits.push(l.why);
     bits.push(...l.unavailable);
     const apps = (text) => /(\d+) apps/.exec(text)?.[1] ?? null;
-    if (l.metric && apps(l.metric) !== apps(l.label)) bits.push(`measured as "${l.metric}"`);
+    const measured = l.metric ? apps(l.metric) : null;
+    const labelled = apps(l.label);
+    if (measured !== null && labelled !== null && measured !== labelled) bits.push(`measured as "${l.metric}"`);
     if (bits.length) out.push(`${l.verdict} ${l.label}: ${bits.join('; ')}`);
   }
   return out;

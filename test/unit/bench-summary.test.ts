@@ -1,7 +1,7 @@
 // The summary table is what a reader of a bench run looks at first: its
 // verdicts must follow the targets exactly, including when PM2 is missing or
 // the limit is zero.
-import { FIGURES, goalHolds, goalText, summaryLines, summaryMarkdown } from '../../bench/lib/summary';
+import { FIGURES, explanations, goalHolds, goalText, summaryLines, summaryMarkdown } from '../../bench/lib/summary';
 import type { Figure, RowLike } from '../../bench/lib/summary';
 import { summarize } from '../../bench/lib/stats';
 
@@ -115,5 +115,24 @@ describe('summaryMarkdown', () => {
     const md = summaryMarkdown(lines);
     expect(md).toContain('| ls [ms] | 100 | 250 | 55 | 1.82× | 0.40× | ≤ 1.3× limit, ≤ 0.5× PM2 | MISS |');
     expect(md).toContain('0 PASS, 1 MISS, 0 without a verdict.');
+  });
+});
+
+describe('explanations', () => {
+  const lsAt = (label: string, metric: string) =>
+    explanations(
+      summaryLines(
+        [{ id: 'cli', rows: [row('ls', { clusterctl: [60], pm2: [200], limit: [50] }, { metric })] }],
+        [{ ...ls, label }],
+      ),
+    );
+  it('names the row a figure came from when its app count differs from the label (--quick)', () => {
+    expect(lsAt('ls, 50 apps × 2 workers [ms]', 'ls, 6 apps × 2 workers')).toEqual([
+      'PASS ls, 50 apps × 2 workers [ms]: measured as "ls, 6 apps × 2 workers"',
+    ]);
+  });
+  it('says nothing of a passing figure whose counts agree or whose label has none', () => {
+    expect(lsAt('ls, 50 apps × 2 workers [ms]', 'ls, 50 apps × 2 workers')).toEqual([]);
+    expect(lsAt('ls [ms]', 'ls, 10 apps running')).toEqual([]);
   });
 });
