@@ -197,7 +197,12 @@ function summaryLines(scenarios, figures = FIGURES) {
       why = `missed ${missed.map((r) => goalText(r.g)).join(' and ')}`;
     } else if (unjudged.length > 0) {
       verdict = 'n/a';
-      why = `cannot judge ${unjudged.map((r) => goalText(r.g)).join(' and ')}: a figure is missing`;
+      const missing = !scenario
+        ? `scenario ${f.scenario} was not run`
+        : !row
+          ? 'its row is missing'
+          : 'a figure is missing';
+      why = `cannot judge ${unjudged.map((r) => goalText(r.g)).join(' and ')}: ${missing}`;
     }
     /** @type {string[]} */
     const unavailable = [];

@@ -88,6 +88,7 @@ describe('summaryLines', () => {
   });
   it('says when the scenario was not run (--only) or has no such row', () => {
     expect(summaryLines([], [ls])[0].cells.clusterctl).toBe('scenario not run');
+    expect(summaryLines([], [ls])[0].why).toBe('cannot judge ≤ 1.3× limit and ≤ 0.5× PM2: scenario cli was not run');
     expect(summaryLines([{ id: 'cli', rows: [] }], [ls])[0].cells.clusterctl).toBe('no such row');
   });
   it('finds rows by key, not by their label', () => {
