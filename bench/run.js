@@ -31,6 +31,7 @@ const {
   baseEnv,
 } = require('./lib/engines');
 const { finalizeRow, terminalTable, writeResults } = require('./lib/report');
+const { summaryLines, summaryTerminal } = require('./lib/summary');
 
 const ROOT = join(__dirname, '..');
 
@@ -246,9 +247,12 @@ async function main() {
     scenarios.push(result);
   }
 
+  const summary = summaryLines(scenarios);
+  console.log(summaryTerminal(summary));
   const report = {
     seconds: (Date.now() - started) / 1000,
     loadAverageAtEnd: os.loadavg().map((v) => Number(v.toFixed(2))),
+    summary,
     scenarios,
   };
   const stem = opts.quick ? 'quick' : opts.only ? 'partial' : 'latest';

@@ -212,6 +212,18 @@ class SpawnEngine {
     await waitServing(port);
   }
 
+  /**
+   * A process that serves nothing (so nothing to wait for): the bench gives
+   * it time to settle before it measures.
+   * @param {string} name
+   * @param {string[]} args
+   */
+  spawnIdle(name, args) {
+    const child = spawn(process.execPath, args, { env: this.env, stdio: 'ignore', detached: true });
+    this.apps.set(name, child);
+    return child;
+  }
+
   /** Every live process of this engine. */
   pids() {
     return pidsWithEnv(this.tagVar, this.tag);

@@ -189,6 +189,46 @@ function pssBytes(pid) {
 }
 
 /**
+ * Private memory in bytes: pages only this process maps (Private_Clean +
+ * Private_Dirty), what it would free by exiting; null when it is gone.
+ * @param {number} pid
+ */
+function privateBytes(pid) {
+  const clean = kBField(`/proc/${pid}/smaps_rollup`, 'Private_Clean');
+  const dirty = kBField(`/proc/${pid}/smaps_rollup`, 'Private_Dirty');
+  return clean === null || dirty === null ? null : clean + dirty;
+}
+
+/**
+ * A process and all its live descendants, however deep (daemon → primaries → workers).
+ * @param {number} root
+ * @returns {number[]}
+ */
+function treeOf(root) {
+  /** @type {Map<number, number[]>} */
+  const kids = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      /* raced with its exit */
+    }
+  }
+  const out = [];
+  const todo = [root];
+  while (todo.length) {
+    const pid = /** @type {number} */ (todo.pop());
+    if (!isAlive(pid)) continue;
+    out.push(pid);
+    todo.push(...(kids.get(pid) ?? []));
+  }
+  return out;
+}
+
+/**
  * Direct children of a process.
  * @param {number} pid
  * @returns {number[]}
@@ -250,6 +290,8 @@ module.exports = {
   cpuMsBetween,
   rssBytes,
   pssBytes,
+  privateBytes,
+  treeOf,
   childrenOf,
   waitFor,
   sleep,

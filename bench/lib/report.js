@@ -13,6 +13,7 @@ const SIDES = /** @type {const} */ (['clusterctl', 'pm2', 'limit']);
 /**
  * @typedef {Object} Row
  * @property {string} metric
+ * @property {string | null} key stable id the summary table finds the row by (the metric text carries counts that --quick changes)
  * @property {string} unit
  * @property {'lower' | 'higher'} better
  * @property {string | null} limitLabel what the limit column is for this row, null when there is none
@@ -26,12 +27,13 @@ const SIDES = /** @type {const} */ (['clusterctl', 'pm2', 'limit']);
 /**
  * @param {string} metric
  * @param {string} unit
- * @param {{ better?: 'lower' | 'higher', limitLabel?: string | null }} [o]
+ * @param {{ better?: 'lower' | 'higher', limitLabel?: string | null, key?: string }} [o]
  * @returns {Row}
  */
 function newRow(metric, unit, o = {}) {
   return {
     metric,
+    key: o.key ?? null,
     unit,
     better: o.better ?? 'lower',
     limitLabel: o.limitLabel ?? null,
@@ -171,6 +173,10 @@ function markdown(report, meta) {
   );
   out.push(`- Reproduce: \`${meta.command}\``);
   out.push('');
+  if (Array.isArray(report.summary)) {
+    out.push('## Summary: targets', '');
+    out.push(require('./summary').summaryMarkdown(report.summary), '');
+  }
   out.push(
     'Each cell is the median, then (min–max) over the runs; engines took turns run by run. "× limit" and "× PM2" are clusterctl\'s median divided by that column\'s median (below 1 is faster or smaller for a time or a size, slower for a throughput).',
   );

@@ -14,7 +14,7 @@ const { run } = require('../lib/proc');
 async function cliLatency(ctx) {
   const rounds = ctx.quick ? 3 : 15;
   const rows = {
-    ls: newRow('ls, 2 apps × 2 workers', 'ms', { limitLabel: 'node -e 0' }),
+    ls: newRow('ls, 2 apps × 2 workers', 'ms', { limitLabel: 'node -e 0', key: 'ls' }),
     ping: newRow('ping', 'ms', { limitLabel: 'node -e 0' }),
     version: newRow('--version', 'ms', { limitLabel: 'node -e 0' }),
   };

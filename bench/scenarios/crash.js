@@ -25,8 +25,13 @@ async function crash(ctx) {
   ];
   const sides = /** @type {const} */ (['limit', 'clusterctl', 'pm2']);
   const engineOf = (side) => (side === 'limit' ? ctx.engines.raw : ctx.engines[side]);
-  const recovery = newRow('kill -9 of a worker → replacement serving', 'ms', { limitLabel: 'raw node:cluster' });
-  const failed = newRow('failed requests per kill', 'requests', { limitLabel: 'raw node:cluster' });
+  const recovery = newRow('kill -9 of a worker → replacement serving', 'ms', {
+    limitLabel: 'raw primary re-forking at once',
+    key: 'recovery',
+  });
+  const failed = newRow('failed requests per kill', 'requests', {
+    limitLabel: 'raw primary re-forking at once',
+  });
   const live = [];
   for (const side of sides) {
     if (!engineOf(side)) {

@@ -64,8 +64,9 @@ async function logs(ctx) {
 
   const toDisk = newRow(`${LINES.toLocaleString('en')} lines: time until all on disk`, 'ms', {
     limitLabel: 'stdout to a file',
+    key: 'flush-ms',
   });
-  const lost = newRow('lines lost', 'lines', { limitLabel: 'stdout to a file' });
+  const lost = newRow('lines lost', 'lines', { limitLabel: 'stdout to a file', key: 'lost' });
   const lsDuring = newRow('ls during the flood', 'ms');
   const cpu = newRow("CPU to write and move the lines, all the engine's processes", 'ms', {
     limitLabel: 'stdout to a file',

@@ -45,7 +45,10 @@ async function reload(ctx) {
   const rows = [];
   for (const keepAlive of [true, false]) {
     const mode = keepAlive ? 'keep-alive' : 'new connection per request';
-    const failed = newRow(`${mode}: failed requests per reload`, 'requests', { limitLabel: 'zero' });
+    const failed = newRow(`${mode}: failed requests per reload`, 'requests', {
+      limitLabel: 'zero',
+      key: keepAlive ? 'keepalive-failed' : 'close-failed',
+    });
     const wall = newRow(`${mode}: reload wall time`, 'ms');
     const live = [];
     for (const side of sides) {

@@ -62,6 +62,7 @@ async function throughput(ctx) {
       const rps = newRow(`${app.label}, ${mode}: throughput`, 'req/s', {
         better: 'higher',
         limitLabel: 'raw node:cluster',
+        key: `${app.key}-${keepAlive ? 'keepalive' : 'close'}-rps`,
       });
       const p99 = newRow(`${app.label}, ${mode}: p99 latency`, 'ms', { limitLabel: 'raw node:cluster' });
       const cpu = newRow(`${app.label}, ${mode}: CPU of all the engine's processes per 1,000 requests`, 'ms', {
