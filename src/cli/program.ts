@@ -28,6 +28,9 @@ interface CommandModules {
   resurrect: typeof import('./commands/resurrect');
   update: typeof import('./commands/update');
   kill: typeof import('./commands/kill');
+  init: typeof import('./commands/init');
+  startup: typeof import('./commands/startup');
+  export: typeof import('./commands/export');
 }
 
 function commandModule<F extends keyof CommandModules>(file: F): CommandModules[F] {
@@ -57,6 +60,9 @@ const COMMANDS: Array<{ names: string[]; load: () => Register }> = [
   { names: ['resurrect'], load: () => commandModule('resurrect').registerResurrect },
   { names: ['update', 'daemon'], load: () => commandModule('update').registerUpdate },
   { names: ['kill'], load: () => commandModule('kill').registerKill },
+  { names: ['init', 'ecosystem'], load: () => commandModule('init').registerInit },
+  { names: ['startup', 'unstartup'], load: () => commandModule('startup').registerStartup },
+  { names: ['export'], load: () => commandModule('export').registerExport },
 ];
 
 /** The commands a run needs: the one argv names, none for a bare --version, else all. */

@@ -23,6 +23,12 @@ export const ERROR_CODES = {
   E_UNKNOWN_METHOD: { exit: 3, summary: 'The peer does not know the method (it may be older than this CLI).' },
   E_TIMEOUT: { exit: 1, summary: 'An operation did not finish before its deadline.' },
   E_DUMP: { exit: 1, summary: 'The saved dump is missing, corrupt, or would be overwritten by an empty list.' },
+  E_FILE_EXISTS: {
+    exit: 1,
+    summary: 'A file to write already exists and was left alone, or a file to remove was not written by clusterctl.',
+  },
+  E_DAEMON_RUNNING: { exit: 1, summary: 'A daemon already runs for this CLUSTERCTL_HOME (`clusterctl daemon run`).' },
+  E_PERMISSION: { exit: 1, summary: 'Writing there needs root (the error says the exact command to run instead).' },
   E_INTERNAL: { exit: 70, summary: 'A bug in clusterctl: please report it with the daemon log.' },
 } as const;
 

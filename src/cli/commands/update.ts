@@ -18,6 +18,7 @@ import { packageVersion } from '../../protocol/version';
 import { notice, print } from '../output';
 import { renderAppTable } from '../render/table';
 import { connectIfRunning } from '../session';
+import { registerDaemonRun } from './daemon-run';
 
 const GRACEFUL_EXIT_MS = 10000;
 const FORCED_EXIT_MS = 5000;
@@ -157,4 +158,5 @@ Example:
   $ clusterctl daemon restart`,
     )
     .action(() => replaceDaemon('restarted'));
+  registerDaemonRun(daemon);
 }
