@@ -105,7 +105,7 @@ async function exportK8s(target: string, flags: K8sFlags): Promise<void> {
       );
     }
   }
-  process.stdout.write(docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n'));
+  process.stdout.write(docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n'));
 }
 
 export function registerExport(program: Command): void {

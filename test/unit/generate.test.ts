@@ -1,0 +1,163 @@
+/**
+ * The pure parts of the generators: systemd quoting, which variables are
+ * secrets, which belong to the caller's session, names as DNS labels, and
+ * the one builder of `clusterctl run` command lines.
+ */
+import { portableEnv, isSecretVar, splitSecrets } from '../../src/cli/generate/app-env';
+import type { SourcedApp } from '../../src/cli/generate/app-source';
+import { k8sName, declaredPort } from '../../src/cli/generate/k8s-manifest';
+import { runArgs, stopBudgetSeconds } from '../../src/cli/generate/run-command';
+import {
+  envFileLine,
+  environmentAssignment,
+  execLine,
+  quoteExecArg,
+  unitValue,
+} from '../../src/cli/generate/systemd-quote';
+import { defaultSpec } from '../../src/config/defaults';
+
+function app(env: Record<string, string> = {}): SourcedApp {
+  const spec = defaultSpec('/h', 'api', '/srv/api/server.js', '/srv/api', env);
+  return { spec, env, origin: { kind: 'daemon' } };
+}
+
+describe('systemd quoting', () => {
+  it('leaves plain words alone and quotes the rest, doubling % and $ everywhere', () => {
+    expect(quoteExecArg('/usr/bin/node')).toBe('/usr/bin/node');
+    expect(quoteExecArg('--name=api')).toBe('--name=api');
+    expect(quoteExecArg('')).toBe('""');
+    expect(quoteExecArg('two words')).toBe('"two words"');
+    expect(quoteExecArg('say "hi"\\')).toBe('"say \\"hi\\"\\\\"');
+    expect(quoteExecArg('100%')).toBe('"100%%"');
+    expect(quoteExecArg('$HOME')).toBe('"$$HOME"');
+    expect(execLine(['/bin/echo', 'a b', 'c'])).toBe('/bin/echo "a b" c');
+  });
+
+  it('writes environment file values single-quoted, or double-quoted with escapes when they hold a quote', () => {
+    expect(envFileLine('A', 'plain value $HOME "x"')).toBe(`A='plain value $HOME "x"'`);
+    expect(envFileLine('B', `it's $x "y" \\ \``)).toBe('B="it\'s \\$x \\"y\\" \\\\ \\`"');
+  });
+
+  it('quotes Environment= assignments without touching $', () => {
+    expect(environmentAssignment('HOME_DIR', '/a b/$c')).toBe('"HOME_DIR=/a b/$c"');
+    expect(environmentAssignment('P', '/usr/bin:/bin')).toBe('P=/usr/bin:/bin');
+    expect(unitValue('/srv/50%')).toBe('/srv/50%%');
+  });
+});
+
+describe('app environments', () => {
+  it('drops the variables of the session the app was started from', () => {
+    const env = {
+      PATH: '/bin',
+      HOME: '/root',
+      SSH_AUTH_SOCK: '/tmp/s',
+      npm_config_x: '1',
+      CLUSTERCTL_HOME: '/h',
+      PORT: '3000',
+      NODE_ENV: 'production',
+    };
+    expect(portableEnv(env)).toEqual({ PORT: '3000', NODE_ENV: 'production' });
+  });
+
+  it('treats secret-looking names, and URLs carrying user:password@, as secrets', () => {
+    for (const name of [
+      'API_TOKEN',
+      'db_password',
+      'PASSWD',
+      'STRIPE_KEY',
+      'AWS_SECRET_ACCESS_KEY',
+      'GH_CREDENTIALS',
+      'PRIVATE_PEM',
+      'AUTH_HEADER',
+    ])
+      expect(isSecretVar(name, 'x')).toBe(true);
+    expect(isSecretVar('DATABASE_URL', 'postgres://app:hunter2@db:5432/app')).toBe(true);
+    expect(isSecretVar('MONGO_URI', 'mongodb://root:pw@mongo/admin')).toBe(true);
+    expect(isSecretVar('DATABASE_URL', 'postgres://db:5432/app')).toBe(false);
+    expect(isSecretVar('HOMEPAGE', 'https://a:b@example.com')).toBe(false);
+    expect(isSecretVar('PORT', '3000')).toBe(false);
+    expect(splitSecrets({ PORT: '1', B_TOKEN: 't', A_KEY: 'k' })).toEqual({
+      plain: { PORT: '1' },
+      secretNames: ['A_KEY', 'B_TOKEN'],
+    });
+  });
+});
+
+describe('names and ports for Kubernetes', () => {
+  it('turns app names into DNS-1123 labels', () => {
+    expect(k8sName('Shop_API.v2')).toBe('shop-api-v2');
+    expect(k8sName('-x-')).toBe('x');
+    expect(k8sName('a'.repeat(80))).toHaveLength(63);
+  });
+
+  it('takes --port first, then a numeric PORT variable', () => {
+    expect(declaredPort(app({ PORT: '3000' }), null)).toBe(3000);
+    expect(declaredPort(app({ PORT: '3000' }), 8080)).toBe(8080);
+    expect(declaredPort(app({ PORT: 'auto' }), null)).toBeNull();
+    expect(declaredPort(app({}), null)).toBeNull();
+  });
+});
+
+describe('the clusterctl run command line', () => {
+  it('runs a config file app by file and name', () => {
+    const a: SourcedApp = { ...app(), origin: { kind: 'config', file: '/srv/api/ecosystem.config.js' } };
+    expect(runArgs(a, { mode: 'absolute', base: '/' })).toEqual([
+      'run',
+      '/srv/api/ecosystem.config.js',
+      '--only',
+      'api',
+    ]);
+    expect(runArgs(a, { mode: 'relative', base: '/srv/api' })).toEqual([
+      'run',
+      './ecosystem.config.js',
+      '--only',
+      'api',
+    ]);
+  });
+
+  it('runs a daemon app by script with the options that differ from the defaults, then its arguments', () => {
+    const a = app();
+    Object.assign(a.spec, {
+      instances: 4,
+      killTimeout: 8000,
+      nodeArgs: ['--max-old-space-size=512', '--title=a b'],
+      waitReady: true,
+      autorestart: false,
+      stopExitCodes: [0, 42],
+      maxMemoryRestart: 268435456,
+      incrementVar: 'PORT',
+      args: ['--verbose'],
+    });
+    expect(runArgs(a, { mode: 'relative', base: '/srv' })).toEqual([
+      'run',
+      './api/server.js',
+      '--name',
+      'api',
+      '-i',
+      '4',
+      '--node-args',
+      '--max-old-space-size=512 "--title=a b"',
+      '--kill-timeout',
+      '8000',
+      '--wait-ready',
+      '--no-autorestart',
+      '--stop-exit-codes',
+      '0,42',
+      '--max-memory-restart',
+      '268435456',
+      '--increment-var',
+      'PORT',
+      '--',
+      '--verbose',
+    ]);
+    expect(runArgs(app(), { mode: 'absolute', base: '/' })).toEqual([
+      'run',
+      '/srv/api/server.js',
+      '--name',
+      'api',
+      '-i',
+      '1',
+    ]);
+    expect(stopBudgetSeconds(a.spec)).toBe(21);
+  });
+});
