@@ -7,7 +7,8 @@ import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ClusterctlError } from '../../protocol/errors';
-import { sourceApps } from '../generate/app-source';
+import { withoutInherited } from '../generate/app-env';
+import { sourceApps, type SourcedApp } from '../generate/app-source';
 import { appUnit, envFileText } from '../generate/app-unit';
 import { clusterctlBin, currentUser, nodeBin } from '../generate/host';
 import { declaredPort, k8sName, k8sObjects, type K8sObject } from '../generate/k8s-manifest';
@@ -78,6 +79,17 @@ function integerFlag(flag: string, raw: string | undefined, min: number, max: nu
   return Number(raw);
 }
 
+/** A daemon app's variables less those it inherited from the shell, named on stderr. */
+function ownVariables(app: SourcedApp): SourcedApp {
+  if (app.origin.kind !== 'daemon') return app;
+  const { own, inherited } = withoutInherited(app.env, process.env);
+  if (inherited.length > 0)
+    notice(
+      `${app.spec.name}: left out ${inherited.length} variable${inherited.length === 1 ? '' : 's'} it shares with this shell (${inherited.join(', ')}); a config file lists exactly what the app needs`,
+    );
+  return { ...app, env: own };
+}
+
 async function exportK8s(target: string, flags: K8sFlags): Promise<void> {
   const replicas = integerFlag('--replicas', flags.replicas, 0, 1000) ?? 1;
   const port = integerFlag('--port', flags.port, 1, 65535);
@@ -85,7 +97,7 @@ async function exportK8s(target: string, flags: K8sFlags): Promise<void> {
     throw usage(
       `--image ${JSON.stringify(flags.image)}: expected an image reference such as registry.example.com/api:1.4.2`,
     );
-  const apps = await sourceApps(target);
+  const apps = (await sourceApps(target)).map(ownVariables);
   const { stringify } = await import('yaml');
   const docs: K8sObject[] = [];
   for (const app of apps) {

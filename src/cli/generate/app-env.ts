@@ -62,3 +62,21 @@ export function splitSecrets(env: Readonly<Record<string, string>>): SplitEnv {
   }
   return { plain, secretNames: secretNames.sort() };
 }
+
+/**
+ * For a manifest that runs elsewhere: the variables of a daemon app that
+ * this shell has too, with the same value, came from the shell `start` ran
+ * in (CA bundle paths, locale, tool settings), not from the app's `--env`.
+ */
+export function withoutInherited(
+  env: Readonly<Record<string, string>>,
+  shell: NodeJS.ProcessEnv,
+): { own: Record<string, string>; inherited: string[] } {
+  const own: Record<string, string> = {};
+  const inherited: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (shell[name] === value) inherited.push(name);
+    else own[name] = value;
+  }
+  return { own, inherited: inherited.sort() };
+}
