@@ -64,7 +64,7 @@ function verify(path: string): string {
 }
 
 function field(unit: string, key: string): string[] {
-  return [...unit.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1] as string);
+  return [...unit.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]);
 }
 
 type Doc = { kind: string; metadata: { name: string }; spec?: Record<string, unknown>; data?: Record<string, string> };
@@ -219,7 +219,7 @@ describe('clusterctl export', () => {
       containers: Array<Record<string, unknown>>;
     };
     expect(pod.terminationGracePeriodSeconds).toBe(26);
-    const c = pod.containers[0] as Record<string, unknown>;
+    const c = pod.containers[0];
     expect(c.command).toEqual(['clusterctl']);
     expect(c.args).toEqual(['run', './app.config.js', '--only', 'api', '--http', '0.0.0.0:9615']);
     expect(c.resources).toEqual({ requests: { cpu: '2', memory: '640Mi' }, limits: { cpu: '2', memory: '640Mi' } });

@@ -36,7 +36,7 @@ describe('clusterctl init', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const config = require(file) as { apps: Array<Record<string, unknown>> };
     expect(config.apps).toHaveLength(1);
-    const entry = config.apps[0] as Record<string, unknown>;
+    const entry = config.apps[0];
     expect(entry).toMatchObject({ name: 'shop-api', script: './server.js', exec_mode: 'cluster', instances: 'max' });
     const unknown = Object.keys(entry).filter((k) => !KNOWN_APP_KEYS.has(k) && !k.startsWith('env_'));
     expect(unknown).toEqual([]);

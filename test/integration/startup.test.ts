@@ -43,7 +43,10 @@ function verify(unitText: string, name: string): { code: number | null; complain
 /** The child's exit code, or a rejection once the deadline passes (the timer never outlives the wait). */
 function exitWithin(child: ChildProcess, ms: number): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
+    if (child.exitCode !== null) {
+      resolve(child.exitCode);
+      return;
+    }
     const timer = setTimeout(() => reject(new Error(`pid ${child.pid ?? '?'} still running after ${ms} ms`)), ms);
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -53,7 +56,7 @@ function exitWithin(child: ChildProcess, ms: number): Promise<number | null> {
 }
 
 function field(unit: string, key: string): string[] {
-  return [...unit.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1] as string);
+  return [...unit.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]);
 }
 
 describe('clusterctl startup / unstartup', () => {
@@ -175,7 +178,7 @@ describe('the unit ExecStart: clusterctl daemon run --resurrect', () => {
       env[assignment.slice(0, eq)] = assignment.slice(eq + 1);
     }
     expect(env.CLUSTERCTL_HOME).toBe(sb.home);
-    const child = spawn(program as string, args, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     runner = child;
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));

@@ -137,11 +137,10 @@ function watch(firstPid: number, early: SignalLatch): Promise<void> {
       if (busy) return;
       busy = true;
       print(`${signal}: stopping every app and the daemon (pid ${pid})`);
-      void stopAll(pid).then((gone) =>
-        gone
-          ? (print('daemon stopped'), done())
-          : done(new ClusterctlError('E_TIMEOUT', `the daemon (pid ${pid}) is still running`)),
-      );
+      void stopAll(pid).then((gone) => {
+        if (gone) print('daemon stopped');
+        done(gone ? undefined : new ClusterctlError('E_TIMEOUT', `the daemon (pid ${pid}) is still running`));
+      });
     };
     const check = async (): Promise<void> => {
       if (busy || isProcessAlive(pid)) return;
@@ -149,13 +148,18 @@ function watch(firstPid: number, early: SignalLatch): Promise<void> {
       const next = await replacement();
       if (next === null) {
         const apps = registeredApps();
-        if (apps === 0) return (print(`the daemon (pid ${pid}) stopped and no app is registered`), done());
-        return done(
+        if (apps === 0) {
+          print(`the daemon (pid ${pid}) stopped and no app is registered`);
+          done();
+          return;
+        }
+        done(
           new ClusterctlError(
             'E_DAEMON_UNREACHABLE',
             `the daemon (pid ${pid}) exited and no daemon took over; ${apps} app(s) are registered; see ${resolveHome()}/daemon.log`,
           ),
         );
+        return;
       }
       print(`the daemon was replaced (pid ${pid} → ${next}); watching the new one`);
       pid = next;

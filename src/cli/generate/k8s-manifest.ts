@@ -43,8 +43,8 @@ export function k8sName(name: string): string {
 /** `--port`, else the app's PORT variable when it is a port number. */
 export function declaredPort(app: SourcedApp, flag: number | null): number | null {
   if (flag !== null) return flag;
-  const raw = app.env.PORT;
-  const port = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  const raw = Object.hasOwn(app.env, 'PORT') ? app.env.PORT : '';
+  const port = /^\d+$/.test(raw) ? Number(raw) : NaN;
   return port >= 1 && port <= 65535 ? port : null;
 }
 
