@@ -28,7 +28,8 @@ export interface StartupUnitOptions {
 
 export function startupUnit(opts: StartupUnitOptions): string {
   // The apps' workers are found by absolute path; PATH matters for `interpreter: "node"` and what the apps spawn.
-  const path = `${dirname(opts.node)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+  const system = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+  const path = [...new Set([dirname(opts.node), ...system])].join(':');
   return [
     `${STARTUP_MARKER} (clusterctl ${packageVersion()}); \`clusterctl unstartup\` removes it.`,
     '[Unit]',
