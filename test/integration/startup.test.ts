@@ -258,6 +258,21 @@ describe('the unit ExecStart: clusterctl daemon run --resurrect', () => {
     expect(isAlive(pid)).toBe(false);
   });
 
+  it('exits non-zero when its daemon dies with apps registered and nobody takes over', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'daemon', 'run'], { env: sb.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    runner = child;
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (out += c));
+    const up = await waitFor(() => /daemon running \(pid (\d+)\)/.exec(out), { timeoutMs: 30000, what: 'the daemon' });
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'orphan', '--env', `PORT=${port}`]);
+    process.kill(Number(up[1]), 'SIGKILL');
+    // The 15 s takeover window, then exit 3 (E_DAEMON_UNREACHABLE) so systemd's Restart=on-failure acts.
+    expect(await exitWithin(child, 40000)).toBe(3);
+    expect(out).toMatch(/exited and no daemon took over; 1 app\(s\) are registered/);
+  });
+
   it('daemon run --help shows an example', async () => {
     expect((await sb.ok(['daemon', 'run', '--help'])).stdout).toMatch(/\$ clusterctl daemon run --resurrect/);
   });
