@@ -271,6 +271,9 @@ describe('the unit ExecStart: clusterctl daemon run --resurrect', () => {
     // The 15 s takeover window, then exit 3 (E_DAEMON_UNREACHABLE) so systemd's Restart=on-failure acts.
     expect(await exitWithin(child, 40000)).toBe(3);
     expect(out).toMatch(/exited and no daemon took over; 1 app\(s\) are registered/);
+    // The app outlived its daemon; the next daemon adopts it, and kill stops it.
+    await sb.ok(['ping']);
+    expect((await sb.ok(['kill'])).stdout).toMatch(/^stopped orphan; daemon \(pid \d+\) stopped/);
   });
 
   it('daemon run --help shows an example', async () => {
