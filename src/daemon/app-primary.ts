@@ -5,7 +5,7 @@
  * session so it outlives the daemon; this handle is only our connection.
  */
 import { join } from 'node:path';
-import type { PrimaryApi, PrimaryStatus, ProgressEvent } from '../protocol/api';
+import type { AppMetricsResult, PrimaryApi, PrimaryStatus, ProgressEvent } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { waitForExit } from '../os/liveness';
 import { killSession } from '../os/session';
@@ -158,6 +158,11 @@ export class PrimaryHandle {
   /** Reopens the app's log files by path, after someone else rotated them. */
   reopenLogs(): Promise<null> {
     return this.rpc.call('reopenLogs', {}, { timeoutMs: 10000 });
+  }
+
+  /** The workers' own prom-client metrics, gathered by the primary within `timeoutMs`. */
+  metrics(timeoutMs: number): Promise<AppMetricsResult> {
+    return this.rpc.call('metrics', { timeoutMs }, { timeoutMs: timeoutMs + 2000 });
   }
 
   /** Streams status events into `onStatus` until the connection closes. */

@@ -19,6 +19,8 @@ import { daemonHandlers } from './handlers';
 import { acquireLock } from './lock';
 import { createLogger, type Logger } from './logger';
 import { Registry } from './registry';
+import { WebEndpoint } from './http/endpoint';
+import { createProcessMetrics } from '../observe/metrics';
 
 function prepareHome(paths: HomePaths): void {
   for (const dir of [paths.home, paths.runDir, paths.logsDir]) {
@@ -103,13 +105,20 @@ export async function runDaemon(home: string): Promise<void> {
     process.exit(0);
   };
 
+  // The endpoint reads the context it is part of: a getter closes the loop.
+  let web: WebEndpoint | null = null;
   const ctx: DaemonContext = {
     paths,
     manager,
     logger,
     feed,
+    metrics: createProcessMetrics(),
     startedAt,
     exit,
+    get web(): WebEndpoint {
+      web ??= new WebEndpoint(ctx);
+      return web;
+    },
   };
 
   onProcessEvents(logger, exit);
@@ -127,4 +136,6 @@ export async function runDaemon(home: string): Promise<void> {
   chmodSync(paths.socket, 0o600);
   writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
   logger.info({ home: paths.home, version: packageVersion(), apps: registry.size }, 'daemon ready');
+  // Off unless `clusterctl web` turned it on (web.json); a port in use is logged and shown by `web`.
+  await ctx.web.start();
 }

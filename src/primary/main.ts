@@ -27,6 +27,7 @@ import { restart } from './ops/restart';
 import { scale } from './ops/scale';
 import { stopAll } from './ops/stop';
 import { flushHandler, reopenLogsHandler } from './logs/handlers';
+import { gatherWorkerMetrics } from './metrics';
 
 /** A primary nobody initialises (its daemon died right after spawning it) goes away. */
 const INIT_DEADLINE_MS = 30000;
@@ -182,6 +183,10 @@ const handlers: Handlers = {
   },
   flush: flushHandler(() => requireApp().logs),
   reopenLogs: reopenLogsHandler(() => requireApp().logs),
+  metrics: (params) => {
+    const { timeoutMs } = primaryParams.metrics(params);
+    return gatherWorkerMetrics(name as string, timeoutMs);
+  },
 };
 
 const initTimer = setTimeout(() => {

@@ -195,3 +195,36 @@ function drain(): void {
 (process as IpcProcess).on('internalMessage', (msg: InternalMessage | null) => {
   if (msg?.cmd === 'NODE_CLUSTERCTL_DRAIN') drain();
 });
+
+/**
+ * 3. Answer the primary's metrics request (see src/primary/metrics.ts) with
+ *    the metrics of the prom-client the app itself loaded, if it loaded one:
+ *    found in require.cache, never loaded here (an app without prom-client
+ *    answers an empty list and pays nothing).
+ */
+type PromClient = { register?: { getMetricsAsJSON?: () => Promise<unknown> } };
+
+function appPromClients(): PromClient[] {
+  const found: PromClient[] = [];
+  for (const [file, mod] of Object.entries(require.cache)) {
+    if (mod && /[\\/]node_modules[\\/]prom-client[\\/]index\.js$/.test(file)) found.push(mod.exports as PromClient);
+  }
+  return found;
+}
+
+async function answerMetrics(requestId: unknown): Promise<void> {
+  const metrics: unknown[] = [];
+  for (const client of appPromClients()) {
+    try {
+      const json = await client.register?.getMetricsAsJSON?.();
+      if (json !== undefined) metrics.push(json);
+    } catch {
+      /* a collect() callback of the app threw: that registry is left out */
+    }
+  }
+  sendToPrimary({ cmd: 'NODE_CLUSTERCTL_METRICS_RES', type: 'prom-client:getMetricsRes', requestId, metrics });
+}
+
+(process as IpcProcess).on('internalMessage', (msg: (InternalMessage & { requestId?: unknown }) | null) => {
+  if (msg?.cmd === 'NODE_CLUSTERCTL_METRICS_REQ') void answerMetrics(msg.requestId);
+});

@@ -75,6 +75,27 @@ export interface DaemonApi {
   save: { params: { force?: boolean }; result: SaveResult };
   /** Start the apps of dump.json (or of dump.json.bak when the dump is missing or corrupt) that are not registered. */
   resurrect: { params: Record<string, never>; result: ResurrectResult };
+  /** The HTTP endpoint's setting and whether it listens (`clusterctl web`). */
+  webStatus: { params: Record<string, never>; result: WebState };
+  /** Turn the HTTP endpoint on (listening at once) or off; the setting is kept across daemon restarts. */
+  webConfigure: { params: { config: WebConfig }; result: WebState };
+  /** The endpoint's token (made on first use) and the dashboard address with it in the fragment. */
+  webToken: { params: Record<string, never>; result: { token: string; url: string } };
+}
+
+export interface WebConfig {
+  enabled: boolean;
+  host: string;
+  port: number;
+  /** Every POST is refused with 403. */
+  readOnly: boolean;
+}
+
+export interface WebState extends WebConfig {
+  /** The address the daemon listens on (http://host:port/), or null when it does not. */
+  listening: string | null;
+  /** Why it does not listen although enabled (e.g. the port is taken), or null. */
+  error: string | null;
 }
 
 export interface SaveResult {
@@ -123,6 +144,9 @@ const DAEMON_METHOD_TABLE = {
   reloadLogs: true,
   save: true,
   resurrect: true,
+  webStatus: true,
+  webConfigure: true,
+  webToken: true,
 } as const satisfies Record<DaemonMethod, true>;
 
 export const DAEMON_METHODS = Object.keys(DAEMON_METHOD_TABLE) as readonly DaemonMethod[];

@@ -121,4 +121,5 @@ export const primaryParams = {
   scale: (v: unknown) => exact<{ instances: number }>({ instances: int(1, MAX_INSTANCES) })(v, 'scale params'),
   flush: (v: unknown) => none(v, 'flush params'),
   reopenLogs: (v: unknown) => none(v, 'reopenLogs params'),
+  metrics: (v: unknown) => exact<{ timeoutMs: number }>({ timeoutMs: int(1, 60000) })(v, 'metrics params'),
 };

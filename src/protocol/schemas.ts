@@ -126,6 +126,20 @@ export const daemonParamSchemas = {
   reloadLogs: empty,
   save: z.object({ force: z.boolean().optional() }).strict(),
   resurrect: empty,
+  webStatus: empty,
+  webConfigure: z
+    .object({
+      config: z
+        .object({
+          enabled: z.boolean(),
+          host: z.string().min(1).max(255),
+          port: z.number().int().min(1).max(65535),
+          readOnly: z.boolean(),
+        })
+        .strict(),
+    })
+    .strict(),
+  webToken: empty,
 } as const satisfies { [M in DaemonMethod]: z.ZodType<DaemonApi[M]['params']> };
 
 /** Parses `value` or throws a one-line E_BAD_SPEC naming the first bad field. */

@@ -18,6 +18,7 @@ import { resumeHandler } from './resume';
 import { scaleHandler } from './scale';
 import { startHandler } from './start';
 import { stopHandler } from './stop';
+import { webConfigureHandler, webStatusHandler, webTokenHandler } from './web';
 
 export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler> {
   return {
@@ -37,5 +38,8 @@ export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler
     reloadLogs: reloadLogsHandler(ctx),
     save: saveHandler(ctx),
     resurrect: resurrectHandler(ctx),
+    webStatus: webStatusHandler(ctx),
+    webConfigure: webConfigureHandler(ctx),
+    webToken: webTokenHandler(ctx),
   };
 }

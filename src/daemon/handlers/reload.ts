@@ -7,6 +7,7 @@ import { toAppInfo } from '../app-info';
 import type { AppManager } from '../apps';
 import { excludeIncompatible } from '../compat';
 import type { DaemonContext } from '../context';
+import { recordReload } from '../reload-metrics';
 import { forTarget, settled, withOverrides } from '../verbs-shared';
 
 /** Rolling reload, one app at a time; an app with no primary is started with the spec. */
@@ -50,8 +51,11 @@ export async function reloadApps(
 
 /** The primary's progress events are passed on to the caller as they come. */
 export function reloadHandler(ctx: DaemonContext) {
-  return (params: unknown, call: CallContext): Promise<AppInfo[]> => {
+  return async (params: unknown, call: CallContext): Promise<AppInfo[]> => {
     const { target, options } = parseWith(daemonParamSchemas.reload, params, 'reload params');
-    return reloadApps(ctx.manager, target, options, (event) => call.emit('progress', event));
+    const started = process.hrtime.bigint();
+    const apps = await reloadApps(ctx.manager, target, options, (event) => call.emit('progress', event));
+    recordReload(ctx.metrics, apps, started);
+    return apps;
   };
 }
