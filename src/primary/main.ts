@@ -185,7 +185,7 @@ const handlers: Handlers = {
   reopenLogs: reopenLogsHandler(() => requireApp().logs),
   metrics: (params) => {
     const { timeoutMs } = primaryParams.metrics(params);
-    return gatherWorkerMetrics(name as string, timeoutMs);
+    return gatherWorkerMetrics(name, timeoutMs);
   },
 };
 

@@ -36,9 +36,15 @@ function labelled(app: string, metrics: unknown): MetricFamilyJson[] | null {
     if (!Array.isArray(registry)) continue;
     for (const family of registry as unknown[]) {
       if (!isFamily(family)) continue;
-      const values = family.values
-        .filter((v) => typeof v === 'object' && v !== null && typeof v.value === 'number')
-        .map((v) => ({ ...v, labels: { ...(typeof v.labels === 'object' ? v.labels : {}), app } }));
+      // A worker's answer is not trusted to be well formed: each value is checked as unknown.
+      const values = (family.values as unknown[]).flatMap((raw) => {
+        if (typeof raw !== 'object' || raw === null) return [];
+        const v = raw as { value?: unknown; labels?: unknown; metricName?: unknown };
+        if (typeof v.value !== 'number') return [];
+        const labels = typeof v.labels === 'object' && v.labels !== null ? (v.labels as Record<string, string>) : {};
+        const metricName = typeof v.metricName === 'string' ? { metricName: v.metricName } : {};
+        return [{ value: v.value, labels: { ...labels, app }, ...metricName }];
+      });
       out.push({ ...family, help: typeof family.help === 'string' ? family.help : family.name, values });
     }
   }

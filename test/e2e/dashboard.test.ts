@@ -16,6 +16,11 @@ import { waitFor } from '../helpers/wait';
 import { enableWeb } from '../helpers/web';
 
 const CHROMIUM = '/usr/bin/chromium';
+
+/** The one DOM property read in the page (the tests compile without the DOM lib). */
+interface TextNode {
+  textContent: string | null;
+}
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 let sb: Sandbox;
@@ -67,7 +72,9 @@ afterAll(async () => {
 });
 
 async function pidsOnPage(app: string): Promise<string[]> {
-  return page.$$eval(`tr.worker[data-app="${app}"] td.pid`, (cells) => cells.map((c) => c.textContent ?? ''));
+  return page.$$eval(`tr.worker[data-app="${app}"] td.pid`, (cells) =>
+    cells.map((c) => (c as unknown as TextNode).textContent ?? ''),
+  );
 }
 
 test('an app started after the page loaded appears within 2 s; reload gives new pids on the page; screenshot', async () => {
@@ -101,10 +108,13 @@ test('an app started after the page loaded appears within 2 s; reload gives new 
   await page.$eval('button[data-action="logs"][data-app="first"]', (b) => {
     (b as unknown as { click(): void }).click();
   });
-  await waitFor(async () => /listening/.test(await page.$eval('#logs', (el) => el.textContent ?? '')), {
-    timeoutMs: 10000,
-    what: 'the log tail',
-  });
+  await waitFor(
+    async () => /listening/.test(await page.$eval('#logs', (el) => (el as unknown as TextNode).textContent ?? '')),
+    {
+      timeoutMs: 10000,
+      what: 'the log tail',
+    },
+  );
 
   // A few events so the sparklines have points, then the pictures.
   await waitFor(async () => (await page.$$('svg.spark polyline')).length >= 3, {

@@ -56,7 +56,9 @@ async function runWeb(f: WebFlags): Promise<void> {
     readOnly: f.readOnly === true,
   };
   if (config.enabled && !LOOPBACK.test(config.host))
-    notice(`warning: ${config.host} is not a loopback address; anyone who can reach it and holds the token can drive your apps`);
+    notice(
+      `warning: ${config.host} is not a loopback address; anyone who can reach it and holds the token can drive your apps`,
+    );
   const state = await withClient((c) => c.webConfigure({ config }));
   print(describeState(state));
   if (state.enabled && !state.listening) process.exitCode = 1;

@@ -78,7 +78,10 @@ async function act(ctx: DaemonContext, name: string, action: string, req: Incomi
     case 'scale':
       return redactAppInfo(await scaleApp(m, name, scaleTargetOf(await readBody(req))));
     default:
-      throw new ClusterctlError('E_USAGE', `unknown action ${JSON.stringify(action)}: reload, restart, stop, start, scale`);
+      throw new ClusterctlError(
+        'E_USAGE',
+        `unknown action ${JSON.stringify(action)}: reload, restart, stop, start, scale`,
+      );
   }
 }
 
@@ -103,8 +106,10 @@ async function route(ctx: DaemonContext, req: IncomingMessage, res: ServerRespon
   if (get && parts.length === 2 && parts[1] === 'apps') sendJson(res, 200, ctx.manager.list().map(redactAppInfo));
   else if (get && parts.length === 2 && parts[1] === 'events') serveEvents(ctx, req, res);
   else if (get && parts.length === 3 && name) sendJson(res, 200, redactAppInfo(ctx.manager.describe(name)));
-  else if (get && parts.length === 4 && name && action === 'logs') await serveLogs(ctx.manager.describe(name), req, res);
-  else if (req.method === 'POST' && parts.length === 4 && name && action) sendJson(res, 200, await act(ctx, name, action, req));
+  else if (get && parts.length === 4 && name && action === 'logs')
+    await serveLogs(ctx.manager.describe(name), req, res);
+  else if (req.method === 'POST' && parts.length === 4 && name && action)
+    sendJson(res, 200, await act(ctx, name, action, req));
   else return false;
   return true;
 }

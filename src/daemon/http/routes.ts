@@ -29,7 +29,8 @@ function hostOf(header: string): string {
 function refusal(config: WebConfig, req: IncomingMessage): string | null {
   const host = req.headers.host ?? '';
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`) return `cross-origin requests are refused (Origin ${origin})`;
+  if (origin !== undefined && origin !== `http://${host}`)
+    return `cross-origin requests are refused (Origin ${origin})`;
   if (isLoopback(config.host) && !isLoopback(hostOf(host))) return `Host ${host} is not this endpoint`;
   return null;
 }
@@ -59,7 +60,8 @@ export async function handleRequest(
   const path = pathOf(req);
   const observed = await handleObserve(req, res, {
     apps: () => ctx.manager.list(),
-    metrics: async () => buildMetrics({ apps: ctx.manager.list(), process: ctx.metrics, userMetrics: await userMetrics(ctx) }),
+    metrics: async () =>
+      buildMetrics({ apps: ctx.manager.list(), process: ctx.metrics, userMetrics: await userMetrics(ctx) }),
     authorize: authorized,
   });
   if (observed || isPublicPath(path)) return;
