@@ -55,7 +55,7 @@ beforeAll(async () => {
   browserPid = browser.process()?.pid;
   page = await browser.newPage();
   await page.setViewport({ width: 1280, height: 720 });
-}, 90000);
+}, 120000);
 
 afterAll(async () => {
   let timer: NodeJS.Timeout | undefined;
@@ -99,8 +99,14 @@ test('an app started after the page loaded appears within 2 s; reload gives new 
       const now = await pidsOnPage('first');
       return now.length === 2 && now.every((p) => /^\d+$/.test(p) && !before.includes(p)) && now;
     },
-    { timeoutMs: 30000, what: 'new pids on the page' },
-  );
+    { timeoutMs: 60000, what: 'new pids on the page' },
+  ).catch(async (err: unknown) => {
+    // Say what the page showed: an error line from the POST, or the pids it still had.
+    const shown = await page.$eval('#error', (el) => (el as unknown as TextNode).textContent ?? '');
+    throw new Error(
+      `${String(err)}; page error: ${JSON.stringify(shown)}; pids ${JSON.stringify(await pidsOnPage('first'))}`,
+    );
+  });
   const listed = (await sb.list()).find((a) => a.name === 'first')?.workers.map((w) => String(w.pid));
   expect(after.sort()).toEqual(listed?.sort());
 
@@ -123,4 +129,4 @@ test('an app started after the page loaded appears within 2 s; reload gives new 
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png') });
-}, 90000);
+}, 150000);
