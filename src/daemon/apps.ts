@@ -78,8 +78,11 @@ export class AppManager {
     entry.primary = handle;
     entry.status = status;
     entry.attachedAt = Date.now();
+    this.registry.changed();
     handle.subscribe((s) => {
-      if (entry.primary === handle) entry.status = s;
+      if (entry.primary !== handle) return;
+      entry.status = s;
+      this.registry.changed();
     });
     handle.onGone((info) => this.revival.onPrimaryGone(entry, handle, info));
   }
@@ -117,6 +120,7 @@ export class AppManager {
       foldRestarts(entry, final ?? entry.status, false);
       if (entry.primary === handle) entry.primary = null;
       entry.status = null;
+      this.registry.changed();
       this.logger.info({ app: entry.name, primaryPid: handle.pid }, 'app stopped');
     }
     if (entry.phase.kind === 'stopping') this.registry.transition(entry, { type: 'stopped' });

@@ -13,6 +13,7 @@ import { packageVersion } from '../protocol/version';
 import { usableCpus } from '../config/instances';
 import { restore } from './adoption';
 import { AppManager } from './apps';
+import { ChangeFeed } from './change-feed';
 import type { DaemonContext } from './context';
 import { daemonHandlers } from './handlers';
 import { acquireLock } from './lock';
@@ -36,12 +37,13 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
-function createManager(paths: HomePaths, logger: Logger): AppManager {
+function createManager(paths: HomePaths, logger: Logger, feed: ChangeFeed): AppManager {
   const registry = new Registry(
     paths.stateFile,
     (err) => logger.error({ err }, 'cannot write state.json'),
     (err) =>
       logger.error({ app: err.app, phase: err.from, event: err.event }, `refused a lifecycle event: ${err.message}`),
+    () => feed.notify(),
   );
   return new AppManager({
     home: paths.home,
@@ -78,7 +80,12 @@ export async function runDaemon(home: string): Promise<void> {
   }
   const logger = createLogger(paths.daemonLog);
   const startedAt = Date.now();
-  const manager = createManager(paths, logger);
+  // The feed reads the manager (once it is listened to); the manager's registry tells the feed.
+  const feed: ChangeFeed = new ChangeFeed(
+    () => manager.list(),
+    (err) => logger.error({ err }, 'a change listener failed'),
+  );
+  const manager = createManager(paths, logger, feed);
   const registry = manager.registry;
 
   let server: Server | null = null;
@@ -88,6 +95,7 @@ export async function runDaemon(home: string): Promise<void> {
     exiting = true;
     logger.info({ why }, 'daemon exiting');
     manager.detachAll();
+    feed.close();
     server?.close();
     rmSync(paths.socket, { force: true });
     rmSync(paths.pidFile, { force: true });
@@ -99,6 +107,7 @@ export async function runDaemon(home: string): Promise<void> {
     paths,
     manager,
     logger,
+    feed,
     startedAt,
     exit,
   };

@@ -3,7 +3,9 @@
  * status each app primary reported, and the bookkeeping that must survive a
  * stop/start (restart counts), and each app's lifecycle phase. `ls` is answered from here without a
  * round-trip to any primary. Every change to what is persisted goes through
- * `persist()`, which rewrites state.json.
+ * `persist()`, which rewrites state.json. Every change a watcher should see
+ * (a phase, a pushed status, an app added or removed, a persist) calls
+ * `onChange`, which the daemon points at its ChangeFeed.
  */
 import { ClusterctlError } from '../protocol/errors';
 import type { PrimaryStatus } from '../protocol/api';
@@ -39,11 +41,19 @@ export class Registry {
     private readonly stateFile: string,
     private readonly onPersistError: (err: unknown) => void = () => undefined,
     private readonly onIllegalTransition: (err: IllegalTransitionError) => void = () => undefined,
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   /** Moves an app to its next phase (see lifecycle/app-phase); false when the event was refused. */
   transition(entry: AppEntry, event: AppEvent): boolean {
-    return transition(entry, event, this.onIllegalTransition);
+    const moved = transition(entry, event, this.onIllegalTransition);
+    if (moved) this.onChange();
+    return moved;
+  }
+
+  /** What an app shows changed outside a transition (its primary pushed a status, was attached or lost). */
+  changed(): void {
+    this.onChange();
   }
 
   get size(): number {
@@ -86,15 +96,17 @@ export class Registry {
       registered: init.registered ?? true,
     };
     this.apps.set(spec.name, entry);
+    this.onChange();
     return entry;
   }
 
   remove(name: string): void {
-    this.apps.delete(name);
+    if (this.apps.delete(name)) this.onChange();
   }
 
   clear(): void {
     this.apps.clear();
+    this.onChange();
   }
 
   /** One app by name (`all` is not a name); unknown is E_APP_NOT_FOUND. */
@@ -165,6 +177,8 @@ export class Registry {
   }
 
   persist(): void {
+    // A persist follows a change of spec or desired state (reload, scale, restart --update-env).
+    this.onChange();
     try {
       writeState(this.stateFile, this.snapshot());
     } catch (err) {

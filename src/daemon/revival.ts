@@ -28,6 +28,7 @@ export class Revival {
     foldRestarts(entry, entry.status, true);
     entry.primary = null;
     entry.status = null;
+    registry.changed();
     if (registry.get(entry.name) !== entry || entry.desired !== 'running') return;
     const upFor = Date.now() - entry.attachedAt;
     logger.warn({ app: entry.name, primaryPid: info.pid, upForMs: upFor }, 'app primary exited unexpectedly');
