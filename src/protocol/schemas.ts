@@ -126,6 +126,7 @@ export const daemonParamSchemas = {
   reloadLogs: empty,
   save: z.object({ force: z.boolean().optional() }).strict(),
   resurrect: empty,
+  subscribe: empty,
 } as const satisfies { [M in DaemonMethod]: z.ZodType<DaemonApi[M]['params']> };
 
 /** Parses `value` or throws a one-line E_BAD_SPEC naming the first bad field. */

@@ -18,6 +18,7 @@ import { resumeHandler } from './resume';
 import { scaleHandler } from './scale';
 import { startHandler } from './start';
 import { stopHandler } from './stop';
+import { subscribeHandler } from './subscribe';
 
 export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler> {
   return {
@@ -37,5 +38,6 @@ export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler
     reloadLogs: reloadLogsHandler(ctx),
     save: saveHandler(ctx),
     resurrect: resurrectHandler(ctx),
+    subscribe: subscribeHandler(ctx),
   };
 }
