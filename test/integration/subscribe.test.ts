@@ -56,7 +56,7 @@ test('pushes every app at once, then each change (a killed worker, a stop) witho
   const before = pidsOf(first);
   expect(before).toHaveLength(2);
 
-  const victim = before[0] as number;
+  const victim = before[0];
   process.kill(victim, 'SIGKILL');
   const replaced = await waitFor(
     () => {
