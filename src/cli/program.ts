@@ -31,6 +31,7 @@ interface CommandModules {
   init: typeof import('./commands/init');
   startup: typeof import('./commands/startup');
   export: typeof import('./commands/export');
+  monit: typeof import('./commands/monit');
 }
 
 function commandModule<F extends keyof CommandModules>(file: F): CommandModules[F] {
@@ -63,6 +64,7 @@ const COMMANDS: Array<{ names: string[]; load: () => Register }> = [
   { names: ['init', 'ecosystem'], load: () => commandModule('init').registerInit },
   { names: ['startup', 'unstartup'], load: () => commandModule('startup').registerStartup },
   { names: ['export'], load: () => commandModule('export').registerExport },
+  { names: ['monit'], load: () => commandModule('monit').registerMonit },
 ];
 
 /** The commands a run needs: the one argv names, none for a bare --version, else all. */
