@@ -71,7 +71,7 @@ afterEach(async () => {
 function rowsOfWeb(screen: string): Array<{ pid: number; status: string }> {
   const rows: Array<{ pid: number; status: string }> = [];
   for (const m of screen.matchAll(/^[> ] web +\d+ +(\d+) +([a-z-]+) /gm))
-    rows.push({ pid: Number(m[1]), status: m[2] ?? '' });
+    rows.push({ pid: Number(m[1]), status: m[2] });
   return rows;
 }
 
