@@ -32,6 +32,7 @@ interface CommandModules {
   startup: typeof import('./commands/startup');
   export: typeof import('./commands/export');
   web: typeof import('./commands/web');
+  monit: typeof import('./commands/monit');
 }
 
 function commandModule<F extends keyof CommandModules>(file: F): CommandModules[F] {
@@ -65,6 +66,7 @@ const COMMANDS: Array<{ names: string[]; load: () => Register }> = [
   { names: ['startup', 'unstartup'], load: () => commandModule('startup').registerStartup },
   { names: ['export'], load: () => commandModule('export').registerExport },
   { names: ['web'], load: () => commandModule('web').registerWeb },
+  { names: ['monit'], load: () => commandModule('monit').registerMonit },
 ];
 
 /** The commands a run needs: the one argv names, none for a bare --version, else all. */

@@ -30,6 +30,11 @@ export interface ReloadCallOptions extends CallOptions {
   onProgress?: (event: ProgressEvent) => void;
 }
 
+export interface SubscribeCallOptions extends CallOptions {
+  /** Called with every app (env values redacted) at once, then after every change. */
+  onApps?: (apps: AppInfo[]) => void;
+}
+
 /**
  * A connection to the daemon with one method per DaemonApi method (see
  * ./daemon-calls), each taking that method's params object:
@@ -53,6 +58,21 @@ export class Client extends DaemonCallsBase implements DaemonCalls {
       onEvent: (event, data) => {
         onEvent?.(event, data);
         if (event === 'progress' && onProgress) onProgress(data as ProgressEvent);
+      },
+    });
+  }
+
+  /**
+   * Follows the apps until this client is closed or the daemon goes away; the
+   * promise then rejects with E_DAEMON_UNREACHABLE ("closed the connection").
+   */
+  subscribe(params: DaemonApi['subscribe']['params'] = {}, opts: SubscribeCallOptions = {}): Promise<null> {
+    const { onApps, onEvent, ...rest } = opts;
+    return this.rpc.call('subscribe', params, {
+      ...rest,
+      onEvent: (event, data) => {
+        onEvent?.(event, data);
+        if (event === 'apps' && onApps) onApps(data as AppInfo[]);
       },
     });
   }

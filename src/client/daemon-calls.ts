@@ -22,8 +22,8 @@ type NoneRequired<P> = P extends Record<string, never> ? true : Partial<P> exten
 export type DaemonCalls = { [M in DaemonMethod]: DaemonCall<M> };
 
 /** Methods the client writes by hand (to hand typed events on); the base leaves them out. */
-export type HandWritten = 'reload';
-const HAND_WRITTEN: ReadonlySet<DaemonMethod> = new Set<HandWritten>(['reload']);
+export type HandWritten = 'reload' | 'subscribe';
+const HAND_WRITTEN: ReadonlySet<DaemonMethod> = new Set<HandWritten>(['reload', 'subscribe']);
 
 export interface RpcHolder {
   readonly rpc: TypedRpc<DaemonApi>;

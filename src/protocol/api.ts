@@ -75,6 +75,11 @@ export interface DaemonApi {
   save: { params: { force?: boolean }; result: SaveResult };
   /** Start the apps of dump.json (or of dump.json.bak when the dump is missing or corrupt) that are not registered. */
   resurrect: { params: Record<string, never>; result: ResurrectResult };
+  /**
+   * Emits an 'apps' event (AppInfo[], env values redacted as `ls --json` shows them) with every
+   * app now and again after every change, until the caller disconnects; it never replies before.
+   */
+  subscribe: { params: Record<string, never>; result: null };
   /** The HTTP endpoint's setting and whether it listens (`clusterctl web`). */
   webStatus: { params: Record<string, never>; result: WebState };
   /** Turn the HTTP endpoint on (listening at once) or off; the setting is kept across daemon restarts. */
@@ -147,6 +152,7 @@ const DAEMON_METHOD_TABLE = {
   webStatus: true,
   webConfigure: true,
   webToken: true,
+  subscribe: true,
 } as const satisfies Record<DaemonMethod, true>;
 
 export const DAEMON_METHODS = Object.keys(DAEMON_METHOD_TABLE) as readonly DaemonMethod[];

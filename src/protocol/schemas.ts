@@ -140,6 +140,7 @@ export const daemonParamSchemas = {
     })
     .strict(),
   webToken: empty,
+  subscribe: empty,
 } as const satisfies { [M in DaemonMethod]: z.ZodType<DaemonApi[M]['params']> };
 
 /** Parses `value` or throws a one-line E_BAD_SPEC naming the first bad field. */

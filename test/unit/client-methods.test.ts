@@ -33,6 +33,7 @@ const EVERY_METHOD: Record<DaemonMethod, true> = {
   webStatus: true,
   webConfigure: true,
   webToken: true,
+  subscribe: true,
 };
 
 describe('Client', () => {
@@ -46,6 +47,7 @@ describe('Client', () => {
     for (const method of DAEMON_METHODS) {
       handlers[method] = (params, ctx) => {
         if (method === 'reload') ctx.emit('progress', { app: 'a', done: 1, total: 1, instance: 0, step: 'replaced' });
+        if (method === 'subscribe') ctx.emit('apps', [{ name: 'a' }]);
         return { method, params };
       };
     }
@@ -78,5 +80,11 @@ describe('Client', () => {
     const steps: string[] = [];
     await client.reload({ target: 'a' }, { onProgress: (e) => steps.push(e.step) });
     expect(steps).toEqual(['replaced']);
+  });
+
+  it('hands subscribe apps events to onApps', async () => {
+    const names: string[] = [];
+    await client.subscribe({}, { onApps: (apps) => names.push(...apps.map((a) => a.name)) });
+    expect(names).toEqual(['a']);
   });
 });

@@ -19,6 +19,7 @@ import { scaleHandler } from './scale';
 import { startHandler } from './start';
 import { stopHandler } from './stop';
 import { webConfigureHandler, webStatusHandler, webTokenHandler } from './web';
+import { subscribeHandler } from './subscribe';
 
 export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler> {
   return {
@@ -41,5 +42,6 @@ export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler
     webStatus: webStatusHandler(ctx),
     webConfigure: webConfigureHandler(ctx),
     webToken: webTokenHandler(ctx),
+    subscribe: subscribeHandler(ctx),
   };
 }
