@@ -27,6 +27,7 @@ import { restart } from './ops/restart';
 import { scale } from './ops/scale';
 import { stopAll } from './ops/stop';
 import { flushHandler, reopenLogsHandler } from './logs/handlers';
+import { Triggers } from './mechanisms/triggers';
 
 /** A primary nobody initialises (its daemon died right after spawning it) goes away. */
 const INIT_DEADLINE_MS = 30000;
@@ -69,6 +70,7 @@ function writeLog(level: string, msg: string, fields?: Record<string, unknown>):
 }
 
 let app: App | null = null;
+const triggers = new Triggers(home);
 let stopping: Promise<PrimaryStatus> | null = null;
 let server: Server | null = null;
 const socketPath = primarySocketPath(home, name);
@@ -96,6 +98,7 @@ function requireApp(): App {
 function stopApp(): Promise<PrimaryStatus> {
   stopping ??= (async () => {
     if (!app) return placeholderStatus();
+    await triggers.close();
     const status = await stopAll(app);
     await app.logs.close();
     return status;
@@ -143,6 +146,7 @@ const handlers: Handlers = {
       clearTimeout(initTimer);
       app = new App(spec, log, strict);
       log.info('initialising', { instances: spec.instances, script: spec.script });
+      await triggers.sync(app);
     }
     return init(app);
   },
@@ -170,11 +174,13 @@ const handlers: Handlers = {
   },
   restart: (params) => {
     const { spec } = primaryParams.restart(params);
-    return restart(requireApp(), spec);
+    const a = requireApp();
+    return restart(a, spec).finally(() => triggers.sync(a));
   },
   reload: (params, ctx) => {
     const { spec, parallel } = primaryParams.reload(params);
-    return reload(requireApp(), spec, parallel, (e) => ctx.emit('progress', e));
+    const a = requireApp();
+    return reload(a, spec, parallel, (e) => ctx.emit('progress', e)).finally(() => triggers.sync(a));
   },
   scale: (params) => {
     const { instances } = primaryParams.scale(params);

@@ -5,7 +5,7 @@
  * primary's control socket. Schemas for the params live in ./schemas.
  */
 import type { ErrorPayload } from './errors';
-import type { AppInfo, AppSpec, DaemonInfo, StopSignal, WorkerInfo } from './types';
+import type { AppInfo, AppSpec, CronStatus, DaemonInfo, StopSignal, WatchStatus, WorkerInfo } from './types';
 
 export interface HelloParams {
   protocol: number;
@@ -140,6 +140,10 @@ export interface PrimaryStatus {
   startedAt: number;
   protocol: number;
   version: string;
+  /** The file watcher's state, absent or null when the app is not watched. */
+  watch?: WatchStatus | null;
+  /** The schedule's state, absent or null when the app has none. */
+  cron?: CronStatus | null;
 }
 
 export interface PrimaryApi {

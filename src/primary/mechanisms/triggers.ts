@@ -1,0 +1,39 @@
+/**
+ * The app's watch and schedule follow its spec: set at init, changed when a
+ * restart or reload brings a spec with other settings, ended at stop.
+ */
+import type { App } from '../app';
+import { AppSchedule } from './cron';
+import { AppWatcher } from './watch';
+
+export class Triggers {
+  private watcher: AppWatcher | null = null;
+  private schedule: AppSchedule | null = null;
+
+  constructor(private readonly home: string) {}
+
+  async sync(app: App): Promise<void> {
+    const { watch, cron } = app.spec;
+    if (this.watcher && (!watch || !this.watcher.matches(watch))) {
+      await this.watcher.close();
+      this.watcher = null;
+    }
+    if (watch && !this.watcher) this.watcher = new AppWatcher(app, watch, this.home);
+    if (this.schedule && (!cron || !this.schedule.matches(cron))) {
+      this.schedule.stop();
+      this.schedule = null;
+    }
+    if (cron && !this.schedule) this.schedule = new AppSchedule(app, cron);
+    const w = this.watcher;
+    const s = this.schedule;
+    app.triggerStatus = { watch: w ? () => w.status() : null, cron: s ? () => s.status() : null };
+    app.changed();
+  }
+
+  async close(): Promise<void> {
+    this.schedule?.stop();
+    this.schedule = null;
+    await this.watcher?.close();
+    this.watcher = null;
+  }
+}
