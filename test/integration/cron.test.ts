@@ -44,8 +44,6 @@ test('every 2 s: the workers are replaced at least twice in 7 s, describe shows 
   const started = Date.now();
   await startScheduled();
   const first = await app('web');
-  // Never at registration.
-  expect(first?.workers[0].restarts).toBe(0);
   expect(first?.cron?.expr).toBe(EVERY_2S);
   expect(first?.cron?.nextRun).toBeGreaterThan(Date.now() - 100);
   const d = await sb.ok(['describe', 'web']);
@@ -63,6 +61,28 @@ test('every 2 s: the workers are replaced at least twice in 7 s, describe shows 
     expect((await app('web'))?.status).toBe('stopped');
   }
   expect((await sb.ok(['describe', 'web'])).stdout).toMatch(/next run +- \(the app is not running\)/);
+});
+
+test('a schedule never fires at registration', async () => {
+  const script = join(dir(), 'hello.js');
+  copyFileSync(join(FIXTURES, 'hello.js'), script);
+  const port = await freePort();
+  await sb.ok([
+    'start',
+    script,
+    '--name',
+    'web',
+    '--env',
+    `PORT=${port}`,
+    '--cron-restart',
+    '0 0 1 1 *',
+    '--cron-tz',
+    'UTC',
+  ]);
+  const a = await app('web');
+  expect(a?.workers[0].restarts).toBe(0);
+  expect(a?.cron?.lastRun).toBeNull();
+  expect(new Date(a?.cron?.nextRun ?? 0).toISOString()).toMatch(/-01-01T00:00:00\.000Z$/);
 });
 
 test('the schedule fires again after save, kill, resurrect', async () => {
@@ -93,11 +113,7 @@ test('an autorestart:false job that exits is run again by its schedule and by no
     `require('node:fs').appendFileSync(${JSON.stringify(runs)}, Date.now() + '\\n');\nsetTimeout(() => process.exit(0), 400);\n`,
   );
   await sb.ok(['start', job, '--name', 'job', '--no-autorestart', '--min-uptime', '100', '--cron-restart', EVERY_2S]);
-  const times = (): number[] =>
-    readFileSync(runs, 'utf8')
-      .trim()
-      .split('\n')
-      .map(Number);
+  const times = (): number[] => readFileSync(runs, 'utf8').trim().split('\n').map(Number);
   await waitFor(() => times().length >= 3, { what: 'two scheduled runs', timeoutMs: 12000 });
   // Every run after the first starts on a tick (an even second), never in between.
   for (const t of times().slice(1)) expect(t % 2000).toBeLessThan(700);
