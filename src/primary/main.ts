@@ -26,6 +26,8 @@ import { reload } from './ops/reload';
 import { restart } from './ops/restart';
 import { scale } from './ops/scale';
 import { stopAll } from './ops/stop';
+import { signalWorkers } from './ops/signal';
+import { envOf } from './ops/env';
 import { flushHandler, reopenLogsHandler } from './logs/handlers';
 import { Triggers } from './mechanisms/triggers';
 
@@ -188,6 +190,14 @@ const handlers: Handlers = {
   },
   flush: flushHandler(() => requireApp().logs),
   reopenLogs: reopenLogsHandler(() => requireApp().logs),
+  signal: (params) => {
+    const { signal, instance } = primaryParams.signal(params);
+    return signalWorkers(requireApp(), signal, instance);
+  },
+  env: (params) => {
+    const { instance } = primaryParams.env(params);
+    return envOf(requireApp(), instance);
+  },
 };
 
 const initTimer = setTimeout(() => {

@@ -5,7 +5,16 @@
  * primary's control socket. Schemas for the params live in ./schemas.
  */
 import type { ErrorPayload } from './errors';
-import type { AppInfo, AppSpec, CronStatus, DaemonInfo, StopSignal, WatchStatus, WorkerInfo } from './types';
+import type {
+  AppInfo,
+  AppSpec,
+  CronStatus,
+  DaemonInfo,
+  SendableSignal,
+  StopSignal,
+  WatchStatus,
+  WorkerInfo,
+} from './types';
 
 export interface HelloParams {
   protocol: number;
@@ -75,6 +84,21 @@ export interface DaemonApi {
   save: { params: { force?: boolean }; result: SaveResult };
   /** Start the apps of dump.json (or of dump.json.bak when the dump is missing or corrupt) that are not registered. */
   resurrect: { params: Record<string, never>; result: ResurrectResult };
+  /** Restart counters of one app (or every app) back to 0. */
+  reset: { params: { target: string }; result: AppInfo[] };
+  /** Deliver `signal` to every worker of the app, or to one instance. */
+  sendSignal: { params: { name: string; signal: SendableSignal; instance?: number }; result: SignalResult };
+  /** The environment a worker runs with (instance 0 by default). */
+  env: { params: { name: string; instance?: number }; result: WorkerEnvResult };
+}
+
+export interface SignalResult {
+  signalled: Array<{ instance: number; pid: number }>;
+}
+
+export interface WorkerEnvResult {
+  instance: number;
+  env: Record<string, string>;
 }
 
 export interface SaveResult {
@@ -123,6 +147,9 @@ const DAEMON_METHOD_TABLE = {
   reloadLogs: true,
   save: true,
   resurrect: true,
+  reset: true,
+  sendSignal: true,
+  env: true,
 } as const satisfies Record<DaemonMethod, true>;
 
 export const DAEMON_METHODS = Object.keys(DAEMON_METHOD_TABLE) as readonly DaemonMethod[];
@@ -164,6 +191,10 @@ export interface PrimaryApi {
   flush: { params: Record<string, never>; result: null };
   /** Close and reopen the app's log files by path (handler: src/primary/logs/handlers.ts). */
   reopenLogs: { params: Record<string, never>; result: null };
+  /** Deliver `signal` to the live workers of `instance`, or of every instance when null. */
+  signal: { params: { signal: SendableSignal; instance: number | null }; result: SignalResult };
+  /** The environment the worker of `instance` gets. */
+  env: { params: { instance: number }; result: WorkerEnvResult };
 }
 
 export type PrimaryMethod = keyof PrimaryApi;

@@ -18,7 +18,7 @@ import {
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from './limits';
-import { STOP_SIGNALS, type AppSpec, type CronSpec, type LogSpec, type WatchSpec } from './types';
+import { SENDABLE_SIGNALS, STOP_SIGNALS, type AppSpec, type CronSpec, type LogSpec, type WatchSpec } from './types';
 import { isRecord } from './messages';
 
 type Check<T> = (value: unknown, path: string) => T;
@@ -151,4 +151,10 @@ export const primaryParams = {
   scale: (v: unknown) => exact<{ instances: number }>({ instances: int(1, MAX_INSTANCES) })(v, 'scale params'),
   flush: (v: unknown) => none(v, 'flush params'),
   reopenLogs: (v: unknown) => none(v, 'reopenLogs params'),
+  signal: (v: unknown) =>
+    exact<{ signal: (typeof SENDABLE_SIGNALS)[number]; instance: number | null }>({
+      signal: oneOf(SENDABLE_SIGNALS),
+      instance: (x, p) => (x === null ? null : int(0, MAX_INSTANCES)(x, p)),
+    })(v, 'signal params'),
+  env: (v: unknown) => exact<{ instance: number }>({ instance: int(0, MAX_INSTANCES) })(v, 'env params'),
 };

@@ -17,7 +17,7 @@ import {
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from './limits';
-import { STOP_SIGNALS, type AppSpec, type CronSpec, type LogSpec, type WatchSpec } from './types';
+import { SENDABLE_SIGNALS, STOP_SIGNALS, type AppSpec, type CronSpec, type LogSpec, type WatchSpec } from './types';
 
 const ms = z.number().int().min(0).max(MAX_DURATION_MS);
 const posInt = z.number().int().min(1);
@@ -144,6 +144,15 @@ export const daemonParamSchemas = {
   reloadLogs: empty,
   save: z.object({ force: z.boolean().optional() }).strict(),
   resurrect: empty,
+  reset: z.object({ target }).strict(),
+  sendSignal: z
+    .object({
+      name: z.string().min(1),
+      signal: z.enum(SENDABLE_SIGNALS),
+      instance: z.number().int().min(0).max(MAX_INSTANCES).optional(),
+    })
+    .strict(),
+  env: z.object({ name: z.string().min(1), instance: z.number().int().min(0).max(MAX_INSTANCES).optional() }).strict(),
 } as const satisfies { [M in DaemonMethod]: z.ZodType<DaemonApi[M]['params']> };
 
 /** Parses `value` or throws a one-line E_BAD_SPEC naming the first bad field. */

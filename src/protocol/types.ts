@@ -10,6 +10,23 @@ export { APP_NAME_PATTERN } from './limits';
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
 
+/** Signals `send-signal` may deliver to workers. */
+export const SENDABLE_SIGNALS = [
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGTERM',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGKILL',
+  'SIGSTOP',
+  'SIGCONT',
+  'SIGWINCH',
+  'SIGTSTP',
+  'SIGALRM',
+] as const;
+export type SendableSignal = (typeof SENDABLE_SIGNALS)[number];
+
 export interface LogSpec {
   /** Absolute path of the stdout log, or '/dev/null'. */
   out: string;

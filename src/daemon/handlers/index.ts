@@ -18,6 +18,9 @@ import { resumeHandler } from './resume';
 import { scaleHandler } from './scale';
 import { startHandler } from './start';
 import { stopHandler } from './stop';
+import { envHandler } from './env';
+import { resetHandler } from './reset';
+import { sendSignalHandler } from './send-signal';
 
 export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler> {
   return {
@@ -37,5 +40,8 @@ export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler
     reloadLogs: reloadLogsHandler(ctx),
     save: saveHandler(ctx),
     resurrect: resurrectHandler(ctx),
+    reset: resetHandler(ctx),
+    sendSignal: sendSignalHandler(ctx),
+    env: envHandler(ctx),
   };
 }
