@@ -30,6 +30,9 @@ const EVERY_METHOD: Record<DaemonMethod, true> = {
   reloadLogs: true,
   save: true,
   resurrect: true,
+  reset: true,
+  sendSignal: true,
+  env: true,
 };
 
 describe('Client', () => {
