@@ -41,8 +41,8 @@ describe('ignorePredicate', () => {
 
 describe('watchSpecOf and cronProblem', () => {
   test('true watches the cwd; paths resolve against it; false is no watch', () => {
-    expect(watchSpecOf({ watch: true }, '/app').paths).toEqual(['/app']);
-    expect(watchSpecOf({ watch: ['src', '/etc/x'] }, '/app').paths).toEqual(['/app/src', '/etc/x']);
+    expect(watchSpecOf({ watch: true }, '/app')?.paths).toEqual(['/app']);
+    expect(watchSpecOf({ watch: ['src', '/etc/x'] }, '/app')?.paths).toEqual(['/app/src', '/etc/x']);
     expect(watchSpecOf({ watch: false }, '/app')).toBeNull();
     expect(watchSpecOf({ watch: 'lib', delayMs: 50 }, '/app')).toMatchObject({ paths: ['/app/lib'], delayMs: 50 });
   });
