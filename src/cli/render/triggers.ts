@@ -7,6 +7,7 @@ export function triggerNotes(apps: AppInfo[]): string[] {
   const notes: string[] = [];
   for (const app of apps) {
     const w = app.watch;
+    if (!w && app.spec.watch && app.status === 'stopped') notes.push(`${app.name} watch paused (the app is stopped)`);
     if (w) {
       let note = `${app.name} watching ${w.paths.join(', ')}`;
       if (w.lastFailure)

@@ -2,7 +2,9 @@
  * The app's watch and schedule follow its spec: set at init, changed when a
  * restart or reload brings a spec with other settings, ended at stop.
  */
+import { ClusterctlError } from '../../protocol/errors';
 import type { App } from '../app';
+import { messageOf } from './launch';
 import { AppSchedule } from './cron';
 import { AppWatcher } from './watch';
 
@@ -23,7 +25,14 @@ export class Triggers {
       this.schedule.stop();
       this.schedule = null;
     }
-    if (cron && !this.schedule) this.schedule = new AppSchedule(app, cron);
+    if (cron && !this.schedule) {
+      try {
+        this.schedule = new AppSchedule(app, cron);
+      } catch (err) {
+        // The CLI and the config loader check expressions; a spec from the API may not have been.
+        throw new ClusterctlError('E_BAD_SPEC', `cron ${JSON.stringify(cron.expr)}: ${messageOf(err)}`);
+      }
+    }
     const w = this.watcher;
     const s = this.schedule;
     app.triggerStatus = { watch: w ? () => w.status() : null, cron: s ? () => s.status() : null };

@@ -16,6 +16,7 @@
  * folder: the app's log files, clusterctl's home, node_modules and .git are
  * always ignored here.
  */
+import { existsSync } from 'node:fs';
 import type { FSWatcher } from 'chokidar';
 import type { WatchSpec, WatchStatus } from '../../protocol/types';
 import type { App } from '../app';
@@ -98,6 +99,13 @@ export class AppWatcher {
     if (this.app.busy !== null) {
       // Another operation runs (a person's reload, a scheduled one): this change reloads after it.
       this.schedule(this.spec.delayMs);
+      return;
+    }
+    const missing = [this.app.spec.cwd, this.app.spec.script].find((p) => !existsSync(p));
+    if (missing !== undefined) {
+      // Mid-checkout, or the folder is being removed: a worker cannot even be forked (spawn ENOENT).
+      this.failed(`${missing} does not exist; the old workers keep serving until it is back`);
+      this.app.changed();
       return;
     }
     this.app.log.info('watch: reloading');
