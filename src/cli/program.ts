@@ -33,6 +33,11 @@ interface CommandModules {
   export: typeof import('./commands/export');
   web: typeof import('./commands/web');
   monit: typeof import('./commands/monit');
+  reset: typeof import('./commands/reset');
+  'send-signal': typeof import('./commands/send-signal');
+  env: typeof import('./commands/env');
+  pid: typeof import('./commands/pid');
+  jlist: typeof import('./commands/jlist');
 }
 
 function commandModule<F extends keyof CommandModules>(file: F): CommandModules[F] {
@@ -52,7 +57,7 @@ const COMMANDS: Array<{ names: string[]; load: () => Register }> = [
   { names: ['reload'], load: () => commandModule('reload').registerReload },
   { names: ['scale'], load: () => commandModule('scale').registerScale },
   { names: ['delete', 'del'], load: () => commandModule('delete').registerDelete },
-  { names: ['describe'], load: () => commandModule('describe').registerDescribe },
+  { names: ['describe', 'show', 'info'], load: () => commandModule('describe').registerDescribe },
   { names: ['logs'], load: () => commandModule('logs').registerLogs },
   { names: ['flush'], load: () => commandModule('flush').registerFlush },
   { names: ['reload-logs'], load: () => commandModule('reload-logs').registerReloadLogs },
@@ -67,6 +72,11 @@ const COMMANDS: Array<{ names: string[]; load: () => Register }> = [
   { names: ['export'], load: () => commandModule('export').registerExport },
   { names: ['web'], load: () => commandModule('web').registerWeb },
   { names: ['monit'], load: () => commandModule('monit').registerMonit },
+  { names: ['reset'], load: () => commandModule('reset').registerReset },
+  { names: ['send-signal', 'sendSignal'], load: () => commandModule('send-signal').registerSendSignal },
+  { names: ['env'], load: () => commandModule('env').registerEnv },
+  { names: ['pid'], load: () => commandModule('pid').registerPid },
+  { names: ['jlist'], load: () => commandModule('jlist').registerJlist },
 ];
 
 /** The commands a run needs: the one argv names, none for a bare --version, else all. */

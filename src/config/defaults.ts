@@ -20,6 +20,8 @@ export const DEFAULTS = {
   instanceVar: 'NODE_APP_INSTANCE',
   logMaxSize: 10 * 1024 * 1024,
   logRetain: 5,
+  watchDelayMs: 300,
+  watchPollIntervalMs: 1000,
 } as const;
 
 /** How the daemon's and the app primaries' own logs rotate: as an app's logs do by default (uncompressed). */
@@ -66,5 +68,7 @@ export function defaultSpec(
       retain: DEFAULTS.logRetain,
       compress: false,
     },
+    watch: null,
+    cron: null,
   };
 }

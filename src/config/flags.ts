@@ -14,9 +14,10 @@ import { defaultSpec } from './defaults';
 import { parseInstances, resolveInstances, usableCpus, type CpuProbe } from './instances';
 import { applyLogFlags, type LogFlags } from './log-flags';
 import { applySupervisionFlags, type SupervisionFlags } from './supervision-flags';
+import { applyTriggerFlags, type TriggerFlags } from './triggers';
 
 /** Flags as commander hands them over: strings, booleans and repeated values. */
-export interface StartFlags extends LogFlags, SupervisionFlags {
+export interface StartFlags extends LogFlags, SupervisionFlags, TriggerFlags {
   instances?: string;
   name?: string;
   cwd?: string;
@@ -233,5 +234,5 @@ export function specFromFlags(
   spec.interpreter =
     flags.interpreter === undefined ? process.execPath : resolveInterpreter(flags.interpreter, ctx.cwd, ctx.env);
   spec.logs = applyLogFlags(spec.logs, flags, ctx.cwd);
-  return { ...applySupervisionFlags(spec, flags), ...lifecycleOverrides(flags) };
+  return { ...applyTriggerFlags(applySupervisionFlags(spec, flags), flags), ...lifecycleOverrides(flags) };
 }

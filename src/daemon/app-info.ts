@@ -16,7 +16,14 @@ export function toAppInfo(entry: AppEntry): AppInfo {
     spec: entry.spec,
     workers: workersOf(entry),
     createdAt: entry.createdAt,
+    ...triggersOf(entry),
   };
+}
+
+/** The watcher's and the schedule's state, as the running primary last reported them. */
+function triggersOf(entry: AppEntry): Pick<AppInfo, 'watch' | 'cron'> {
+  const live = entry.primary && !entry.primary.isGone ? entry.status : null;
+  return { watch: live?.watch ?? null, cron: live?.cron ?? null };
 }
 
 function primaryPid(entry: AppEntry): number | null {

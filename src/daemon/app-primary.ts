@@ -5,14 +5,21 @@
  * session so it outlives the daemon; this handle is only our connection.
  */
 import { join } from 'node:path';
-import type { AppMetricsResult, PrimaryApi, PrimaryStatus, ProgressEvent } from '../protocol/api';
+import type {
+  AppMetricsResult,
+  PrimaryApi,
+  PrimaryStatus,
+  ProgressEvent,
+  SignalResult,
+  WorkerEnvResult,
+} from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { waitForExit } from '../os/liveness';
 import { killSession } from '../os/session';
 import { logTail, spawnDetached } from '../os/spawn-detached';
 import { primaryLogPath, primarySocketPath } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
-import type { AppSpec } from '../protocol/types';
+import type { AppSpec, SendableSignal } from '../protocol/types';
 import { PROTOCOL_VERSION, checkProtocol, packageVersion } from '../protocol/version';
 
 /** The compiled app primary, next to the daemon in dist/. */
@@ -153,6 +160,14 @@ export class PrimaryHandle {
   /** Empties the app's log files and removes their rotated files (the primary holds them open). */
   flushLogs(): Promise<null> {
     return this.rpc.call('flush', {}, { timeoutMs: 10000 });
+  }
+
+  signal(signal: SendableSignal, instance: number | null): Promise<SignalResult> {
+    return this.rpc.call('signal', { signal, instance }, { timeoutMs: 10000 });
+  }
+
+  env(instance: number): Promise<WorkerEnvResult> {
+    return this.rpc.call('env', { instance }, { timeoutMs: 10000 });
   }
 
   /** Reopens the app's log files by path, after someone else rotated them. */

@@ -8,7 +8,7 @@
 import cluster from 'node:cluster';
 import type { PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import type { AppSpec } from '../protocol/types';
+import type { AppSpec, CronStatus, WatchStatus } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { descendantsOf } from '../os/process-tree';
 import { toWorkerInfo } from './lifecycle/render';
@@ -43,6 +43,8 @@ export class App {
   readonly restartTimers = new Map<number, NodeJS.Timeout>();
   /** Old workers still draining after a replacement; waited for before exit. */
   readonly retiring = new Set<Promise<ExitInfo>>();
+  /** Set by mechanisms/triggers.ts: the watcher's and the schedule's state, for status(). */
+  triggerStatus: { watch: (() => WatchStatus) | null; cron: (() => CronStatus) | null } = { watch: null, cron: null };
   /** Some worker of this app has listened: replacements must listen too before they count as online. */
   private listens = false;
   private samples = new Map<number, Sample>();
@@ -86,6 +88,8 @@ export class App {
       startedAt: this.startedAt,
       protocol: PROTOCOL_VERSION,
       version: packageVersion(),
+      watch: this.triggerStatus.watch?.() ?? null,
+      cron: this.triggerStatus.cron?.() ?? null,
     };
   }
 

@@ -26,8 +26,11 @@ import { reload } from './ops/reload';
 import { restart } from './ops/restart';
 import { scale } from './ops/scale';
 import { stopAll } from './ops/stop';
+import { signalWorkers } from './ops/signal';
+import { envOf } from './ops/env';
 import { flushHandler, reopenLogsHandler } from './logs/handlers';
 import { gatherWorkerMetrics } from './metrics';
+import { Triggers } from './mechanisms/triggers';
 
 /** A primary nobody initialises (its daemon died right after spawning it) goes away. */
 const INIT_DEADLINE_MS = 30000;
@@ -70,6 +73,7 @@ function writeLog(level: string, msg: string, fields?: Record<string, unknown>):
 }
 
 let app: App | null = null;
+const triggers = new Triggers(home);
 let stopping: Promise<PrimaryStatus> | null = null;
 let server: Server | null = null;
 const socketPath = primarySocketPath(home, name);
@@ -97,6 +101,7 @@ function requireApp(): App {
 function stopApp(): Promise<PrimaryStatus> {
   stopping ??= (async () => {
     if (!app) return placeholderStatus();
+    await triggers.close();
     const status = await stopAll(app);
     await app.logs.close();
     return status;
@@ -144,6 +149,7 @@ const handlers: Handlers = {
       clearTimeout(initTimer);
       app = new App(spec, log, strict);
       log.info('initialising', { instances: spec.instances, script: spec.script });
+      await triggers.sync(app);
     }
     return init(app);
   },
@@ -171,11 +177,13 @@ const handlers: Handlers = {
   },
   restart: (params) => {
     const { spec } = primaryParams.restart(params);
-    return restart(requireApp(), spec);
+    const a = requireApp();
+    return restart(a, spec).finally(() => triggers.sync(a));
   },
   reload: (params, ctx) => {
     const { spec, parallel } = primaryParams.reload(params);
-    return reload(requireApp(), spec, parallel, (e) => ctx.emit('progress', e));
+    const a = requireApp();
+    return reload(a, spec, parallel, (e) => ctx.emit('progress', e)).finally(() => triggers.sync(a));
   },
   scale: (params) => {
     const { instances } = primaryParams.scale(params);
@@ -186,6 +194,14 @@ const handlers: Handlers = {
   metrics: (params) => {
     const { timeoutMs } = primaryParams.metrics(params);
     return gatherWorkerMetrics(name, timeoutMs);
+  },
+  signal: (params) => {
+    const { signal, instance } = primaryParams.signal(params);
+    return signalWorkers(requireApp(), signal, instance);
+  },
+  env: (params) => {
+    const { instance } = primaryParams.env(params);
+    return envOf(requireApp(), instance);
   },
 };
 

@@ -5,7 +5,16 @@
  * primary's control socket. Schemas for the params live in ./schemas.
  */
 import type { ErrorPayload } from './errors';
-import type { AppInfo, AppSpec, DaemonInfo, StopSignal, WorkerInfo } from './types';
+import type {
+  AppInfo,
+  AppSpec,
+  CronStatus,
+  DaemonInfo,
+  SendableSignal,
+  StopSignal,
+  WatchStatus,
+  WorkerInfo,
+} from './types';
 
 export interface HelloParams {
   protocol: number;
@@ -86,6 +95,12 @@ export interface DaemonApi {
   webConfigure: { params: { config: WebConfig }; result: WebState };
   /** The endpoint's token (made on first use) and the dashboard address with it in the fragment. */
   webToken: { params: Record<string, never>; result: { token: string; url: string } };
+  /** Restart counters of one app (or every app) back to 0. */
+  reset: { params: { target: string }; result: AppInfo[] };
+  /** Deliver `signal` to every worker of the app, or to one instance. */
+  sendSignal: { params: { name: string; signal: SendableSignal; instance?: number }; result: SignalResult };
+  /** The environment a worker runs with (instance 0 by default). */
+  env: { params: { name: string; instance?: number }; result: WorkerEnvResult };
 }
 
 export interface WebConfig {
@@ -101,6 +116,15 @@ export interface WebState extends WebConfig {
   listening: string | null;
   /** Why it does not listen although enabled (e.g. the port is taken), or null. */
   error: string | null;
+}
+
+export interface SignalResult {
+  signalled: Array<{ instance: number; pid: number }>;
+}
+
+export interface WorkerEnvResult {
+  instance: number;
+  env: Record<string, string>;
 }
 
 export interface SaveResult {
@@ -153,6 +177,9 @@ const DAEMON_METHOD_TABLE = {
   webConfigure: true,
   webToken: true,
   subscribe: true,
+  reset: true,
+  sendSignal: true,
+  env: true,
 } as const satisfies Record<DaemonMethod, true>;
 
 export const DAEMON_METHODS = Object.keys(DAEMON_METHOD_TABLE) as readonly DaemonMethod[];
@@ -170,6 +197,10 @@ export interface PrimaryStatus {
   startedAt: number;
   protocol: number;
   version: string;
+  /** The file watcher's state, absent or null when the app is not watched. */
+  watch?: WatchStatus | null;
+  /** The schedule's state, absent or null when the app has none. */
+  cron?: CronStatus | null;
 }
 
 export interface PrimaryApi {
@@ -192,6 +223,10 @@ export interface PrimaryApi {
   reopenLogs: { params: Record<string, never>; result: null };
   /** Gather the workers' own prom-client metrics (answered by the preload), within `timeoutMs`. */
   metrics: { params: { timeoutMs: number }; result: AppMetricsResult };
+  /** Deliver `signal` to the live workers of `instance`, or of every instance when null. */
+  signal: { params: { signal: SendableSignal; instance: number | null }; result: SignalResult };
+  /** The environment the worker of `instance` gets. */
+  env: { params: { instance: number }; result: WorkerEnvResult };
 }
 
 export type PrimaryMethod = keyof PrimaryApi;

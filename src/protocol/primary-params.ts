@@ -18,7 +18,7 @@ import {
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from './limits';
-import { STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
+import { SENDABLE_SIGNALS, STOP_SIGNALS, type AppSpec, type CronSpec, type LogSpec, type WatchSpec } from './types';
 import { isRecord } from './messages';
 
 type Check<T> = (value: unknown, path: string) => T;
@@ -77,6 +77,34 @@ const logSpec = exact<LogSpec>({
   compress: bool,
 });
 
+const watchSpec = exact<WatchSpec>({
+  paths: (v, p) => {
+    const paths = arrayOf(absPath)(v, p);
+    return paths.length > 0 ? paths : fail(p, 'expected at least one path');
+  },
+  ignore: arrayOf((v, p) => (str(v, p) !== '' ? (v as string) : fail(p, 'must not be empty'))),
+  delayMs: ms,
+  usePolling: bool,
+  interval: int(1, MAX_DURATION_MS),
+  followSymlinks: bool,
+});
+
+const boundedStr =
+  (max: number): Check<string> =>
+  (v, p) => {
+    const s = str(v, p);
+    return s.length >= 1 && s.length <= max ? s : fail(p, `expected 1 to ${max} characters`);
+  };
+const cronSpec = exact<CronSpec>({
+  expr: boundedStr(200),
+  tz: (v, p) => (v === null ? null : boundedStr(100)(v, p)),
+});
+/** Absent (a spec from before the field existed) reads as null, as the zod schema's default does. */
+const orNull =
+  <T>(check: Check<T>): Check<T | null> =>
+  (v, p) =>
+    v === undefined || v === null ? null : check(v, p);
+
 export const checkAppSpec = exact<AppSpec>({
   name: matching(APP_NAME_PATTERN, `must match ${APP_NAME_PATTERN.source}`),
   script: absPath,
@@ -101,6 +129,8 @@ export const checkAppSpec = exact<AppSpec>({
   incrementVar: (v, p) => (v === null ? null : matching(ENV_NAME_PATTERN, 'expected a variable name or null')(v, p)),
   scheduling: oneOf(['rr', 'none'] as const),
   logs: logSpec,
+  watch: orNull(watchSpec),
+  cron: orNull(cronSpec),
 });
 
 const none = exact<Record<string, never>>({});
@@ -122,4 +152,10 @@ export const primaryParams = {
   flush: (v: unknown) => none(v, 'flush params'),
   reopenLogs: (v: unknown) => none(v, 'reopenLogs params'),
   metrics: (v: unknown) => exact<{ timeoutMs: number }>({ timeoutMs: int(1, 60000) })(v, 'metrics params'),
+  signal: (v: unknown) =>
+    exact<{ signal: (typeof SENDABLE_SIGNALS)[number]; instance: number | null }>({
+      signal: oneOf(SENDABLE_SIGNALS),
+      instance: (x, p) => (x === null ? null : int(0, MAX_INSTANCES)(x, p)),
+    })(v, 'signal params'),
+  env: (v: unknown) => exact<{ instance: number }>({ instance: int(0, MAX_INSTANCES) })(v, 'env params'),
 };

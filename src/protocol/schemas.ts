@@ -17,7 +17,7 @@ import {
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from './limits';
-import { STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
+import { SENDABLE_SIGNALS, STOP_SIGNALS, type AppSpec, type CronSpec, type LogSpec, type WatchSpec } from './types';
 
 const ms = z.number().int().min(0).max(MAX_DURATION_MS);
 const posInt = z.number().int().min(1);
@@ -40,6 +40,21 @@ export const logSpecSchema = z
     retain: z.number().int().min(0).max(MAX_LOG_RETAIN),
     compress: z.boolean(),
   })
+  .strict();
+
+export const watchSpecSchema = z
+  .object({
+    paths: z.array(absPath).min(1),
+    ignore: z.array(z.string().min(1)),
+    delayMs: ms,
+    usePolling: z.boolean(),
+    interval: posInt.max(MAX_DURATION_MS),
+    followSymlinks: z.boolean(),
+  })
+  .strict();
+
+export const cronSpecSchema = z
+  .object({ expr: z.string().min(1).max(200), tz: z.string().min(1).max(100).nullable() })
   .strict();
 
 export const appSpecSchema = z
@@ -67,6 +82,9 @@ export const appSpecSchema = z
     incrementVar: envName.nullable(),
     scheduling: z.enum(['rr', 'none']),
     logs: logSpecSchema,
+    // Specs saved before watch/cron existed load as "not watched, no schedule".
+    watch: watchSpecSchema.nullable().default(null),
+    cron: cronSpecSchema.nullable().default(null),
   })
   .strict();
 
@@ -141,6 +159,15 @@ export const daemonParamSchemas = {
     .strict(),
   webToken: empty,
   subscribe: empty,
+  reset: z.object({ target }).strict(),
+  sendSignal: z
+    .object({
+      name: z.string().min(1),
+      signal: z.enum(SENDABLE_SIGNALS),
+      instance: z.number().int().min(0).max(MAX_INSTANCES).optional(),
+    })
+    .strict(),
+  env: z.object({ name: z.string().min(1), instance: z.number().int().min(0).max(MAX_INSTANCES).optional() }).strict(),
 } as const satisfies { [M in DaemonMethod]: z.ZodType<DaemonApi[M]['params']> };
 
 /** Parses `value` or throws a one-line E_BAD_SPEC naming the first bad field. */
@@ -168,5 +195,7 @@ type Agree<T extends true> = T;
 export type SchemaChecks = [
   Agree<Same<z.output<typeof appSpecSchema>, AppSpec>>,
   Agree<Same<z.output<typeof logSpecSchema>, LogSpec>>,
+  Agree<Same<z.output<typeof watchSpecSchema>, WatchSpec>>,
+  Agree<Same<z.output<typeof cronSpecSchema>, CronSpec>>,
   Agree<{ [M in DaemonMethod]: Same<z.output<(typeof daemonParamSchemas)[M]>, DaemonApi[M]['params']> }[DaemonMethod]>,
 ];

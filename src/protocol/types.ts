@@ -10,6 +10,23 @@ export { APP_NAME_PATTERN } from './limits';
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
 
+/** Signals `send-signal` may deliver to workers. */
+export const SENDABLE_SIGNALS = [
+  'SIGHUP',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGTERM',
+  'SIGUSR1',
+  'SIGUSR2',
+  'SIGKILL',
+  'SIGSTOP',
+  'SIGCONT',
+  'SIGWINCH',
+  'SIGTSTP',
+  'SIGALRM',
+] as const;
+export type SendableSignal = (typeof SENDABLE_SIGNALS)[number];
+
 export interface LogSpec {
   /** Absolute path of the stdout log, or '/dev/null'. */
   out: string;
@@ -68,6 +85,55 @@ export interface AppSpec {
   /** Round-robin in the primary (default on Linux) or left to the OS. */
   scheduling: 'rr' | 'none';
   logs: LogSpec;
+  /** Reload on file change, or null (not watched). */
+  watch: WatchSpec | null;
+  /** Reload (cluster) or restart (fork) on a schedule, or null. */
+  cron: CronSpec | null;
+}
+
+/** `--watch`: what is watched, what is ignored on top of the fixed ignores, how changes are batched. */
+export interface WatchSpec {
+  /** Absolute paths watched (the app's cwd for `watch: true`). */
+  paths: string[];
+  /** Extra ignores: globs (a pattern without "/" matches any path segment) or absolute paths. */
+  ignore: string[];
+  /** Trailing debounce: a change reloads once no other change came for this many ms. */
+  delayMs: number;
+  usePolling: boolean;
+  /** Polling interval (ms) when usePolling. */
+  interval: number;
+  followSymlinks: boolean;
+}
+
+/** `--cron-restart`: a cron expression (5 fields, or 6 with seconds first) and an optional IANA time zone. */
+export interface CronSpec {
+  expr: string;
+  tz: string | null;
+}
+
+/** What the primary's file watcher is doing (ls --json `watch`, describe). */
+export interface WatchStatus {
+  paths: string[];
+  /** Every ignore in force: the fixed ones (node_modules, .git, home, log files) and the spec's. */
+  ignored: string[];
+  /** epoch ms of the last watch-triggered reload that finished, or null. */
+  lastReload: number | null;
+  /** The last watch-triggered reload that failed (old workers kept serving), cleared by a success. */
+  lastFailure: { at: number; message: string } | null;
+  consecutiveFailures: number;
+  /** Flap guard: changes before this epoch ms wait; null when not held back. */
+  heldUntil: number | null;
+}
+
+/** The primary's schedule (ls --json `cron`, describe). */
+export interface CronStatus {
+  expr: string;
+  tz: string | null;
+  /** epoch ms of the next tick, or null when the expression has no future run. */
+  nextRun: number | null;
+  lastRun: number | null;
+  /** The last tick's outcome ('reloaded', 'skipped: …', 'failed: …'), or null before the first. */
+  lastResult: string | null;
 }
 
 export type WorkerStatus = 'launching' | 'online' | 'stopping' | 'stopped' | 'waiting-restart' | 'errored';
@@ -111,6 +177,10 @@ export interface AppInfo {
   workers: WorkerInfo[];
   /** epoch ms the app was first started. */
   createdAt: number;
+  /** The primary's watcher, when the app is watched and its primary runs. */
+  watch?: WatchStatus | null;
+  /** The primary's schedule, when the app has one and its primary runs. */
+  cron?: CronStatus | null;
 }
 
 export interface DaemonInfo {

@@ -67,7 +67,7 @@ export function readState(path: string): ReadStateResult {
       const offsets: Record<string, number> = {};
       if (isRecord(item.restartOffsets)) {
         for (const [k, v] of Object.entries(item.restartOffsets))
-          if (typeof v === 'number' && Number.isInteger(v) && v >= 0) offsets[k] = v;
+          if (typeof v === 'number' && Number.isInteger(v)) offsets[k] = v; // negative after `reset`
       }
       apps.push({
         spec,

@@ -80,7 +80,17 @@ describe('start, ls, describe, stop, restart, delete, ping, kill', () => {
     const apps = JSON.parse((await sb.ok(['ls', '--json'])).stdout) as Described[];
     expect(apps).toHaveLength(1);
     const [web] = apps as [Described];
-    expect(Object.keys(web).sort()).toEqual(['createdAt', 'name', 'primaryPid', 'spec', 'status', 'workers']);
+    expect(Object.keys(web).sort()).toEqual([
+      'createdAt',
+      'cron',
+      'name',
+      'primaryPid',
+      'spec',
+      'status',
+      'watch',
+      'workers',
+    ]);
+    expect(web).toMatchObject({ watch: null, cron: null });
     expect(web).toMatchObject({
       name: 'web',
       status: 'online',

@@ -34,6 +34,9 @@ const EVERY_METHOD: Record<DaemonMethod, true> = {
   webConfigure: true,
   webToken: true,
   subscribe: true,
+  reset: true,
+  sendSignal: true,
+  env: true,
 };
 
 describe('Client', () => {

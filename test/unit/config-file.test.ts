@@ -273,13 +273,50 @@ describe('loadConfigFile: PM2 value forms', () => {
   });
 
   it('warns about unknown keys by name, and log_date_format being replaced by ISO timestamps', async () => {
-    const { spec, notices } = await one({ watch: true, merge_logs: true, log_date_format: 'YYYY-MM-DD' });
+    const { spec, notices } = await one({ merge_logs: true, log_date_format: 'YYYY-MM-DD' });
     expect(spec.logs.time).toBe(true);
     expect(notices).toEqual([
-      expect.stringContaining('app "a" (apps[0]): "watch" is not a clusterctl option; ignored'),
-      expect.stringContaining('"merge_logs" is not a clusterctl option; ignored'),
+      expect.stringContaining('app "a" (apps[0]): "merge_logs" is not a clusterctl option; ignored'),
       expect.stringContaining('log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp'),
     ]);
+  });
+});
+
+describe('loadConfigFile: watch and cron_restart', () => {
+  async function one(app: Record<string, unknown>) {
+    const p = write('one.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, ...app }] }));
+    return loadConfigFile(p, opts());
+  }
+
+  it('watch, ignore_watch, watch_delay, watch_options and cron_restart/cron_tz become the spec, with no notice', async () => {
+    const { specs, notices } = await one({
+      watch: ['src', 'lib'],
+      ignore_watch: '*.tmp',
+      watch_delay: '1s',
+      watch_options: { usePolling: true, interval: 250 },
+      cron_restart: '0 3 * * *',
+      cron_tz: 'UTC',
+    });
+    expect(notices).toEqual([]);
+    const dir = specs[0].cwd;
+    expect(specs[0].watch).toEqual({
+      paths: [`${dir}/src`, `${dir}/lib`],
+      ignore: ['*.tmp'],
+      delayMs: 1000,
+      usePolling: true,
+      interval: 250,
+      followSymlinks: true,
+    });
+    expect(specs[0].cron).toEqual({ expr: '0 3 * * *', tz: 'UTC' });
+    expect((await one({ watch: true })).specs[0].watch?.paths).toEqual([dir]);
+    expect((await one({ watch: false })).specs[0].watch).toBeNull();
+  });
+
+  it('a bad expression, zone or watch option is one line naming the field', async () => {
+    await expectConfigError(one({ cron_restart: '61 * * * *' }), /app "a" \(apps\[0\]\): cron_restart: .*minute/);
+    await expectConfigError(one({ cron_restart: '0 3 * * *', cron_tz: 'Nowhere/X' }), /cron_tz: unknown time zone/);
+    await expectConfigError(one({ watch_options: { awaitWriteFinish: true } }), /watch_options/);
+    await expectConfigError(one({ watch: 3 }), /watch: must be true, false, a path or an array of paths/);
   });
 });
 

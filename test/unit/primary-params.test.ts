@@ -13,6 +13,15 @@ const valid = {
   stopExitCodes: [0, 42],
 };
 
+const WATCH = {
+  paths: ['/srv'],
+  ignore: ['*.tmp'],
+  delayMs: 300,
+  usePolling: false,
+  interval: 1000,
+  followSymlinks: true,
+};
+
 const broken: Array<[string, unknown]> = [
   ['name with a slash', { ...valid, name: 'a/b' }],
   ['name too long', { ...valid, name: 'a'.repeat(65) }],
@@ -41,6 +50,12 @@ const broken: Array<[string, unknown]> = [
       return rest;
     })(),
   ],
+  ['watch with no path', { ...valid, watch: { ...WATCH, paths: [] } }],
+  ['watch with a relative path', { ...valid, watch: { ...WATCH, paths: ['src'] } }],
+  ['watch polling interval 0', { ...valid, watch: { ...WATCH, interval: 0 } }],
+  ['watch extra field', { ...valid, watch: { ...WATCH, awaitWriteFinish: true } }],
+  ['cron empty expression', { ...valid, cron: { expr: '', tz: null } }],
+  ['cron zone not a string', { ...valid, cron: { expr: '0 3 * * *', tz: 5 } }],
   ['not an object', 'web'],
   ['null', null],
 ];
@@ -58,6 +73,23 @@ test('a valid spec passes both and comes back equal', () => {
   expect(appSpecSchema.safeParse(valid).success).toBe(true);
   expect(checkAppSpec(valid, 'spec')).toEqual(valid);
   expect(checkAppSpec({ ...valid, incrementVar: null }, 'spec').incrementVar).toBeNull();
+});
+
+test('watch and cron: set, null, or absent (a spec saved before they existed) read the same on both sides', () => {
+  const set = { ...valid, watch: WATCH, cron: { expr: '*/2 * * * * *', tz: 'UTC' } };
+  expect(appSpecSchema.parse(set)).toEqual(set);
+  expect(checkAppSpec(set, 'spec')).toEqual(set);
+  const old: Record<string, unknown> = { ...valid };
+  delete old.watch;
+  delete old.cron;
+  expect(appSpecSchema.parse(old)).toMatchObject({ watch: null, cron: null });
+  expect(checkAppSpec(old, 'spec')).toMatchObject({ watch: null, cron: null });
+});
+
+test('signal and env params', () => {
+  expect(primaryParams.signal({ signal: 'SIGUSR2', instance: null })).toEqual({ signal: 'SIGUSR2', instance: null });
+  expect(() => primaryParams.signal({ signal: 'SIGBOGUS', instance: 0 })).toThrow(/signal params\.signal/);
+  expect(() => primaryParams.env({ instance: -1 })).toThrow(/env params\.instance/);
 });
 
 test.each(broken)('%s: both refuse it', (_what, spec) => {

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import type { StartFlags } from '../../config/flags';
 import { SUPERVISION_FLAG_KEYS } from '../../config/supervision-flags';
+import { TRIGGER_FLAG_KEYS } from '../../config/triggers';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -29,6 +30,7 @@ export const NEW_APP_FLAGS: Array<keyof StartFlags> = [
   'logRetain',
   'logCompress',
   ...SUPERVISION_FLAG_KEYS,
+  ...TRIGGER_FLAG_KEYS,
 ];
 
 /** What runs: the instances, the script's name and directory, the interpreter, the stop and the environment. */
@@ -96,6 +98,25 @@ function addSupervisionOptions(command: Command): Command {
     );
 }
 
+/** Reload on file change, restart on a schedule. */
+function addTriggerOptions(command: Command): Command {
+  return command
+    .option(
+      '--watch [paths...]',
+      'reload when a file changes under these paths (default: the cwd); node_modules, .git and log files are ignored',
+    )
+    .option(
+      '--ignore-watch <globs...>',
+      'with --watch: also ignore these, e.g. "*.tmp" uploads (a glob without / matches any path part)',
+    )
+    .option('--watch-delay <ms>', 'with --watch: reload once no change came for this long (default 300)')
+    .option(
+      '--cron-restart <expr>',
+      'reload (cluster) or restart (fork) on a schedule: 5 cron fields, or 6 with seconds first, e.g. "0 3 * * *"',
+    )
+    .option('--cron-tz <zone>', "with --cron-restart: the IANA time zone of the schedule (default: the system's)");
+}
+
 export function addStartOptions(command: Command): Command {
-  return addSupervisionOptions(addLogOptions(addAppOptions(command)));
+  return addTriggerOptions(addSupervisionOptions(addLogOptions(addAppOptions(command))));
 }

@@ -83,6 +83,8 @@ Examples:
   $ clusterctl start app.js -i max              one worker per usable CPU
   $ clusterctl start server.mjs -i -1 --name api -- --port 8080
   $ clusterctl start app.js --env PORT=3000 --env NODE_ENV=production
+  $ clusterctl start app.js --watch --ignore-watch "*.tmp"   reload on change (after the script)
+  $ clusterctl start job.js --no-autorestart --cron-restart "0 3 * * *"
   $ clusterctl start api                        start the stopped app "api" again
   $ clusterctl start ecosystem.config.js --env production --only api,web`,
     )

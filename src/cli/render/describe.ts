@@ -2,6 +2,7 @@
 import type { AppInfo, ExitRecord } from '../../protocol/types';
 import { paintStatus } from './colors';
 import { humanBytes, isoTime } from './format';
+import { triggerLines } from './triggers';
 
 function exitText(exit: ExitRecord | null): string {
   if (!exit) return '-';
@@ -43,6 +44,7 @@ export function renderDescribe(app: AppInfo): string {
       'log options',
       `format ${s.logs.format}${s.logs.time ? ', timestamps' : ''}, rotate at ${humanBytes(s.logs.maxSize)}, keep ${s.logs.retain}${s.logs.compress ? ' gzipped' : ''}`,
     ],
+    ...triggerLines(app),
   ];
   const width = Math.max(...lines.map(([k]) => k.length));
   let out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';

@@ -6,6 +6,7 @@
 import type { AppInfo } from '../../protocol/types';
 import { paintStatus } from './colors';
 import { humanBytes, humanCpu, humanDuration } from './format';
+import { triggerNotes } from './triggers';
 
 const HEAD = ['app', 'id', 'pid', 'status', 'restarts', 'uptime', 'cpu', 'mem'];
 
@@ -52,6 +53,6 @@ export function renderAppTable(apps: AppInfo[]): string {
     style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
   });
   for (const row of appRows(apps)) table.push(row);
-  const notes = workerNotes(apps);
+  const notes = [...workerNotes(apps), ...triggerNotes(apps)];
   return `${table.toString()}\n${notes.map((n) => `${n}\n`).join('')}`;
 }

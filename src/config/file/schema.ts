@@ -161,6 +161,27 @@ export const appEntrySchema = z.looseObject({
   log_max_size: byteSize(MIN_LOG_MAX_SIZE).optional(),
   log_retain: count(MAX_LOG_RETAIN).optional(),
   log_compress: bool.optional(),
+  // watch and cron (src/config/triggers.ts turns them into the spec's watch and cron)
+  watch: z
+    .union(
+      [z.boolean(), z.string().min(1), z.array(z.string().min(1))],
+      msg('true, false, a path or an array of paths'),
+    )
+    .optional(),
+  ignore_watch: z
+    .union([z.string().min(1), z.array(z.string().min(1))], msg('a glob or an array of globs'))
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
+  watch_delay: durationMs().optional(),
+  watch_options: z
+    .object(
+      { usePolling: bool.optional(), interval: durationMs(1).optional(), followSymlinks: bool.optional() },
+      msg('an object with usePolling, interval, followSymlinks'),
+    )
+    .strict()
+    .optional(),
+  cron_restart: z.string(msg('a cron expression such as "0 3 * * *"')).min(1, 'must not be empty').optional(),
+  cron_tz: z.string(msg('an IANA time zone such as "Europe/Paris"')).min(1, 'must not be empty').optional(),
 });
 
 export type AppEntry = z.output<typeof appEntrySchema>;

@@ -11,6 +11,7 @@ import { nameFromScript, resolveInterpreter } from '../flags';
 import { resolveInstances } from '../instances';
 import type { AppSpec } from '../../protocol/types';
 import type { AppEntry } from './schema';
+import { cronProblem, watchSpecOf } from '../triggers';
 
 /** A problem with one field; the loader turns it into the one-line E_CONFIG. */
 export class FieldError extends Error {
@@ -125,5 +126,32 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   if (entry.log_max_size !== undefined) spec.logs.maxSize = entry.log_max_size;
   if (entry.log_retain !== undefined) spec.logs.retain = entry.log_retain;
   if (entry.log_compress !== undefined) spec.logs.compress = entry.log_compress;
+  applyTriggers(spec, entry);
   return spec;
+}
+
+function applyTriggers(spec: AppSpec, entry: AppEntry): void {
+  if (entry.watch !== undefined) {
+    const o = entry.watch_options ?? {};
+    spec.watch = watchSpecOf(
+      {
+        watch: entry.watch,
+        ignore: entry.ignore_watch,
+        delayMs: entry.watch_delay,
+        usePolling: o.usePolling,
+        interval: o.interval,
+        followSymlinks: o.followSymlinks,
+      },
+      spec.cwd,
+    );
+  }
+  if (entry.cron_restart === undefined) {
+    if (entry.cron_tz !== undefined) throw new FieldError('cron_tz', 'needs cron_restart');
+    return;
+  }
+  const tz = entry.cron_tz ?? null;
+  const problem = cronProblem(entry.cron_restart, tz);
+  if (problem !== null)
+    throw new FieldError(tz !== null && problem.startsWith('unknown time zone') ? 'cron_tz' : 'cron_restart', problem);
+  spec.cron = { expr: entry.cron_restart.trim(), tz };
 }

@@ -20,6 +20,9 @@ import { startHandler } from './start';
 import { stopHandler } from './stop';
 import { webConfigureHandler, webStatusHandler, webTokenHandler } from './web';
 import { subscribeHandler } from './subscribe';
+import { envHandler } from './env';
+import { resetHandler } from './reset';
+import { sendSignalHandler } from './send-signal';
 
 export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler> {
   return {
@@ -43,5 +46,8 @@ export function daemonHandlers(ctx: DaemonContext): Record<DaemonMethod, Handler
     webConfigure: webConfigureHandler(ctx),
     webToken: webTokenHandler(ctx),
     subscribe: subscribeHandler(ctx),
+    reset: resetHandler(ctx),
+    sendSignal: sendSignalHandler(ctx),
+    env: envHandler(ctx),
   };
 }
