@@ -19,14 +19,14 @@ import { acquireLock } from './lock';
 import { createLogger, type Logger } from './logger';
 import { Registry } from './registry';
 
-function prepareHome(paths: HomePaths): void {
+export function prepareHome(paths: HomePaths): void {
   for (const dir of [paths.home, paths.runDir, paths.logsDir]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
   }
 }
 
-function listen(server: Server, path: string): Promise<void> {
+export function listen(server: Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ path }, () => {
@@ -36,7 +36,7 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
-function createManager(paths: HomePaths, logger: Logger): AppManager {
+export function createManager(paths: HomePaths, logger: Logger): AppManager {
   const registry = new Registry(
     paths.stateFile,
     (err) => logger.error({ err }, 'cannot write state.json'),
