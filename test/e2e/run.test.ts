@@ -1,0 +1,140 @@
+/**
+ * `clusterctl run` against real processes: logs on stdout tagged by app and
+ * instance, the daemon-compatible socket (`ls`, `scale`, a refused verb),
+ * exit codes (the restart policy gave up → 1, one --no-autorestart instance
+ * → its own code), a second SIGTERM during a slow stop, SIGHUP reloads,
+ * --http probes and metrics, and bad flags refused with one line.
+ */
+import { join } from 'node:path';
+import { freePort, httpGet } from '../helpers/net';
+import { killTree, startRun, type RunningRun } from '../helpers/runner';
+import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
+import { waitFor } from '../helpers/wait';
+
+jest.setTimeout(60000);
+
+let sb: Sandbox;
+let run: RunningRun | null = null;
+
+beforeEach(() => {
+  sb = createSandbox('run-');
+});
+afterEach(async () => {
+  killTree(run?.child.pid);
+  run = null;
+  await sb.cleanup();
+});
+
+async function online(n: number, name: string): Promise<Array<{ pid: number | null }>> {
+  return waitFor(
+    async () => {
+      const app = (await sb.list()).find((a) => a.name === name);
+      const up = app?.workers.filter((w) => w.status === 'online') ?? [];
+      return up.length === n ? up : null;
+    },
+    { what: `${n} ${name} workers online` },
+  );
+}
+
+it('serves, logs app:instance| lines on stdout, answers ls and scale on its socket, refuses stop', async () => {
+  const port = await freePort();
+  run = startRun([join(FIXTURES, 'hello.js'), '-i', '2', '--name', 'web', '--env', `PORT=${port}`], sb.env);
+  await online(2, 'web');
+  expect((await httpGet(port)).status).toBe(200);
+  await waitFor(() => /^web:0\|hello: instance 0/m.test(run?.out() ?? '') && /^web:1\|/m.test(run?.out() ?? ''), {
+    what: 'both workers logged on stdout',
+  });
+  await sb.ok(['scale', 'web', '3']);
+  await online(3, 'web');
+  const refused = await sb.cli(['stop', 'web']);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toMatch(/stop is not available under clusterctl run/);
+  run.child.kill('SIGTERM');
+  expect((await run.exitWithin(15000)).code).toBe(0);
+});
+
+it('--json writes JSON lines, and SIGHUP reloads every worker', async () => {
+  const port = await freePort();
+  run = startRun([join(FIXTURES, 'hello.js'), '--json', '--env', `PORT=${port}`], sb.env);
+  const [before] = await online(1, 'hello');
+  const line = await waitFor(() => run?.out().split('\n').find((l) => l.startsWith('{')));
+  expect(JSON.parse(line)).toMatchObject({ app: 'hello', instance: 0, stream: 'out' });
+  run.child.kill('SIGHUP');
+  await waitFor(
+    async () => {
+      const w = (await sb.list())[0]?.workers[0];
+      return w?.status === 'online' && w.pid !== before?.pid;
+    },
+    { what: 'a new worker after SIGHUP' },
+  );
+  run.child.kill('SIGTERM');
+  expect((await run.exitWithin(15000)).code).toBe(0);
+});
+
+it('exits 1 once the restart policy gives up on an app that crashes at every start', async () => {
+  run = startRun(
+    [join(FIXTURES, 'throws-at-start.js'), '--max-restarts', '2', '--exp-backoff-restart-delay', '50'],
+    sb.env,
+  );
+  const exit = await run.exitWithin(30000);
+  expect(exit.code).toBe(1);
+  expect(run.err()).toMatch(/given up on/);
+  expect(run.err()).toMatch(/boom: this app cannot start/);
+});
+
+it('a --no-autorestart single instance that exits 3 makes run exit 3', async () => {
+  run = startRun([join(FIXTURES, 'exits-after.js'), '--no-autorestart', '--env', 'EXIT_CODE=3', '--env', 'EXIT_AFTER_MS=1500'], sb.env);
+  const exit = await run.exitWithin(20000);
+  expect(exit.code).toBe(3);
+});
+
+it('a second SIGTERM during a slow stop kills every process at once', async () => {
+  const port = await freePort();
+  run = startRun(
+    [join(FIXTURES, 'ignores-sigint.js'), '-i', '2', '--kill-timeout', '20000', '--env', `PORT=${port}`],
+    sb.env,
+  );
+  const workers = await online(2, 'ignores-sigint');
+  run.child.kill('SIGTERM');
+  await waitFor(() => /stopping every app/.test(run?.err() ?? ''), { what: 'the stop begun' });
+  const second = Date.now();
+  run.child.kill('SIGTERM');
+  const exit = await run.exitWithin(5000);
+  expect(exit.at - second).toBeLessThan(3000);
+  expect(exit.code).toBe(143);
+  await waitFor(() => workers.every((w) => w.pid !== null && !isRunning(w.pid)), { what: 'workers killed', timeoutMs: 3000 });
+});
+
+it('--http serves /healthz, /readyz and /metrics', async () => {
+  const [port, http] = [await freePort(), await freePort()];
+  run = startRun([join(FIXTURES, 'hello.js'), '--env', `PORT=${port}`, '--http', `127.0.0.1:${http}`], sb.env);
+  await online(1, 'hello');
+  expect((await httpGet(http, '/healthz')).status).toBe(200);
+  await waitFor(async () => (await httpGet(http, '/readyz')).status === 200, { what: 'ready' });
+  const metrics = await httpGet(http, '/metrics');
+  expect(metrics.body).toMatch(/clusterctl_workers\{app="hello",status="online"\} 1/);
+  run.child.kill('SIGTERM');
+  expect((await run.exitWithin(15000)).code).toBe(0);
+});
+
+it('refuses a non-loopback --http without a token, with one line and exit 2', async () => {
+  run = startRun([join(FIXTURES, 'hello.js'), '--http', '0.0.0.0:9615'], sb.env);
+  const exit = await run.exitWithin(10000);
+  expect(exit.code).toBe(2);
+  expect(run.err().trim().split('\n')).toHaveLength(1);
+  expect(run.err()).toMatch(/--http-token/);
+});
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const { readFileSync } = require('node:fs') as typeof import('node:fs');
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
