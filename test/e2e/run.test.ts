@@ -5,6 +5,7 @@
  * → its own code), a second SIGTERM during a slow stop, SIGHUP reloads,
  * --http probes and metrics, and bad flags refused with one line.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, httpGet } from '../helpers/net';
 import { killTree, startRun, type RunningRun } from '../helpers/runner';
@@ -26,6 +27,8 @@ afterEach(async () => {
 });
 
 async function online(n: number, name: string): Promise<Array<{ pid: number | null }>> {
+  // Before any CLI call: a CLI finding no socket would start a daemon of its own in this home.
+  await waitFor(() => existsSync(join(sb.home, 'daemon.sock')), { what: 'run serving daemon.sock' });
   return waitFor(
     async () => {
       const app = (await sb.list()).find((a) => a.name === name);

@@ -4,7 +4,8 @@
  * with a deadline, and a kill of its whole tree by pid for the cleanup.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { BIN } from './sandbox';
 import { waitFor } from './wait';
 
@@ -23,10 +24,23 @@ export interface RunningRun {
   exitWithin(ms: number): Promise<RunExit>;
 }
 
+/** unshare found on the test's own PATH: a run under test may be given a PATH without it (and without tini). */
+function unshareBinary(): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    try {
+      accessSync(join(dir, 'unshare'), constants.X_OK);
+      return join(dir, 'unshare');
+    } catch {
+      /* not here */
+    }
+  }
+  return 'unshare';
+}
+
 export function startRun(args: string[], env: Record<string, string>, opts: { unshare?: boolean } = {}): RunningRun {
   const argv = [BIN, 'run', ...args];
   const child = opts.unshare
-    ? spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, ...argv], { env, stdio: 'pipe' })
+    ? spawn(unshareBinary(), ['--pid', '--fork', '--mount-proc', process.execPath, ...argv], { env, stdio: 'pipe' })
     : spawn(process.execPath, argv, { env, stdio: 'pipe' });
   let out = '';
   let err = '';
