@@ -79,6 +79,61 @@ async function startAll(manager: AppManager, specs: readonly AppSpec[]): Promise
   return null;
 }
 
+/** The one stop of a run: graceful first, bounded by the stop timeout; a second signal kills at once. */
+class Stopper {
+  stopping = false;
+  readonly finished: Promise<number>;
+  private finish: (code: number) => void = () => undefined;
+
+  constructor(
+    private readonly manager: AppManager,
+    private readonly timeoutMs: number,
+  ) {
+    this.finished = new Promise<number>((resolve) => (this.finish = resolve));
+  }
+
+  stop(code: number, why: string): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    say(`${why}: stopping every app (at most ${this.timeoutMs} ms)`);
+    const failed = code === 0 ? 1 : code;
+    const timer = setTimeout(() => {
+      say(`the stop took longer than ${this.timeoutMs} ms: killing every process`);
+      killEverything(this.manager);
+      this.finish(failed);
+    }, this.timeoutMs);
+    killAll(this.manager)
+      .then(
+        () => this.finish(code),
+        () => this.finish(failed),
+      )
+      .finally(() => clearTimeout(timer));
+  }
+
+  /** SIGTERM/SIGINT stop (the second one kills), SIGHUP reloads every app. */
+  wireSignals(): void {
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(sig, () => {
+        if (!this.stopping) {
+          this.stop(0, `${sig} received`);
+          return;
+        }
+        say(`${sig} again: killing every process now`);
+        killEverything(this.manager);
+        this.finish(128 + signalNumber(sig));
+      });
+    }
+    process.on('SIGHUP', () => {
+      if (this.stopping) return;
+      say('SIGHUP received: reloading every app');
+      reloadApps(this.manager, 'all').then(
+        () => say('every app reloaded'),
+        (err: unknown) => say(`reload failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    });
+  }
+}
+
 export async function runForeground(specs: readonly AppSpec[], opts: ForegroundOptions): Promise<number> {
   const paths = homePaths(resolveHome());
   prepareHome(paths);
@@ -91,57 +146,30 @@ export async function runForeground(specs: readonly AppSpec[], opts: ForegroundO
   inheritPrimaryOutput();
   const logger = createLogger(paths.daemonLog);
   const manager = createManager(paths, logger);
-  let finish: (code: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => (finish = resolve));
-  let stopping = false;
+  const stopper = new Stopper(manager, opts.stopTimeoutMs);
+  stopper.wireSignals();
 
-  const stop = (code: number, why: string): void => {
-    if (stopping) return;
-    stopping = true;
-    say(`${why}: stopping every app (at most ${opts.stopTimeoutMs} ms)`);
-    const timer = setTimeout(() => {
-      say(`the stop took longer than ${opts.stopTimeoutMs} ms: killing every process`);
-      killEverything(manager);
-      finish(code === 0 ? 1 : code);
-    }, opts.stopTimeoutMs);
-    void killAll(manager).then(
-      () => finish(code),
-      () => finish(code === 0 ? 1 : code),
-    ).finally(() => clearTimeout(timer));
+  const ctx: DaemonContext = {
+    paths,
+    manager,
+    logger,
+    startedAt: Date.now(),
+    exit: () => stopper.stop(0, 'kill requested'),
   };
-
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(sig, () => {
-      if (!stopping) return stop(0, `${sig} received`);
-      say(`${sig} again: killing every process now`);
-      killEverything(manager);
-      finish(128 + signalNumber(sig));
-    });
-  }
-  process.on('SIGHUP', () => {
-    if (stopping) return;
-    say('SIGHUP received: reloading every app');
-    reloadApps(manager, 'all').then(
-      () => say('every app reloaded'),
-      (err: unknown) => say(`reload failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
-  });
-
-  const ctx: DaemonContext = { paths, manager, logger, startedAt: Date.now(), exit: () => stop(0, 'kill requested') };
   const server = await serve(ctx);
   const early = await startAll(manager, specs);
-  if (early) stop(early.code, early.why);
-  const closeHttp = opts.onStarted && !stopping ? await opts.onStarted(() => manager.list()) : () => undefined;
+  if (early) stopper.stop(early.code, early.why);
+  const closeHttp = opts.onStarted && !stopper.stopping ? await opts.onStarted(() => manager.list()) : null;
 
   const watch = setInterval(() => {
-    if (stopping) return;
+    if (stopper.stopping) return;
     const v = verdict(manager.list());
-    if (v) stop(v.code, v.why);
+    if (v) stopper.stop(v.code, v.why);
   }, WATCH_EVERY_MS);
 
-  const code = await finished;
+  const code = await stopper.finished;
   clearInterval(watch);
-  closeHttp();
+  closeHttp?.();
   server.close();
   rmSync(paths.socket, { force: true });
   rmSync(paths.pidFile, { force: true });

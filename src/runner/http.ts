@@ -28,7 +28,7 @@ export function parseHttp(raw: string, token: string | undefined): HttpOptions {
   const port = m ? Number(m[2]) : NaN;
   if (!m || port > 65535)
     throw new ClusterctlError('E_USAGE', `--http ${JSON.stringify(raw)}: expected HOST:PORT, e.g. 127.0.0.1:9615`);
-  const host = (m[1] ?? '').replace(/^\[|\]$/g, '');
+  const host = m[1].replace(/^\[|\]$/g, '');
   if (token !== undefined && token.length < 16)
     throw new ClusterctlError('E_USAGE', '--http-token: use at least 16 characters');
   if (!isLoopback(host) && token === undefined)
@@ -46,18 +46,16 @@ function answer(res: ServerResponse, status: number, body: string, type = 'text/
 
 function handle(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, apps: () => AppInfo[]): void {
   const path = (req.url ?? '/').split('?')[0];
-  if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, 'GET only\n');
-  if (path === '/healthz') return answer(res, 200, 'ok\n');
-  if (path === '/readyz') {
+  if (req.method !== 'GET' && req.method !== 'HEAD') answer(res, 405, 'GET only\n');
+  else if (path === '/healthz') answer(res, 200, 'ok\n');
+  else if (path === '/readyz') {
     const r = readiness(apps());
-    return answer(res, r.ready ? 200 : 503, `${r.ready ? 'ready' : 'not ready'}: ${r.detail}\n`);
-  }
-  if (path === '/metrics') {
+    answer(res, r.ready ? 200 : 503, `${r.ready ? 'ready' : 'not ready'}: ${r.detail}\n`);
+  } else if (path === '/metrics') {
     if (opts.token !== null && req.headers.authorization !== `Bearer ${opts.token}`)
-      return answer(res, 401, 'a bearer token is required (--http-token)\n');
-    return answer(res, 200, metricsText(apps()), 'text/plain; version=0.0.4; charset=utf-8');
-  }
-  answer(res, 404, 'not found: /healthz, /readyz, /metrics\n');
+      answer(res, 401, 'a bearer token is required (--http-token)\n');
+    else answer(res, 200, metricsText(apps()), 'text/plain; version=0.0.4; charset=utf-8');
+  } else answer(res, 404, 'not found: /healthz, /readyz, /metrics\n');
 }
 
 /** Starts the endpoint once the apps are started; resolves with a function that closes it. */

@@ -17,20 +17,23 @@ function label(v: string): string {
 }
 
 export function metricsText(apps: readonly AppInfo[]): string {
-  const out: string[] = [
-    '# HELP clusterctl_workers Workers by app and status.',
-    '# TYPE clusterctl_workers gauge',
-  ];
+  const out: string[] = ['# HELP clusterctl_workers Workers by app and status.', '# TYPE clusterctl_workers gauge'];
   for (const a of apps) {
     const counts = new Map<string, number>();
     for (const w of a.workers) counts.set(w.status, (counts.get(w.status) ?? 0) + 1);
     for (const [status, n] of counts) out.push(`clusterctl_workers{app="${label(a.name)}",status="${status}"} ${n}`);
   }
-  out.push('# HELP clusterctl_worker_restarts_total Replacements of each worker.', '# TYPE clusterctl_worker_restarts_total counter');
+  out.push(
+    '# HELP clusterctl_worker_restarts_total Replacements of each worker.',
+    '# TYPE clusterctl_worker_restarts_total counter',
+  );
   for (const a of apps)
     for (const w of a.workers)
       out.push(`clusterctl_worker_restarts_total{app="${label(a.name)}",instance="${w.instance}"} ${w.restarts}`);
-  out.push('# HELP clusterctl_worker_memory_bytes RSS of each worker process tree.', '# TYPE clusterctl_worker_memory_bytes gauge');
+  out.push(
+    '# HELP clusterctl_worker_memory_bytes RSS of each worker process tree.',
+    '# TYPE clusterctl_worker_memory_bytes gauge',
+  );
   for (const a of apps)
     for (const w of a.workers)
       if (w.memory !== null)

@@ -48,7 +48,7 @@ export function verdict(apps: readonly AppInfo[]): Verdict | null {
   const workers = apps.flatMap((a) => a.workers);
   if (apps.length === 0 || workers.length === 0 || !workers.every(isTerminallyStopped)) return null;
   if (apps.length === 1 && workers.length === 1) {
-    const only = workers[0] as WorkerInfo;
+    const [only] = workers as [WorkerInfo];
     const code = exitCodeOf(only.lastExit);
     return { code, why: `${apps[0]?.name ?? '?'}:${only.instance} exited and is not restarted (exit code ${code})` };
   }

@@ -5,7 +5,7 @@
  * → its own code), a second SIGTERM during a slow stop, SIGHUP reloads,
  * --http probes and metrics, and bad flags refused with one line.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, httpGet } from '../helpers/net';
 import { killTree, startRun, type RunningRun } from '../helpers/runner';
@@ -59,14 +59,19 @@ it('serves, logs app:instance| lines on stdout, answers ls and scale on its sock
 it('--json writes JSON lines, and SIGHUP reloads every worker', async () => {
   const port = await freePort();
   run = startRun([join(FIXTURES, 'hello.js'), '--json', '--env', `PORT=${port}`], sb.env);
-  const [before] = await online(1, 'hello');
-  const line = await waitFor(() => run?.out().split('\n').find((l) => l.startsWith('{')));
+  const [before] = (await online(1, 'hello')) as [{ pid: number | null }];
+  const line = await waitFor(() =>
+    run
+      ?.out()
+      .split('\n')
+      .find((l) => l.startsWith('{')),
+  );
   expect(JSON.parse(line)).toMatchObject({ app: 'hello', instance: 0, stream: 'out' });
   run.child.kill('SIGHUP');
   await waitFor(
     async () => {
       const w = (await sb.list())[0]?.workers[0];
-      return w?.status === 'online' && w.pid !== before?.pid;
+      return w.status === 'online' && w.pid !== before.pid;
     },
     { what: 'a new worker after SIGHUP' },
   );
@@ -86,7 +91,10 @@ it('exits 1 once the restart policy gives up on an app that crashes at every sta
 });
 
 it('a --no-autorestart single instance that exits 3 makes run exit 3', async () => {
-  run = startRun([join(FIXTURES, 'exits-after.js'), '--no-autorestart', '--env', 'EXIT_CODE=3', '--env', 'EXIT_AFTER_MS=1500'], sb.env);
+  run = startRun(
+    [join(FIXTURES, 'exits-after.js'), '--no-autorestart', '--env', 'EXIT_CODE=3', '--env', 'EXIT_AFTER_MS=1500'],
+    sb.env,
+  );
   const exit = await run.exitWithin(20000);
   expect(exit.code).toBe(3);
 });
@@ -105,7 +113,10 @@ it('a second SIGTERM during a slow stop kills every process at once', async () =
   const exit = await run.exitWithin(5000);
   expect(exit.at - second).toBeLessThan(3000);
   expect(exit.code).toBe(143);
-  await waitFor(() => workers.every((w) => w.pid !== null && !isRunning(w.pid)), { what: 'workers killed', timeoutMs: 3000 });
+  await waitFor(() => workers.every((w) => w.pid !== null && !isRunning(w.pid)), {
+    what: 'workers killed',
+    timeoutMs: 3000,
+  });
 });
 
 it('--http serves /healthz, /readyz and /metrics', async () => {
@@ -135,7 +146,6 @@ function isRunning(pid: number): boolean {
     return false;
   }
   try {
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
     return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return false;

@@ -44,8 +44,8 @@ export function startRun(args: string[], env: Record<string, string>, opts: { un
     : spawn(process.execPath, argv, { env, stdio: 'pipe' });
   let out = '';
   let err = '';
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => (out += c));
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => (err += c));
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
   const exited = new Promise<RunExit>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
@@ -57,7 +57,10 @@ export function startRun(args: string[], env: Record<string, string>, opts: { un
     exitWithin: (ms) => {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<RunExit>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`run did not exit within ${ms} ms\nstdout: ${out}\nstderr: ${err}`)), ms);
+        timer = setTimeout(
+          () => reject(new Error(`run did not exit within ${ms} ms\nstdout: ${out}\nstderr: ${err}`)),
+          ms,
+        );
       });
       return Promise.race([exited, late]).finally(() => clearTimeout(timer));
     },
