@@ -8,6 +8,8 @@ import { sampleTree } from '../os/process-tree';
 export interface Sample {
   cpu: number;
   memory: number;
+  /** Cumulative CPU seconds of the tree: what /metrics exports as a counter. */
+  cpuSeconds: number;
 }
 
 export class TreeSampler {
@@ -26,7 +28,7 @@ export class TreeSampler {
         prev && now > prev.at
           ? Math.max(0, (s.cpuTicks - prev.ticks) / CLOCK_TICKS_PER_SECOND / ((now - prev.at) / 1000)) * 100
           : 0;
-      out.set(pid, { cpu: Math.round(cpu * 10) / 10, memory: s.rss });
+      out.set(pid, { cpu: Math.round(cpu * 10) / 10, memory: s.rss, cpuSeconds: s.cpuTicks / CLOCK_TICKS_PER_SECOND });
       next.set(pid, { ticks: s.cpuTicks, at: now });
     }
     this.last = next;

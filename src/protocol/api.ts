@@ -160,6 +160,24 @@ export interface PrimaryApi {
   flush: { params: Record<string, never>; result: null };
   /** Close and reopen the app's log files by path (handler: src/primary/logs/handlers.ts). */
   reopenLogs: { params: Record<string, never>; result: null };
+  /** Gather the workers' own prom-client metrics (answered by the preload), within `timeoutMs`. */
+  metrics: { params: { timeoutMs: number }; result: AppMetricsResult };
 }
 
 export type PrimaryMethod = keyof PrimaryApi;
+
+/** One metric family as prom-client's `registry.getMetricsAsJSON()` gives it (its cluster protocol's payload). */
+export interface MetricFamilyJson {
+  name: string;
+  help: string;
+  type: string;
+  aggregator?: string;
+  values: Array<{ value: number; labels: Record<string, string | number>; metricName?: string }>;
+}
+
+/** What `metrics` on a primary returns: each answering worker's families, labelled with `app`. */
+export interface AppMetricsResult {
+  workers: MetricFamilyJson[][];
+  /** Workers asked that did not answer before the deadline (or have no prom-client loaded: they answer empty). */
+  missing: number;
+}

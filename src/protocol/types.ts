@@ -94,6 +94,8 @@ export interface WorkerInfo {
   cpu: number | null;
   /** RSS of the worker's process tree in bytes, null before the first sample. */
   memory: number | null;
+  /** CPU seconds the worker's process tree has used since it started (cumulative; absent from primaries before 0.2). */
+  cpuSeconds?: number | null;
   lastExit: ExitRecord | null;
   /** Why the worker is not online (errored, failed listen, waiting), or null. */
   reason: string | null;

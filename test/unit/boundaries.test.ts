@@ -35,6 +35,8 @@ const FORBIDDEN: Record<string, string[]> = {
   logfile: ['cli', 'client', 'daemon', 'primary', 'config'],
   supervision: ['cli', 'client', 'daemon', 'primary', 'config'],
   state: ['cli', 'client', 'daemon', 'primary'],
+  // /metrics, /readyz and their router, shared by the daemon and `clusterctl run --http`.
+  observe: ['cli', 'client', 'daemon', 'primary', 'config'],
   // `clusterctl run` composes the daemon's runtime with start's options; the primaries stay processes.
   runner: ['primary', 'client'],
 };

@@ -9,6 +9,7 @@ import type { SlotState, SlotStatus } from './slot-status';
 export interface Usage {
   cpu: number;
   memory: number;
+  cpuSeconds?: number;
 }
 
 export function renderReason(status: SlotStatus, now: number): string | null {
@@ -49,6 +50,7 @@ export function toWorkerInfo(
     startedAt: live ? live.since : null,
     cpu: sample ? sample.cpu : null,
     memory: sample ? sample.memory : null,
+    cpuSeconds: sample?.cpuSeconds ?? null,
     lastExit: state.lastExit,
     reason: renderReason(s, now),
   };
