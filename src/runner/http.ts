@@ -1,8 +1,9 @@
 /**
  * `clusterctl run --http HOST:PORT`: probes and scraping for the container.
  * /healthz answers 200 while run is up (the liveness probe), /readyz 200
- * when every app has a worker online and 503 otherwise (the readiness
- * probe), /metrics the Prometheus text format. The probes need no token (a
+ * when every app runs all its instances online and 503 otherwise (the
+ * readiness probe), /metrics the Prometheus text format (src/observe, shared
+ * with the daemon's endpoint). The probes need no token (a
  * kubelet sends none); /metrics needs `Authorization: Bearer <token>` when
  * --http-token is given. Bound to a non-loopback address, a token is
  * required: refused at start otherwise.
@@ -11,7 +12,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP } from 'node:net';
 import { ClusterctlError } from '../protocol/errors';
 import type { AppInfo } from '../protocol/types';
-import { metricsText, readiness } from './observe';
+import { handleObserve, sendText, type ObserveSources } from '../observe/http-routes';
+import { buildMetrics, createProcessMetrics } from '../observe/metrics';
+
+/** run's own CPU, memory and event-loop series, next to the apps'. */
+const processMetrics = createProcessMetrics('clusterctl_run_');
 
 export interface HttpOptions {
   host: string;
@@ -39,23 +44,20 @@ export function parseHttp(raw: string, token: string | undefined): HttpOptions {
   return { host, port, token: token ?? null };
 }
 
-function answer(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
-}
-
 function handle(req: IncomingMessage, res: ServerResponse, opts: HttpOptions, apps: () => AppInfo[]): void {
-  const path = (req.url ?? '/').split('?')[0];
-  if (req.method !== 'GET' && req.method !== 'HEAD') answer(res, 405, 'GET only\n');
-  else if (path === '/healthz') answer(res, 200, 'ok\n');
-  else if (path === '/readyz') {
-    const r = readiness(apps());
-    answer(res, r.ready ? 200 : 503, `${r.ready ? 'ready' : 'not ready'}: ${r.detail}\n`);
-  } else if (path === '/metrics') {
-    if (opts.token !== null && req.headers.authorization !== `Bearer ${opts.token}`)
-      answer(res, 401, 'a bearer token is required (--http-token)\n');
-    else answer(res, 200, metricsText(apps()), 'text/plain; version=0.0.4; charset=utf-8');
-  } else answer(res, 404, 'not found: /healthz, /readyz, /metrics\n');
+  const sources: ObserveSources = {
+    apps,
+    metrics: () => buildMetrics({ apps: apps(), process: processMetrics }),
+    ...(opts.token === null
+      ? {}
+      : { authorize: (r: IncomingMessage) => r.headers.authorization === `Bearer ${opts.token}` }),
+  };
+  handleObserve(req, res, sources).then(
+    (answered) => {
+      if (!answered) sendText(res, 404, 'not found: /healthz, /readyz, /readyz/<app>, /metrics\n');
+    },
+    (err: unknown) => sendText(res, 500, `${err instanceof Error ? err.message : String(err)}\n`),
+  );
 }
 
 /** Starts the endpoint once the apps are started; resolves with a function that closes it. */

@@ -12,6 +12,8 @@ import { httpFromFlags } from './http';
 import { handOverToReaper } from './pid1';
 import { runSpecs, stopTimeoutMs, type RunFlags } from './specs';
 
+const TOKEN_VAR = 'CLUSTERCTL_HTTP_TOKEN';
+
 function program(onRun: (target: string, args: string[], flags: RunFlags) => Promise<void>): Command {
   const root = new Command('clusterctl').exitOverride().version(packageVersion(), '-v, --version');
   const run = root
@@ -24,7 +26,7 @@ function program(onRun: (target: string, args: string[], flags: RunFlags) => Pro
     .option('--json', 'write one JSON object per line (time, app, instance, stream, msg)')
     .option('--stop-timeout <s>', 'seconds the whole stop may take after SIGTERM/SIGINT, then SIGKILL (default 25)')
     .option('--http <host:port>', 'serve /healthz, /readyz and /metrics there (loopback, or with --http-token)')
-    .option('--http-token <token>', 'bearer token /metrics needs (required for a non-loopback --http)')
+    .option('--http-token <token>', 'bearer token /metrics needs (required for a non-loopback --http; or CLUSTERCTL_HTTP_TOKEN)')
     .addHelpText(
       'after',
       `
@@ -42,10 +44,14 @@ Examples:
 
 async function main(argv: string[]): Promise<number> {
   let code = 0;
+  // A token from the environment (a Kubernetes Secret) rather than argv, where `ps` shows it;
+  // taken out before the apps' environment is built from ours.
+  const envToken = process.env[TOKEN_VAR];
+  Reflect.deleteProperty(process.env, TOKEN_VAR);
   const root = program(async (target, args, flags) => {
+    const http = httpFromFlags(flags.http, flags.httpToken ?? envToken);
     const specs = await runSpecs(target, args, flags);
     const stopMs = stopTimeoutMs(flags.stopTimeout);
-    const http = httpFromFlags(flags.http, flags.httpToken);
     code = await runForeground(specs, { stopTimeoutMs: stopMs, onStarted: http ?? undefined });
   });
   try {

@@ -126,7 +126,25 @@ it('--http serves /healthz, /readyz and /metrics', async () => {
   expect((await httpGet(http, '/healthz')).status).toBe(200);
   await waitFor(async () => (await httpGet(http, '/readyz')).status === 200, { what: 'ready' });
   const metrics = await httpGet(http, '/metrics');
-  expect(metrics.body).toMatch(/clusterctl_workers\{app="hello",status="online"\} 1/);
+  expect(metrics.status).toBe(200);
+  expect(metrics.body).toMatch(/^clusterctl_worker_up\{app="hello",instance="0"\} 1$/m);
+  expect(metrics.body).toMatch(/^clusterctl_run_process_resident_memory_bytes \d+/m);
+  run.child.kill('SIGTERM');
+  expect((await run.exitWithin(15000)).code).toBe(0);
+});
+
+it('--http-token: /metrics needs the bearer token, the probes do not', async () => {
+  const [port, http] = [await freePort(), await freePort()];
+  const token = 'a-token-of-24-characters';
+  run = startRun(
+    [join(FIXTURES, 'hello.js'), '--env', `PORT=${port}`, '--http', `127.0.0.1:${http}`, '--http-token', token],
+    sb.env,
+  );
+  await online(1, 'hello');
+  await waitFor(async () => (await httpGet(http, '/readyz')).status === 200, { what: 'ready without a token' });
+  expect((await httpGet(http, '/metrics')).status).toBe(401);
+  const withToken = await fetch(`http://127.0.0.1:${http}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  expect(withToken.status).toBe(200);
   run.child.kill('SIGTERM');
   expect((await run.exitWithin(15000)).code).toBe(0);
 });
