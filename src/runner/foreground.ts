@@ -74,7 +74,7 @@ async function startAll(manager: AppManager, specs: readonly AppSpec[]): Promise
     const why = r.reason instanceof Error ? r.reason.message : String(r.reason);
     const name = specs[i]?.name ?? '?';
     if (!manager.registry.all().some((e) => e.name === name)) return { code: 1, why: `${name}: ${why}` };
-    say(`${name}: ${why.split('\n')[0] ?? why} (its restart policy keeps trying)`);
+    say(`${name}: ${why.split('\n')[0] ?? why} (the restart policy decides what follows)`);
   }
   return null;
 }

@@ -26,7 +26,10 @@ function program(onRun: (target: string, args: string[], flags: RunFlags) => Pro
     .option('--json', 'write one JSON object per line (time, app, instance, stream, msg)')
     .option('--stop-timeout <s>', 'seconds the whole stop may take after SIGTERM/SIGINT, then SIGKILL (default 25)')
     .option('--http <host:port>', 'serve /healthz, /readyz and /metrics there (loopback, or with --http-token)')
-    .option('--http-token <token>', 'bearer token /metrics needs (required for a non-loopback --http; or CLUSTERCTL_HTTP_TOKEN)')
+    .option(
+      '--http-token <token>',
+      'bearer token /metrics needs (required for a non-loopback --http; or CLUSTERCTL_HTTP_TOKEN)',
+    )
     .addHelpText(
       'after',
       `
