@@ -52,6 +52,9 @@ it('serves, logs app:instance| lines on stdout, answers ls and scale on its sock
   const refused = await sb.cli(['stop', 'web']);
   expect(refused.code).toBe(2);
   expect(refused.stderr).toMatch(/stop is not available under clusterctl run/);
+  const logs = await sb.cli(['logs', 'web', '--lines', '5']);
+  expect(logs.code).toBe(2);
+  expect(logs.stderr).toMatch(/web writes to the output of clusterctl run, not to files: read it there \(docker logs/);
   run.child.kill('SIGTERM');
   expect((await run.exitWithin(15000)).code).toBe(0);
 });
@@ -146,6 +149,48 @@ it('--http-token: /metrics needs the bearer token, the probes do not', async () 
   const withToken = await fetch(`http://127.0.0.1:${http}/metrics`, { headers: { authorization: `Bearer ${token}` } });
   expect(withToken.status).toBe(200);
   run.child.kill('SIGTERM');
+  expect((await run.exitWithin(15000)).code).toBe(0);
+});
+
+it('a config file: one primary per app of --only, each line tagged with its app; the token variable stays out of the apps', async () => {
+  const [api, worker, http] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...sb.env,
+    API_PORT: String(api),
+    WORKER_PORT: String(worker),
+    CLUSTERCTL_HTTP_TOKEN: 'secret-token-0123456789',
+  };
+  run = startRun(
+    [
+      join(FIXTURES, 'ecosystem', 'ecosystem.config.js'),
+      '--only',
+      'api,worker',
+      '--env',
+      'production',
+      '--http',
+      `127.0.0.1:${http}`,
+    ],
+    env,
+  );
+  await online(1, 'api');
+  await online(1, 'worker');
+  const apps = await sb.list();
+  expect(apps.map((a) => a.name).sort()).toEqual(['api', 'worker']);
+  const listed = JSON.parse((await sb.ok(['ls', '--json'])).stdout) as Array<{ primaryPid: number | null }>;
+  const primaries = new Set(listed.map((a) => a.primaryPid));
+  expect(primaries.size).toBe(2);
+  expect(primaries.has(null)).toBe(false);
+  const body = JSON.parse((await httpGet(api)).body) as { env: Record<string, string> };
+  expect(body.env.NODE_ENV).toBe('production');
+  expect(body.env.CLUSTERCTL_HTTP_TOKEN).toBeUndefined();
+  await waitFor(
+    () => /^api:0\|reports-env/m.test(run?.out() ?? '') && /^worker:0\|reports-env/m.test(run?.out() ?? ''),
+    {
+      what: 'both apps logged',
+    },
+  );
+  expect((await httpGet(http, '/metrics')).status).toBe(401);
+  run.child.kill('SIGINT');
   expect((await run.exitWithin(15000)).code).toBe(0);
 });
 
