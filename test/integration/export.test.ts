@@ -117,7 +117,7 @@ describe('clusterctl export', () => {
       const unit = readFileSync(join(out, `${name}.service`), 'utf8');
       for (const value of [...SECRETS, ...PLAIN]) expect(unit).not.toContain(value);
       const [exec] = field(unit, 'ExecStart');
-      expect(exec?.startsWith(`${process.execPath} ${BIN} run ${config} --only ${name} --stop-timeout `)).toBe(true);
+      expect(exec.startsWith(`${process.execPath} ${BIN} run ${config} --only ${name} --stop-timeout `)).toBe(true);
       expect(exec).toMatch(/ --stop-timeout \d+$/);
       expect(field(unit, 'EnvironmentFile')).toEqual([join(out, `${name}.env`)]);
       expect(field(unit, 'WorkingDirectory')).toEqual([dir]);
