@@ -108,6 +108,7 @@ Examples:
   $ clusterctl ls                      list apps and workers
   $ clusterctl reload app              replace every worker without downtime
   $ clusterctl kill                    stop every app and the daemon
+  $ clusterctl run app.js -i max       in the foreground, no daemon (containers): clusterctl run --help
 
 Environment:
   CLUSTERCTL_HOME   where the daemon keeps its socket, state and logs (default ~/.clusterctl)

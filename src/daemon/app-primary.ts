@@ -28,6 +28,15 @@ const CONNECT_DEADLINE_MS = 10000;
 /** Extra time `init` gets beyond the app's own listen timeout (forks, module loading). */
 const INIT_GRACE_MS = 15000;
 
+let inheritOutput = false;
+/**
+ * `clusterctl run`: primaries from now on write to this process's stdout and
+ * stderr (their workers' lines, their own crash) instead of their log file.
+ */
+export function inheritPrimaryOutput(): void {
+  inheritOutput = true;
+}
+
 export interface GoneInfo {
   /** True when we asked it to stop (stop, delete, kill): not a crash. */
   expected: boolean;
@@ -80,6 +89,7 @@ export class PrimaryHandle {
       logPath,
       env: primaryEnvironment(home),
       cwd: home,
+      inheritOutput,
     });
     const { pid } = child;
     const socketPath = primarySocketPath(home, spec.name);

@@ -22,14 +22,14 @@ import { Registry } from './registry';
 import { WebEndpoint } from './http/endpoint';
 import { createProcessMetrics } from '../observe/metrics';
 
-function prepareHome(paths: HomePaths): void {
+export function prepareHome(paths: HomePaths): void {
   for (const dir of [paths.home, paths.runDir, paths.logsDir]) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
   }
 }
 
-function listen(server: Server, path: string): Promise<void> {
+export function listen(server: Server, path: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ path }, () => {
@@ -39,7 +39,7 @@ function listen(server: Server, path: string): Promise<void> {
   });
 }
 
-function createManager(paths: HomePaths, logger: Logger, feed: ChangeFeed): AppManager {
+export function createManager(paths: HomePaths, logger: Logger, feed: ChangeFeed): AppManager {
   const registry = new Registry(
     paths.stateFile,
     (err) => logger.error({ err }, 'cannot write state.json'),

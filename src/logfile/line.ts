@@ -15,7 +15,10 @@
 export type LogStream = 'out' | 'err';
 /** A log path that discards: nothing is opened, rotated or read. */
 export const DEV_NULL_PATH = '/dev/null';
-export type LogFormat = 'text' | 'json';
+export type LogFormat = 'text' | 'json' | 'raw';
+/** Log paths that are the primary's own stdout and stderr (`clusterctl run`): no file, no rotation. */
+export const STDOUT_PATH = '/dev/stdout';
+export const STDERR_PATH = '/dev/stderr';
 
 export interface ParsedLogLine {
   /** epoch ms, or null when the line carries no time (text format without --time). */
@@ -36,7 +39,10 @@ export function createLineFormatter(
   stream: LogStream,
   format: LogFormat,
   time: boolean,
+  /** Tag lines with the app too (`app:instance|`): on a stdout shared by every app of `clusterctl run`. */
+  withApp = false,
 ): LineFormatter {
+  if (format === 'raw') return { format: (lines) => lines.map((l) => `${l}\n`).join('') };
   if (format === 'json') {
     return {
       format(lines, now) {
@@ -48,7 +54,7 @@ export function createLineFormatter(
       },
     };
   }
-  const tag = `${instance}|`;
+  const tag = withApp ? `${app}:${instance}|` : `${instance}|`;
   return {
     format(lines, now) {
       const prefix = time ? `${now.toISOString()} ${tag}` : tag;

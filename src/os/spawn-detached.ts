@@ -24,6 +24,8 @@ export interface DetachedOptions {
   logPath: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Write stdout and stderr to ours instead of logPath (`clusterctl run`: the container's output). */
+  inheritOutput?: boolean;
 }
 
 export function spawnDetached(command: string, args: string[], opts: DetachedOptions): DetachedProcess {
@@ -32,7 +34,7 @@ export function spawnDetached(command: string, args: string[], opts: DetachedOpt
   try {
     const child = spawn(command, args, {
       detached: true,
-      stdio: ['ignore', fd, fd],
+      stdio: opts.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', fd, fd],
       env: opts.env,
       cwd: opts.cwd,
     });

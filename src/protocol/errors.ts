@@ -29,6 +29,10 @@ export const ERROR_CODES = {
   },
   E_DAEMON_RUNNING: { exit: 1, summary: 'A daemon already runs for this CLUSTERCTL_HOME (`clusterctl daemon run`).' },
   E_PERMISSION: { exit: 1, summary: 'Writing there needs root (the error says the exact command to run instead).' },
+  E_NOT_AVAILABLE: {
+    exit: 2,
+    summary: 'The command is not available under `clusterctl run` (stop the container instead).',
+  },
   E_INTERNAL: { exit: 70, summary: 'A bug in clusterctl: please report it with the daemon log.' },
 } as const;
 

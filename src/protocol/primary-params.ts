@@ -71,7 +71,7 @@ const logSpec = exact<LogSpec>({
   out: absPath,
   err: absPath,
   time: bool,
-  format: oneOf(['text', 'json'] as const),
+  format: oneOf(['text', 'json', 'raw'] as const),
   maxSize: int(MIN_LOG_MAX_SIZE),
   retain: int(0, MAX_LOG_RETAIN),
   compress: bool,

@@ -35,7 +35,7 @@ export const logSpecSchema = z
     out: absPath,
     err: absPath,
     time: z.boolean(),
-    format: z.enum(['text', 'json']),
+    format: z.enum(['text', 'json', 'raw']),
     maxSize: z.number().int().min(MIN_LOG_MAX_SIZE),
     retain: z.number().int().min(0).max(MAX_LOG_RETAIN),
     compress: z.boolean(),

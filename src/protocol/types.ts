@@ -34,7 +34,8 @@ export interface LogSpec {
   err: string;
   /** Prefix each line with an ISO timestamp. */
   time: boolean;
-  format: 'text' | 'json';
+  /** 'raw': the message alone (`clusterctl run --raw`). */
+  format: 'text' | 'json' | 'raw';
   /** Rotate when a file would exceed this many bytes. */
   maxSize: number;
   /** Rotated files kept per stream. */

@@ -116,7 +116,9 @@ describe('clusterctl export', () => {
       expect(statSync(join(out, `${name}.env`)).mode & 0o777).toBe(0o600);
       const unit = readFileSync(join(out, `${name}.service`), 'utf8');
       for (const value of [...SECRETS, ...PLAIN]) expect(unit).not.toContain(value);
-      expect(field(unit, 'ExecStart')).toEqual([`${process.execPath} ${BIN} run ${config} --only ${name}`]);
+      const [exec] = field(unit, 'ExecStart');
+      expect(exec.startsWith(`${process.execPath} ${BIN} run ${config} --only ${name} --stop-timeout `)).toBe(true);
+      expect(exec).toMatch(/ --stop-timeout \d+$/);
       expect(field(unit, 'EnvironmentFile')).toEqual([join(out, `${name}.env`)]);
       expect(field(unit, 'WorkingDirectory')).toEqual([dir]);
     }
@@ -156,7 +158,7 @@ describe('clusterctl export', () => {
     const unit = readFileSync(join(out, 'web.service'), 'utf8');
     expect(verify(join(out, 'web.service'))).toBe('');
     expect(field(unit, 'ExecStart')).toEqual([
-      `${process.execPath} ${BIN} run ${join(FIXTURES, 'reports-env.js')} --name web -i 2 --kill-timeout 3000 -- --verbose`,
+      `${process.execPath} ${BIN} run ${join(FIXTURES, 'reports-env.js')} --name web -i 2 --kill-timeout 3000 --stop-timeout 10 -- --verbose`,
     ]);
     expect(field(unit, 'User')).toEqual([]);
     expect(field(unit, 'WantedBy')).toEqual(['default.target']);
@@ -221,10 +223,19 @@ describe('clusterctl export', () => {
     expect(pod.terminationGracePeriodSeconds).toBe(26);
     const c = pod.containers[0];
     expect(c.command).toEqual(['clusterctl']);
-    expect(c.args).toEqual(['run', './app.config.js', '--only', 'api', '--http', '0.0.0.0:9615']);
+    expect(c.args).toEqual([
+      'run',
+      './app.config.js',
+      '--only',
+      'api',
+      '--stop-timeout',
+      '20',
+      '--http',
+      '0.0.0.0:9615',
+    ]);
     expect(c.resources).toEqual({ requests: { cpu: '2', memory: '640Mi' }, limits: { cpu: '2', memory: '640Mi' } });
     expect(c.env).toEqual(
-      ['API_TOKEN', 'DATABASE_URL', 'DB_PASSWORD'].map((key) => ({
+      ['API_TOKEN', 'DATABASE_URL', 'DB_PASSWORD', 'CLUSTERCTL_HTTP_TOKEN'].map((key) => ({
         name: key,
         valueFrom: { secretKeyRef: { name: 'api', key } },
       })),

@@ -37,7 +37,17 @@ const FORBIDDEN: Record<string, string[]> = {
   state: ['cli', 'client', 'daemon', 'primary'],
   // /metrics, /readyz and their router, shared by the daemon and `clusterctl run --http`.
   observe: ['cli', 'client', 'daemon', 'primary', 'config'],
+  // `clusterctl run` composes the daemon's runtime with start's options; the primaries stay processes.
+  runner: ['primary', 'client'],
 };
+
+test('nothing imports src/runner: it is an entry point (bin/clusterctl starts it for `run`)', () => {
+  const offenders = files(SRC)
+    .filter((f) => !f.startsWith(join(SRC, 'runner')))
+    .filter((f) => importedAreas(f).includes('runner'))
+    .map((f) => relative(SRC, f));
+  expect(offenders).toEqual([]);
+});
 
 test('src/protocol holds only the wire: no file system, no child processes, no /proc', () => {
   const offenders: string[] = [];

@@ -106,12 +106,16 @@ describe('the clusterctl run command line', () => {
       '/srv/api/ecosystem.config.js',
       '--only',
       'api',
+      '--stop-timeout',
+      '14',
     ]);
     expect(runArgs(a, { mode: 'relative', base: '/srv/api' })).toEqual([
       'run',
       './ecosystem.config.js',
       '--only',
       'api',
+      '--stop-timeout',
+      '14',
     ]);
   });
 
@@ -147,6 +151,8 @@ describe('the clusterctl run command line', () => {
       '268435456',
       '--increment-var',
       'PORT',
+      '--stop-timeout',
+      '20',
       '--',
       '--verbose',
     ]);
@@ -157,6 +163,8 @@ describe('the clusterctl run command line', () => {
       'api',
       '-i',
       '1',
+      '--stop-timeout',
+      '14',
     ]);
     expect(stopBudgetSeconds(a.spec)).toBe(21);
   });

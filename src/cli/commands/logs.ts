@@ -24,6 +24,7 @@ import {
   entryOf,
   interleave,
   keepInstance,
+  refuseRunOutput,
   sourcesOf,
   tailSources,
   type LogSource,
@@ -125,6 +126,7 @@ async function showAppLogs(name: string | undefined, apps: AppInfo[], opts: Logs
   const render = (e: LogEntry): string => (opts.json ? formatEntryJson(e) : formatEntry(e, opts.palette));
   exitQuietlyOnClose(opts.follow);
   const sources = sourcesOf(apps, opts.filter);
+  refuseRunOutput(apps, sources);
   const tails = tailSources(sources, opts.lines, opts.filter);
   if (opts.lines > 0) writeLines(interleave(tails).map(render));
   if (!opts.follow) return;

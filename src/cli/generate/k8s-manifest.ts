@@ -13,6 +13,8 @@ import { runArgs, stopBudgetSeconds } from './run-command';
 
 /** Where `run --http` listens inside the container for the kubelet's probes. */
 export const HEALTH_PORT = 9615;
+/** The variable `clusterctl run` reads its --http token from (never put in argv, where `ps` shows it). */
+export const HTTP_TOKEN_VAR = 'CLUSTERCTL_HTTP_TOKEN';
 /** Seconds the preStop hook waits, for the endpoints controller to take the pod out of the Service. */
 export const PRESTOP_SLEEP_S = 5;
 /** The primary and the headroom above the workers' limit, so clusterctl's memory restart acts before the OOM killer. */
@@ -91,7 +93,10 @@ function container(app: SourcedApp, opts: K8sOptions, secretNames: string[], has
 export function k8sObjects(app: SourcedApp, opts: K8sOptions): { objects: K8sObject[]; secretNames: string[] } {
   const name = k8sName(app.spec.name);
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/managed-by': 'clusterctl' };
-  const { plain, secretNames } = splitSecrets(app.env);
+  const split = splitSecrets(app.env);
+  const { plain } = split;
+  // `run --http 0.0.0.0:...` refuses to start without a token for /metrics: it reads it from this Secret key.
+  const secretNames = [...split.secretNames, HTTP_TOKEN_VAR];
   const hasConfigMap = Object.keys(plain).length > 0;
   const objects: K8sObject[] = [];
   if (hasConfigMap)

@@ -55,9 +55,11 @@ function specOptions(spec: AppSpec, paths: RunPaths): string[] {
 /** The arguments after `clusterctl` that run `app` in the foreground. */
 export function runArgs(app: SourcedApp, paths: RunPaths): string[] {
   const { spec, origin } = app;
-  if (origin.kind === 'config') return ['run', pathFor(origin.file, paths), '--only', spec.name];
+  // run's own bound on the stop, within the unit's TimeoutStopSec and the pod's grace period.
+  const stop = ['--stop-timeout', String(stopBudgetSeconds(spec) - 1)];
+  if (origin.kind === 'config') return ['run', pathFor(origin.file, paths), '--only', spec.name, ...stop];
   const args = ['run', pathFor(spec.script, paths), '--name', spec.name, '-i', String(spec.instances)];
-  args.push(...specOptions(spec, paths));
+  args.push(...specOptions(spec, paths), ...stop);
   if (spec.args.length > 0) args.push('--', ...spec.args);
   return args;
 }

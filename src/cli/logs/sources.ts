@@ -3,7 +3,8 @@
  * reports them, and how the last lines of several files are interleaved.
  */
 import { statSync } from 'node:fs';
-import { DEV_NULL_PATH, parseLogLine, type LogStream } from '../../logfile/line';
+import { DEV_NULL_PATH, parseLogLine, STDERR_PATH, STDOUT_PATH, type LogStream } from '../../logfile/line';
+import { ClusterctlError } from '../../protocol/errors';
 import type { AppInfo } from '../../protocol/types';
 import type { LogEntry } from './format';
 import { tailLog, type Tail } from './tail';
@@ -27,12 +28,24 @@ export function sourcesOf(apps: readonly AppInfo[], filter: SourceFilter): LogSo
   for (const app of apps) {
     for (const stream of filter.streams) {
       const path = stream === 'out' ? app.spec.logs.out : app.spec.logs.err;
-      if (path === DEV_NULL_PATH || seen.has(path)) continue;
+      if (path === DEV_NULL_PATH || path === STDOUT_PATH || path === STDERR_PATH || seen.has(path)) continue;
       seen.add(path);
       out.push({ app: app.name, stream, path });
     }
   }
   return out;
+}
+
+/** Under `clusterctl run` the lines go to run's own output, not to files: say where to read them. */
+export function refuseRunOutput(apps: readonly AppInfo[], sources: readonly LogSource[]): void {
+  const onStdio = apps.filter((a) =>
+    [a.spec.logs.out, a.spec.logs.err].some((p) => p === STDOUT_PATH || p === STDERR_PATH),
+  );
+  if (sources.length > 0 || onStdio.length === 0) return;
+  throw new ClusterctlError(
+    'E_NOT_AVAILABLE',
+    `${onStdio.map((a) => a.name).join(', ')} write${onStdio.length === 1 ? 's' : ''} to the output of clusterctl run, not to files: read it there (docker logs, kubectl logs, journalctl -u)`,
+  );
 }
 
 export function entryOf(source: LogSource, line: string): LogEntry {

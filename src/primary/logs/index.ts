@@ -8,12 +8,20 @@
  * worker's pipe is paused, the pipe fills, and the worker's own writes wait.
  */
 import type { Readable } from 'node:stream';
-import { createLineFormatter, DEV_NULL_PATH, type LineFormatter, type LogStream } from '../../logfile/line';
+import {
+  createLineFormatter,
+  DEV_NULL_PATH,
+  STDERR_PATH,
+  STDOUT_PATH,
+  type LineFormatter,
+  type LogStream,
+} from '../../logfile/line';
 import type { LogSpec } from '../../protocol/types';
 import { LineSplitter } from './line-splitter';
 import { LogFile } from './log-file';
 import { NullSink, type LogSink, type RotationOptions } from './sink';
 import { StderrRing } from './stderr-ring';
+import { isStdio, StdioSink } from './stdio-sink';
 
 export interface LogCapture {
   /** Attach one worker process's piped stdout/stderr. Lines are written whole, tagged with `instance`. Safe to call for many workers at once and for replacements of the same instance. */
@@ -192,7 +200,8 @@ class Capture implements LogCapture {
   }
 
   private formatterFor(instance: number, kind: LogStream): LineFormatter {
-    return createLineFormatter(this.app, instance, kind, this.current.format, this.current.time);
+    const shared = isStdio(this.sinkOf(kind));
+    return createLineFormatter(this.app, instance, kind, this.current.format, this.current.time, shared);
   }
 
   private addSource(instance: number, pid: number, kind: LogStream, stream: Readable): void {
@@ -243,7 +252,14 @@ function openSinks(
   const make = (path: string): LogSink => {
     const existing = reusable.get(path);
     if (existing) return existing;
-    const sink = path === DEV_NULL_PATH ? new NullSink(path) : new LogFile(path, rotationOf(spec), onError);
+    const sink =
+      path === DEV_NULL_PATH
+        ? new NullSink(path)
+        : path === STDOUT_PATH
+          ? new StdioSink(path, process.stdout)
+          : path === STDERR_PATH
+            ? new StdioSink(path, process.stderr)
+            : new LogFile(path, rotationOf(spec), onError);
     reusable.set(path, sink);
     return sink;
   };
