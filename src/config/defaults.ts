@@ -66,5 +66,11 @@ export function defaultSpec(
       retain: DEFAULTS.logRetain,
       compress: false,
     },
+    execMode: 'cluster',
+    execInterpreter: 'node',
+    interpreterArgs: [],
+    readyUrl: null,
+    readyPort: null,
+    readyLog: null,
   };
 }

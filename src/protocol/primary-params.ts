@@ -18,7 +18,7 @@ import {
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from './limits';
-import { STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
+import { EXEC_MODES, STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
 import { isRecord } from './messages';
 
 type Check<T> = (value: unknown, path: string) => T;
@@ -101,6 +101,12 @@ export const checkAppSpec = exact<AppSpec>({
   incrementVar: (v, p) => (v === null ? null : matching(ENV_NAME_PATTERN, 'expected a variable name or null')(v, p)),
   scheduling: oneOf(['rr', 'none'] as const),
   logs: logSpec,
+  execMode: oneOf(EXEC_MODES),
+  execInterpreter: str,
+  interpreterArgs: arrayOf(str),
+  readyUrl: (v, p) => (v === null ? null : str(v, p)),
+  readyPort: (v, p) => (v === null ? null : int(1, 65535)(v, p)),
+  readyLog: (v, p) => (v === null ? null : str(v, p)),
 });
 
 const none = exact<Record<string, never>>({});

@@ -17,7 +17,7 @@ import {
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from './limits';
-import { STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
+import { EXEC_MODES, STOP_SIGNALS, type AppSpec, type LogSpec } from './types';
 
 const ms = z.number().int().min(0).max(MAX_DURATION_MS);
 const posInt = z.number().int().min(1);
@@ -67,6 +67,13 @@ export const appSpecSchema = z
     incrementVar: envName.nullable(),
     scheduling: z.enum(['rr', 'none']),
     logs: logSpecSchema,
+    // Fork mode and probes: defaulted, so state files written before them still load.
+    execMode: z.enum(EXEC_MODES).default('cluster'),
+    execInterpreter: z.string().min(1).default('node'),
+    interpreterArgs: z.array(z.string()).default([]),
+    readyUrl: z.string().url().nullable().default(null),
+    readyPort: z.number().int().min(1).max(65535).nullable().default(null),
+    readyLog: z.string().min(1).nullable().default(null),
   })
   .strict();
 

@@ -68,7 +68,23 @@ export interface AppSpec {
   /** Round-robin in the primary (default on Linux) or left to the OS. */
   scheduling: 'rr' | 'none';
   logs: LogSpec;
+  // Fork mode and readiness probes (old state files without them load with the defaults).
+  /** 'cluster': node:cluster workers; 'fork': independent child processes of any executable. */
+  execMode: ExecMode;
+  /** Fork mode: 'node' (`interpreter` with nodeArgs and our preload), 'none' (the script runs itself) or an absolute program path. */
+  execInterpreter: string;
+  /** Arguments of a non-Node `execInterpreter`, before the script. */
+  interpreterArgs: string[];
+  /** Readiness probe: online once a GET of this URL answers 200–399. */
+  readyUrl: string | null;
+  /** Readiness probe: online once 127.0.0.1:port accepts a connection. */
+  readyPort: number | null;
+  /** Readiness probe: online once a line of output contains this text. */
+  readyLog: string | null;
 }
+
+export const EXEC_MODES = ['cluster', 'fork'] as const;
+export type ExecMode = (typeof EXEC_MODES)[number];
 
 export type WorkerStatus = 'launching' | 'online' | 'stopping' | 'stopped' | 'waiting-restart' | 'errored';
 
