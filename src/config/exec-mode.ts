@@ -29,6 +29,8 @@ const MODES: Record<string, ExecMode> = {
 export interface ExecInput {
   /** As written: a path, or a command on the app's PATH. */
   script: string;
+  /** What a relative script path resolves against (the caller's cwd for flags, the app's cwd in a file). */
+  scriptBase: string;
   execMode?: string;
   interpreter?: string;
   interpreterArgs?: string[];
@@ -95,7 +97,11 @@ function isNodeName(program: string): boolean {
 }
 
 function resolveProgram(label: string, raw: string, cwd: string, env: Record<string, string | undefined>): string {
-  const found = raw.includes('/') ? (isExecutableFile(resolve(cwd, raw)) ? resolve(cwd, raw) : null) : whichInPath(raw, env);
+  const found = raw.includes('/')
+    ? isExecutableFile(resolve(cwd, raw))
+      ? resolve(cwd, raw)
+      : null
+    : whichInPath(raw, env);
   if (found) return found;
   throw new ClusterctlError(
     'E_USAGE',
@@ -107,16 +113,12 @@ function resolveProgram(label: string, raw: string, cwd: string, env: Record<str
  * The spec's script, mode and interpreter fields from `input`; notices
  * (cluster asked for a non-Node program) go to `notices`.
  */
-export function applyExec(
-  spec: AppSpec,
-  input: ExecInput,
-  notices: string[],
-): AppSpec {
+export function applyExec(spec: AppSpec, input: ExecInput, notices: string[]): AppSpec {
   const env = spec.env;
-  const located = locateScript(input.script, spec.cwd, env);
+  const located = locateScript(input.script, input.scriptBase, env);
   const next: AppSpec = { ...spec, script: located.path };
   const ext = /\.[A-Za-z0-9]+$/.exec(located.path)?.[0]?.toLowerCase() ?? '';
-  const raw = input.interpreter ?? (located.command ? 'none' : BY_EXTENSION[ext] ?? 'node');
+  const raw = input.interpreter ?? (located.command ? 'none' : (BY_EXTENSION[ext] ?? 'node'));
   if (raw === 'none') next.execInterpreter = 'none';
   else if (raw === 'node' || isNodeName(raw)) {
     next.execInterpreter = 'node';

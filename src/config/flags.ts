@@ -242,6 +242,7 @@ export function specFromFlags(
     base,
     {
       script: scriptArg,
+      scriptBase: ctx.cwd,
       ...(flags.execMode === undefined ? {} : { execMode: flags.execMode }),
       ...(flags.interpreter === undefined ? {} : { interpreter: flags.interpreter }),
       ...(flags.interpreterArgs === undefined ? {} : { interpreterArgs: splitArgs(flags.interpreterArgs) }),

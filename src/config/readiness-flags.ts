@@ -17,7 +17,10 @@ export function parseReadyUrl(label: string, raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ClusterctlError('E_USAGE', `${label} ${JSON.stringify(raw)}: not a URL; expected e.g. http://127.0.0.1:3000/health`);
+    throw new ClusterctlError(
+      'E_USAGE',
+      `${label} ${JSON.stringify(raw)}: not a URL; expected e.g. http://127.0.0.1:3000/health`,
+    );
   }
   if (url.protocol !== 'http:')
     throw new ClusterctlError('E_USAGE', `${label} ${JSON.stringify(raw)}: expected an http:// URL`);
@@ -47,6 +50,9 @@ export function applyReadiness(
   }
   const set = [next.readyUrl, next.readyPort, next.readyLog].filter((v) => v !== null).length;
   if (set > 1)
-    throw new ClusterctlError('E_USAGE', `${labels.url}, ${labels.port} and ${labels.log}: give one readiness probe, not ${set}`);
+    throw new ClusterctlError(
+      'E_USAGE',
+      `${labels.url}, ${labels.port} and ${labels.log}: give one readiness probe, not ${set}`,
+    );
   return next;
 }

@@ -129,7 +129,9 @@ export class App {
     // A stop may arrive in the middle of a reload or scale: nothing new starts after it.
     if (this.closing) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is stopping`);
     const proc =
-      this.spec.execMode === 'fork' ? spawnForked(this.spec, slot.instance) : forkClusterWorker(this.spec, slot.instance);
+      this.spec.execMode === 'fork'
+        ? spawnForked(this.spec, slot.instance)
+        : forkClusterWorker(this.spec, slot.instance);
     this.logs.attach(slot.instance, proc.pid, proc.stdout, proc.stderr);
     proc.onListening(() => {
       this.listens = true;

@@ -120,8 +120,7 @@ function reportListenErrors(server: net.Server): void {
       unwrap();
       // Fork mode has no cluster 'listening' event: say it ourselves.
       if (process.env.NODE_UNIQUE_ID === undefined) sendToPrimary({ cmd: 'NODE_CLUSTERCTL_LISTENING' });
-    }
-    else if (event === 'error') {
+    } else if (event === 'error') {
       const err = args[0] as NodeJS.ErrnoException | undefined;
       if (err && (err.syscall === 'listen' || err.code === 'EADDRINUSE' || err.code === 'EACCES')) {
         unwrap();

@@ -108,7 +108,20 @@ test('script "npm", args "start": npm → sh → node starts, restarts after a c
   const dir = join(sb.home, 'npm-app');
   mkdirSync(dir);
   for (const f of ['package.json', 'server.js']) copyFileSync(join(FORK, 'npm-app', f), join(dir, f));
-  await sb.ok(['start', 'npm', '--name', 'web', '--cwd', dir, '--env', `PORT=${port}`, '--ready-port', String(port), '--', 'start']);
+  await sb.ok([
+    'start',
+    'npm',
+    '--name',
+    'web',
+    '--cwd',
+    dir,
+    '--env',
+    `PORT=${port}`,
+    '--ready-port',
+    String(port),
+    '--',
+    'start',
+  ]);
   const a = await waitFor(async () => {
     const x = await app('web');
     return x.workers[0]?.status === 'online' && x;
@@ -133,7 +146,18 @@ test('script "npm", args "start": npm → sh → node starts, restarts after a c
 test('a command that cannot be executed any more ends errored with "not found", after the restart policy', async () => {
   const script = join(sb.home, 'vanishes.sh');
   copyFileSync(join(FORK, 'runs-once-then-vanishes.sh'), script);
-  await sb.cli(['start', script, '--interpreter', 'none', '--name', 'gone', '--max-restarts', '2', '--min-uptime', '1000']);
+  await sb.cli([
+    'start',
+    script,
+    '--interpreter',
+    'none',
+    '--name',
+    'gone',
+    '--max-restarts',
+    '2',
+    '--min-uptime',
+    '1000',
+  ]);
   const a = await waitFor(
     async () => {
       const x = await app('gone');

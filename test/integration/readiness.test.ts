@@ -130,7 +130,8 @@ test('a fork-mode app with --ready-url is launching until the URL answers, then 
   expect(after.every((w) => !old.has(w.pid))).toBe(true);
   // One at a time: each old process exited before its successor was started, and #1 only after #0 was back.
   const ev = primaryEvents('probe').filter((e) => e.msg === 'worker exited' || e.msg === 'forked worker');
-  const at = (msg: string, pid: number | null | undefined): number => ev.findIndex((e) => e.msg === msg && e.pid === pid);
+  const at = (msg: string, pid: number | null | undefined): number =>
+    ev.findIndex((e) => e.msg === msg && e.pid === pid);
   const [old0, old1] = [online[0]?.pid, online[1]?.pid];
   const [new0, new1] = [after[0]?.pid, after[1]?.pid];
   expect(at('worker exited', old0)).toBeLessThan(at('forked worker', new0));

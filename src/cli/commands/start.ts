@@ -72,10 +72,7 @@ export function registerStart(program: Command): void {
     program
       .command('start')
       .description('start a script as a new app (one worker per instance), or start a stopped app again by name')
-      .argument(
-        '<script|name>',
-        'the script to run (a path, or a command on PATH), or the name of a stopped app',
-      )
+      .argument('<script|name>', 'the script to run (a path, or a command on PATH), or the name of a stopped app')
       .argument('[args...]', 'arguments for the script (put them after --)'),
   )
     .addHelpText(

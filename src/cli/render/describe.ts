@@ -12,7 +12,9 @@ function exitText(exit: ExitRecord | null): string {
 function execInterpreterText(s: AppInfo['spec']): string {
   if (s.execInterpreter === 'node') return s.interpreter;
   if (s.execInterpreter === 'none') return 'none (the script runs itself)';
-  return s.interpreterArgs.length === 0 ? s.execInterpreter : `${s.execInterpreter} ${JSON.stringify(s.interpreterArgs)}`;
+  return s.interpreterArgs.length === 0
+    ? s.execInterpreter
+    : `${s.execInterpreter} ${JSON.stringify(s.interpreterArgs)}`;
 }
 
 function probeText(s: AppInfo['spec']): string {

@@ -18,11 +18,16 @@ const POLL_EVERY_MS = 200;
 const ATTEMPT_TIMEOUT_MS = 1000;
 
 /** The probe an app's readiness settings name, or null when it has none. */
-export function probeOf(spec: { readyUrl: string | null; readyPort: number | null; readyLog: string | null }): ProbeSpec | null {
+export function probeOf(spec: {
+  readyUrl: string | null;
+  readyPort: number | null;
+  readyLog: string | null;
+}): ProbeSpec | null {
   if (spec.readyUrl !== null) return { kind: 'http', url: spec.readyUrl, describe: `GET ${spec.readyUrl}` };
   if (spec.readyPort !== null)
     return { kind: 'tcp', port: spec.readyPort, describe: `TCP connect to 127.0.0.1:${spec.readyPort}` };
-  if (spec.readyLog !== null) return { kind: 'log', text: spec.readyLog, describe: `a log line containing "${spec.readyLog}"` };
+  if (spec.readyLog !== null)
+    return { kind: 'log', text: spec.readyLog, describe: `a log line containing "${spec.readyLog}"` };
   return null;
 }
 
