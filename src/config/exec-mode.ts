@@ -19,7 +19,7 @@ const BY_EXTENSION: Record<string, string> = {
   '.pl': 'perl',
 };
 
-const MODES: Record<string, ExecMode> = {
+const MODES: Partial<Record<string, ExecMode>> = {
   cluster: 'cluster',
   cluster_mode: 'cluster',
   fork: 'fork',

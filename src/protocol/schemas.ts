@@ -71,7 +71,7 @@ export const appSpecSchema = z
     execMode: z.enum(EXEC_MODES).default('cluster'),
     execInterpreter: z.string().min(1).default('node'),
     interpreterArgs: z.array(z.string()).default([]),
-    readyUrl: z.string().url().nullable().default(null),
+    readyUrl: z.url().nullable().default(null),
     readyPort: z.number().int().min(1).max(65535).nullable().default(null),
     readyLog: z.string().min(1).nullable().default(null),
   })

@@ -45,7 +45,7 @@ test('an ecosystem file with PM2 conveniences starts as PM2 would, each one with
 
   // PORT comes from `port`: the app listens there.
   const res = await waitFor(() => httpGet(port).catch(() => null));
-  const env = JSON.parse(res.body) as Record<string, string | undefined>;
+  const { env } = JSON.parse(res.body) as { env: Record<string, string | undefined> };
   expect(env.PORT).toBe(String(port));
   expect(env.OBJ).toBe('{"a":true}');
   expect(env.COUNT).toBe('3');
@@ -69,7 +69,10 @@ test('an ecosystem file with PM2 conveniences starts as PM2 would, each one with
 
 test('an unknown exec_mode is refused with one line, nothing started', async () => {
   const file = join(sb.home, 'bad.config.js');
-  writeFileSync(file, `module.exports = { apps: [{ name: 'a', script: ${JSON.stringify(join(FIXTURES, 'hello.js'))}, exec_mode: 'turbo' }] };\n`);
+  writeFileSync(
+    file,
+    `module.exports = { apps: [{ name: 'a', script: ${JSON.stringify(join(FIXTURES, 'hello.js'))}, exec_mode: 'turbo' }] };\n`,
+  );
   const r = await sb.cli(['start', file]);
   expect(r.code).not.toBe(0);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);

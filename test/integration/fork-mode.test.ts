@@ -70,7 +70,7 @@ test('a Python script runs in fork mode: listed with pid and mode, restarted aft
   expect((await sb.ok(['describe', 'py'])).stdout).toMatch(/exec mode +fork/);
   await httpGet(port, '/crash').catch(() => null);
   const second = await waitFor(async () => {
-    const w = (await app('py')).workers[0];
+    const w = (await app('py')).workers.find((x) => x.instance === 0);
     return w && w.status === 'online' && w.pid !== pid && w.restarts >= 1 && w;
   });
   await waitFor(() => logOf('py', 'out').includes('python crashing on request'));
@@ -97,7 +97,7 @@ test('a bash script with -i 2 runs two independent processes with NODE_APP_INSTA
   });
   process.kill(pids[0] ?? -1, 'SIGKILL');
   const restarted = await waitFor(async () => {
-    const w = (await app('ticks')).workers[0];
+    const w = (await app('ticks')).workers.find((x) => x.instance === 0);
     return w && w.status === 'online' && w.pid !== pids[0] && w;
   });
   await stopAndDelete('ticks', [...pids, restarted.pid ?? -1, ...children]);
@@ -134,7 +134,7 @@ test('script "npm", args "start": npm → sh → node starts, restarts after a c
   expect(descendantsOf(npmPid)).toContain(serverPid);
   await httpGet(port, '/crash').catch(() => null);
   const again = await waitFor(async () => {
-    const w = (await app('web')).workers[0];
+    const w = (await app('web')).workers.find((x) => x.instance === 0);
     return w && w.status === 'online' && w.pid !== npmPid && w;
   });
   const newServer = Number(/pid (\d+)/.exec((await waitFor(() => httpGet(port).catch(() => null))).body)?.[1]);

@@ -44,14 +44,14 @@ test('a never-listening app with min_uptime 10s and the default listen timeout c
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(Date.now() - began).toBeGreaterThanOrEqual(10000);
-  const [w] = await workers('consumer');
+  const w = (await workers('consumer')).find((x) => x.instance === 0);
   expect(w?.status).toBe('online');
   const pid = w?.pid ?? -1;
   // 30 s later (past the 10 s listen timeout three times over): the same process, still online.
   const until = Date.now() + 30000;
   await waitFor(
     async () => {
-      const [now] = await workers('consumer');
+      const now = (await workers('consumer')).find((x) => x.instance === 0);
       if (now?.pid !== pid || now.status !== 'online') throw new Error(`worker changed: ${JSON.stringify(now)}`);
       return Date.now() >= until;
     },

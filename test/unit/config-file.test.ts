@@ -129,7 +129,9 @@ describe('loadConfigFile: formats', () => {
     write('rel.json', JSON.stringify({ apps: [{ name: 'a', script: 'missing.js' }] }));
     await expectConfigError(
       loadConfigFile('rel.json', opts()),
-      new RegExp(`^rel\\.json: app "a" \\(apps\\[0\\]\\): script: script missing\\.js not found: no file ${join(dir(), 'missing.js')} and no command missing\\.js in PATH `),
+      new RegExp(
+        `^rel\\.json: app "a" \\(apps\\[0\\]\\): script: script missing\\.js not found: no file ${join(dir(), 'missing.js')} and no command missing\\.js in PATH `,
+      ),
     );
   });
 });
@@ -308,7 +310,11 @@ describe('loadConfigFile: errors are one line naming file, app and field', () =>
 
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['no script', { name: 'a' }, /app "a" \(apps\[0\]\): script: is required$/],
-    ['bad exec_mode', { name: 'a', script: HELLO, exec_mode: 'turbo' }, /exec_mode: must be "cluster", "cluster_mode", "fork" or "fork_mode"/],
+    [
+      'bad exec_mode',
+      { name: 'a', script: HELLO, exec_mode: 'turbo' },
+      /exec_mode: must be "cluster", "cluster_mode", "fork" or "fork_mode"/,
+    ],
     ['bad name', { name: 'a/b', script: HELLO }, /app "a\/b" \(apps\[0\]\): name: must match/],
     [
       'bad size',

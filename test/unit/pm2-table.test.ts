@@ -29,7 +29,7 @@ function tableKeys(): string[] {
   for (const line of readme.slice(start, end).split('\n')) {
     const first = /^\| ([^|]+) \|/.exec(line)?.[1];
     if (!first || first === 'PM2 key' || first.startsWith('---')) continue;
-    for (const m of first.matchAll(/`([a-z_<>]+)`/g)) if (m[1] !== undefined) keys.push(m[1]);
+    for (const m of first.matchAll(/`([a-z_<>]+)`/g)) keys.push(m[1]);
   }
   return keys;
 }
