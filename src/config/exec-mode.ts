@@ -92,8 +92,9 @@ export function locateScript(
   throw new ClusterctlError('E_SCRIPT_MISSING', `script ${raw} not found: no file ${asPath}${searched}`);
 }
 
+/** node, nodejs, node20, node-for-app: a Node binary by its name (a symlink or wrapper included). */
 function isNodeName(program: string): boolean {
-  return /^node(js)?(\d+(\.\d+)*)?$/.test(basename(program));
+  return basename(program).startsWith('node');
 }
 
 function resolveProgram(label: string, raw: string, cwd: string, env: Record<string, string | undefined>): string {
