@@ -79,17 +79,28 @@ export function locateScript(
   env: Record<string, string | undefined>,
 ): { path: string; command: boolean } {
   const asPath = resolve(cwd, raw);
+  let exists: boolean | 'other' = false;
   try {
-    if (statSync(asPath).isFile()) return { path: asPath, command: false };
+    exists = statSync(asPath).isFile() || 'other';
   } catch {
-    /* not a file here: maybe a command */
+    /* nothing here: maybe a command */
+  }
+  if (exists === 'other')
+    throw new ClusterctlError('E_SCRIPT_MISSING', `script ${raw} is not a file (${asPath} is a directory or a device)`);
+  if (exists === true) {
+    try {
+      accessSync(asPath, constants.R_OK);
+    } catch {
+      throw new ClusterctlError('E_SCRIPT_MISSING', `script ${raw} cannot be read (permission denied on ${asPath})`);
+    }
+    return { path: asPath, command: false };
   }
   if (!raw.includes('/')) {
     const found = whichInPath(raw, env);
     if (found) return { path: found, command: true };
   }
-  const searched = raw.includes('/') ? '' : ` and no command ${raw} in PATH ${env.PATH ?? '(unset)'}`;
-  throw new ClusterctlError('E_SCRIPT_MISSING', `script ${raw} not found: no file ${asPath}${searched}`);
+  const searched = raw.includes('/') ? '' : `, and there is no command ${raw} in PATH ${env.PATH ?? '(unset)'}`;
+  throw new ClusterctlError('E_SCRIPT_MISSING', `script ${raw} not found: ${asPath} does not exist${searched}`);
 }
 
 /** node, nodejs, node20, node-for-app: a Node binary by its name (a symlink or wrapper included). */

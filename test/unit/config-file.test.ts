@@ -130,7 +130,7 @@ describe('loadConfigFile: formats', () => {
     await expectConfigError(
       loadConfigFile('rel.json', opts()),
       new RegExp(
-        `^rel\\.json: app "a" \\(apps\\[0\\]\\): script: script missing\\.js not found: no file ${join(dir(), 'missing.js')} and no command missing\\.js in PATH `,
+        `^rel\\.json: app "a" \\(apps\\[0\\]\\): script: script missing\\.js not found: ${join(dir(), 'missing.js')} does not exist, and there is no command missing\\.js in PATH `,
       ),
     );
   });
