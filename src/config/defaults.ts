@@ -70,5 +70,11 @@ export function defaultSpec(
     },
     watch: null,
     cron: null,
+    execMode: 'cluster',
+    execInterpreter: 'node',
+    interpreterArgs: [],
+    readyUrl: null,
+    readyPort: null,
+    readyLog: null,
   };
 }

@@ -12,7 +12,9 @@ import { APP_NAME_PATTERN, ENV_NAME_PATTERN, MAX_DURATION_MS } from '../protocol
 import { STOP_SIGNALS, type AppSpec, type StopSignal } from '../protocol/types';
 import { defaultSpec } from './defaults';
 import { parseInstances, resolveInstances, usableCpus, type CpuProbe } from './instances';
+import { applyExec } from './exec-mode';
 import { applyLogFlags, type LogFlags } from './log-flags';
+import { applyReadiness } from './readiness-flags';
 import { applySupervisionFlags, type SupervisionFlags } from './supervision-flags';
 import { applyTriggerFlags, type TriggerFlags } from './triggers';
 
@@ -28,6 +30,11 @@ export interface StartFlags extends LogFlags, SupervisionFlags, TriggerFlags {
   waitReady?: boolean;
   listenTimeout?: string;
   env?: string[];
+  execMode?: string;
+  interpreterArgs?: string;
+  readyUrl?: string;
+  readyPort?: string;
+  readyLog?: string;
 }
 
 export interface SpecContext {
@@ -37,6 +44,8 @@ export interface SpecContext {
   /** The caller's environment: the app's environment starts from it. */
   env: NodeJS.ProcessEnv;
   cpu?: CpuProbe;
+  /** Where non-fatal notices go (cluster asked for a non-Node program). */
+  notices?: string[];
 }
 
 export function validateAppName(name: string): string {
@@ -225,14 +234,25 @@ export function specFromFlags(
   const name = validateAppName(flags.name ?? nameFromScript(scriptArg));
   const instances =
     flags.instances === undefined ? 1 : resolveInstances(parseInstances(flags.instances), usableCpus(ctx.cpu));
-  const script = resolveScript(scriptArg, ctx.cwd);
   const cwd = flags.cwd === undefined ? ctx.cwd : resolveDirectory(flags.cwd, ctx.cwd);
-  const spec = defaultSpec(ctx.home, name, script, cwd, appEnvironment(ctx.env, flags.env ?? []));
-  spec.args = [...args];
-  spec.instances = instances;
-  if (flags.nodeArgs !== undefined) spec.nodeArgs = splitArgs(flags.nodeArgs);
-  spec.interpreter =
-    flags.interpreter === undefined ? process.execPath : resolveInterpreter(flags.interpreter, ctx.cwd, ctx.env);
+  const base = defaultSpec(ctx.home, name, scriptArg, cwd, appEnvironment(ctx.env, flags.env ?? []));
+  base.args = [...args];
+  base.instances = instances;
+  if (flags.nodeArgs !== undefined) base.nodeArgs = splitArgs(flags.nodeArgs);
+  let spec = applyExec(
+    base,
+    {
+      script: scriptArg,
+      scriptBase: ctx.cwd,
+      ...(flags.execMode === undefined ? {} : { execMode: flags.execMode }),
+      ...(flags.interpreter === undefined ? {} : { interpreter: flags.interpreter }),
+      ...(flags.interpreterArgs === undefined ? {} : { interpreterArgs: splitArgs(flags.interpreterArgs) }),
+      modeLabel: '--exec-mode',
+      interpreterLabel: '--interpreter',
+    },
+    ctx.notices ?? [],
+  );
+  spec = applyReadiness(spec, flags, { url: '--ready-url', port: '--ready-port', log: '--ready-log' });
   spec.logs = applyLogFlags(spec.logs, flags, ctx.cwd);
   return { ...applyTriggerFlags(applySupervisionFlags(spec, flags), flags), ...lifecycleOverrides(flags) };
 }

@@ -41,6 +41,9 @@ function workersOf(entry: AppEntry): WorkerInfo[] {
   if (entry.primary && entry.status) {
     return entry.status.workers.map((w) => ({ ...w, restarts: w.restarts + offset(entry, w.instance) }));
   }
+  // A primary being launched: its workers as they fork, each launching with its pid.
+  if (!entry.primary && entry.launching)
+    return entry.launching.workers.map((w) => ({ ...w, restarts: w.restarts + offset(entry, w.instance) }));
   // The primary died and a new one is on its way, or it could not be kept running: show each instance, with why.
   const phase = entry.phase;
   if (phase.kind === 'reviving') return placeholders(entry, 'waiting-restart', phase.reason);

@@ -70,20 +70,35 @@ export class AppManager {
   /** Spawns a primary for the entry and initialises it; on failure the primary is stopped and the error thrown. */
   launch(entry: AppEntry): Promise<PrimaryHandle> {
     return this.launches.track(
-      spawnAndInit(this.deps.home, entry, (handle, status) => this.attach(entry, handle, status)),
+      spawnAndInit(
+        this.deps.home,
+        entry,
+        (handle, status) => this.attach(entry, handle, status, false),
+        (handle, s) => {
+          if (entry.primary === handle) entry.status = s;
+          else if (!entry.primary) entry.launching = s;
+          else return;
+          this.registry.changed();
+        },
+      ).finally(() => {
+        entry.launching = null;
+      }),
     );
   }
 
-  attach(entry: AppEntry, handle: PrimaryHandle, status: PrimaryStatus): void {
+  /** `subscribe`: false when the caller already streams the handle's status into the entry. */
+  attach(entry: AppEntry, handle: PrimaryHandle, status: PrimaryStatus, subscribe = true): void {
     entry.primary = handle;
     entry.status = status;
     entry.attachedAt = Date.now();
+    entry.launching = null;
     this.registry.changed();
-    handle.subscribe((s) => {
-      if (entry.primary !== handle) return;
-      entry.status = s;
-      this.registry.changed();
-    });
+    if (subscribe)
+      handle.subscribe((s) => {
+        if (entry.primary !== handle) return;
+        entry.status = s;
+        this.registry.changed();
+      });
     handle.onGone((info) => this.revival.onPrimaryGone(entry, handle, info));
   }
 

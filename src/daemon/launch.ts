@@ -11,12 +11,23 @@ import type { AppEntry } from './registry';
 import { settled } from './verbs-shared';
 
 export type Attach = (handle: PrimaryHandle, status: PrimaryStatus) => void;
+export type OnStatus = (handle: PrimaryHandle, status: PrimaryStatus) => void;
 
-export async function spawnAndInit(home: string, entry: AppEntry, attach: Attach): Promise<PrimaryHandle> {
+export async function spawnAndInit(
+  home: string,
+  entry: AppEntry,
+  attach: Attach,
+  onStatus: OnStatus,
+): Promise<PrimaryHandle> {
   const handle = await PrimaryHandle.spawn(home, entry.spec);
   let status: PrimaryStatus;
   try {
-    status = settled(await handle.init(entry.spec));
+    const initialised = handle.init(entry.spec);
+    // Sent after init on the same connection, so the primary has its app by
+    // then: `ls` sees each worker (pid, launching) from its fork, not only
+    // once every one is online.
+    handle.subscribe((s) => onStatus(handle, s));
+    status = settled(await initialised);
   } catch (err) {
     if (err instanceof ClusterctlError && err.code === 'E_START_FAILED') {
       // Reported by a live primary: it keeps the app under its restart policy.

@@ -28,6 +28,8 @@ export interface AppEntry {
   status: PrimaryStatus | null;
   /** epoch ms the current primary was attached, for its uptime when it dies. */
   attachedAt: number;
+  /** What a primary being launched reports before its `init` returns (workers launching), else null. */
+  launching: PrimaryStatus | null;
   /** The primary restart policy's memory: deaths in a row, backoff step. */
   revivals: RestartHistory;
   /** False while the app's very first start runs: a failed first start leaves no trace. */
@@ -92,6 +94,7 @@ export class Registry {
       primary: null,
       status: null,
       attachedAt: 0,
+      launching: null,
       revivals: freshHistory(),
       registered: init.registered ?? true,
     };

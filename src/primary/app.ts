@@ -17,7 +17,9 @@ import { createLogCapture, type LogCapture } from './logs';
 import { onProcessExit } from './mechanisms/crash-restart';
 import { enforceMemoryLimit } from './mechanisms/memory-limit';
 import type { ReadinessRule } from './mechanisms/readiness';
+import { probeOf } from './mechanisms/probe';
 import { forkClusterWorker } from './process/cluster-worker';
+import { spawnForked } from './process/fork-process';
 import type { ExitInfo, ManagedProcess, StopOptions } from './process/managed-process';
 import { TreeSampler, type Sample } from './sampler';
 
@@ -115,6 +117,7 @@ export class App {
       listenTimeout: this.spec.listenTimeout,
       // An app that has never listened (a queue consumer) is online once it has stayed up a while.
       stableAfterMs: this.listens ? null : this.spec.minUptime,
+      probe: probeOf(this.spec),
     };
   }
 
@@ -129,7 +132,10 @@ export class App {
   spawn(slot: AppSlot): ManagedProcess {
     // A stop may arrive in the middle of a reload or scale: nothing new starts after it.
     if (this.closing) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is stopping`);
-    const proc = forkClusterWorker(this.spec, slot.instance);
+    const proc =
+      this.spec.execMode === 'fork'
+        ? spawnForked(this.spec, slot.instance)
+        : forkClusterWorker(this.spec, slot.instance);
     this.logs.attach(slot.instance, proc.pid, proc.stdout, proc.stderr);
     proc.onListening(() => {
       this.listens = true;
@@ -144,7 +150,7 @@ export class App {
       proc,
       proc.exited.then((e) => onProcessExit(this, slot, proc, e)),
     );
-    this.log.info('forked worker', { instance: slot.instance, pid: proc.pid });
+    this.log.info('forked worker', { instance: slot.instance, pid: proc.pid, mode: this.spec.execMode });
     return proc;
   }
 

@@ -116,8 +116,11 @@ function reportListenErrors(server: net.Server): void {
     else delete (server as { emit?: unknown }).emit;
   };
   const wrapper = function emitWithReport(this: net.Server, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'listening') unwrap();
-    else if (event === 'error') {
+    if (event === 'listening') {
+      unwrap();
+      // Fork mode has no cluster 'listening' event: say it ourselves.
+      if (process.env.NODE_UNIQUE_ID === undefined) sendToPrimary({ cmd: 'NODE_CLUSTERCTL_LISTENING' });
+    } else if (event === 'error') {
       const err = args[0] as NodeJS.ErrnoException | undefined;
       if (err && (err.syscall === 'listen' || err.code === 'EADDRINUSE' || err.code === 'EACCES')) {
         unwrap();
@@ -228,3 +231,7 @@ async function answerMetrics(requestId: unknown): Promise<void> {
 (process as IpcProcess).on('internalMessage', (msg: (InternalMessage & { requestId?: unknown }) | null) => {
   if (msg?.cmd === 'NODE_CLUSTERCTL_METRICS_REQ') void answerMetrics(msg.requestId);
 });
+
+// The script starts right after this preload: the primary's min_uptime clock starts now, not at
+// fork, so a script that throws on load never counts as online on a slow machine.
+sendToPrimary({ cmd: 'NODE_CLUSTERCTL_STARTED' });

@@ -18,7 +18,15 @@ import {
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from './limits';
-import { SENDABLE_SIGNALS, STOP_SIGNALS, type AppSpec, type CronSpec, type LogSpec, type WatchSpec } from './types';
+import {
+  EXEC_MODES,
+  SENDABLE_SIGNALS,
+  STOP_SIGNALS,
+  type AppSpec,
+  type CronSpec,
+  type LogSpec,
+  type WatchSpec,
+} from './types';
 import { isRecord } from './messages';
 
 type Check<T> = (value: unknown, path: string) => T;
@@ -131,6 +139,12 @@ export const checkAppSpec = exact<AppSpec>({
   logs: logSpec,
   watch: orNull(watchSpec),
   cron: orNull(cronSpec),
+  execMode: oneOf(EXEC_MODES),
+  execInterpreter: str,
+  interpreterArgs: arrayOf(str),
+  readyUrl: (v, p) => (v === null ? null : str(v, p)),
+  readyPort: (v, p) => (v === null ? null : int(1, 65535)(v, p)),
+  readyLog: (v, p) => (v === null ? null : str(v, p)),
 });
 
 const none = exact<Record<string, never>>({});

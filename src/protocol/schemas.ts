@@ -17,7 +17,15 @@ import {
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from './limits';
-import { SENDABLE_SIGNALS, STOP_SIGNALS, type AppSpec, type CronSpec, type LogSpec, type WatchSpec } from './types';
+import {
+  EXEC_MODES,
+  SENDABLE_SIGNALS,
+  STOP_SIGNALS,
+  type AppSpec,
+  type CronSpec,
+  type LogSpec,
+  type WatchSpec,
+} from './types';
 
 const ms = z.number().int().min(0).max(MAX_DURATION_MS);
 const posInt = z.number().int().min(1);
@@ -85,6 +93,13 @@ export const appSpecSchema = z
     // Specs saved before watch/cron existed load as "not watched, no schedule".
     watch: watchSpecSchema.nullable().default(null),
     cron: cronSpecSchema.nullable().default(null),
+    // Fork mode and probes: defaulted, so state files written before them still load.
+    execMode: z.enum(EXEC_MODES).default('cluster'),
+    execInterpreter: z.string().min(1).default('node'),
+    interpreterArgs: z.array(z.string()).default([]),
+    readyUrl: z.url().nullable().default(null),
+    readyPort: z.number().int().min(1).max(65535).nullable().default(null),
+    readyLog: z.string().min(1).nullable().default(null),
   })
   .strict();
 

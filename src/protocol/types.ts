@@ -90,6 +90,19 @@ export interface AppSpec {
   watch: WatchSpec | null;
   /** Reload (cluster) or restart (fork) on a schedule, or null. */
   cron: CronSpec | null;
+  // Fork mode and readiness probes (old state files without them load with the defaults).
+  /** 'cluster': node:cluster workers; 'fork': independent child processes of any executable. */
+  execMode: ExecMode;
+  /** Fork mode: 'node' (`interpreter` with nodeArgs and our preload), 'none' (the script runs itself) or an absolute program path. */
+  execInterpreter: string;
+  /** Arguments of a non-Node `execInterpreter`, before the script. */
+  interpreterArgs: string[];
+  /** Readiness probe: online once a GET of this URL answers 200–399. */
+  readyUrl: string | null;
+  /** Readiness probe: online once 127.0.0.1:port accepts a connection. */
+  readyPort: number | null;
+  /** Readiness probe: online once a line of output contains this text. */
+  readyLog: string | null;
 }
 
 /** `--watch`: what is watched, what is ignored on top of the fixed ignores, how changes are batched. */
@@ -136,6 +149,9 @@ export interface CronStatus {
   /** The last tick's outcome ('reloaded', 'skipped: …', 'failed: …'), or null before the first. */
   lastResult: string | null;
 }
+
+export const EXEC_MODES = ['cluster', 'fork'] as const;
+export type ExecMode = (typeof EXEC_MODES)[number];
 
 export type WorkerStatus = 'launching' | 'online' | 'stopping' | 'stopped' | 'waiting-restart' | 'errored';
 

@@ -4,7 +4,7 @@ import { addLifecycleOptions } from './lifecycle-options';
 import { lifecycleOverrides, parsePositiveInt } from '../../config/flags';
 import type { ProgressEvent, ReloadOptions } from '../../protocol/api';
 import { MAX_INSTANCES } from '../../protocol/limits';
-import { isTerminal, print } from '../output';
+import { isTerminal, notice, print } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
 
@@ -21,7 +21,7 @@ export function registerReload(program: Command): void {
     program
       .command('reload')
       .description(
-        'rolling reload: start a replacement, wait until it is online, then stop the old worker (no downtime)',
+        'rolling reload: start a replacement, wait until it is online, then stop the old worker (no downtime); fork mode: a rolling restart, one instance at a time',
       )
       .argument('<name|all>', 'app name, or "all"')
       .option('--parallel <n>', 'instances replaced at a time (default 1)'),
@@ -51,6 +51,11 @@ Examples:
         const apps = await withClient((client) => client.reload({ target, options }, { onProgress }));
         if (progress) process.stderr.write('\r\x1b[K');
         print(renderAppTable(apps));
+        for (const app of apps)
+          if (app.spec.execMode === 'fork')
+            notice(
+              `${app.name} runs in fork mode: reloaded as a rolling restart, each instance stopped before its successor started (no shared port without cluster mode)`,
+            );
       } catch (err) {
         if (progress) process.stderr.write('\n');
         throw err;

@@ -22,6 +22,11 @@ export const NEW_APP_FLAGS: Array<keyof StartFlags> = [
   'waitReady',
   'listenTimeout',
   'env',
+  'execMode',
+  'interpreterArgs',
+  'readyUrl',
+  'readyPort',
+  'readyLog',
   'out',
   'err',
   'time',
@@ -44,7 +49,18 @@ function addAppOptions(command: Command): Command {
     .option('--name <name>', 'app name (default: the script file name without its extension)')
     .option('--cwd <dir>', 'working directory of the workers (default: the current directory)')
     .option('--node-args <args>', 'Node.js flags for the workers, e.g. "--max-old-space-size=512"')
-    .option('--interpreter <node>', 'the node binary that runs the app (default: the one running clusterctl)')
+    .option(
+      '--interpreter <program>',
+      'what runs the script: a node binary, "none" (the script itself), or any program such as python3 or bash (fork mode) (default: by extension; node)',
+    )
+    .option('--interpreter-args <args>', 'arguments of a non-Node interpreter, before the script')
+    .option(
+      '--exec-mode <mode>',
+      '"cluster" (node:cluster workers sharing ports; default for Node) or "fork" (independent processes, any executable)',
+    )
+    .option('--ready-url <url>', 'online once a GET of this URL answers 200-399 (within --listen-timeout)')
+    .option('--ready-port <port>', 'online once 127.0.0.1:<port> accepts a TCP connection (within --listen-timeout)')
+    .option('--ready-log <text>', 'online once a line of output contains this text (within --listen-timeout)')
     .option('--kill-timeout <ms>', 'ms between the stop signal and SIGKILL (default 5000)')
     .option('--stop-signal <signal>', 'signal that asks a worker to stop (default SIGINT)')
     .option('--wait-ready', 'a worker is online only once it calls process.send("ready")')

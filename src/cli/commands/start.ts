@@ -6,7 +6,7 @@ import { isConfigFile } from '../../config/file/detect';
 import { specFromFlags, type StartFlags } from '../../config/flags';
 import { resolveHome } from '../../protocol/paths';
 import { APP_NAME_PATTERN, type AppInfo } from '../../protocol/types';
-import { print, usage } from '../output';
+import { notice, print, usage } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient, withRunningDaemon } from '../session';
 import { configStartFlags, startFromConfig } from './start-config';
@@ -60,7 +60,9 @@ async function runStart(target: string, args: string[], flags: StartCommandFlags
     }
   }
   // Everything is checked here, before the daemon is asked for anything.
-  const spec = specFromFlags(target, args, flags, { home: resolveHome(), cwd: callerCwd, env: process.env });
+  const notices: string[] = [];
+  const spec = specFromFlags(target, args, flags, { home: resolveHome(), cwd: callerCwd, env: process.env, notices });
+  for (const n of notices) notice(n);
   const info = await withClient((client) => client.start({ spec }));
   print(renderAppTable([info]));
 }
@@ -70,10 +72,7 @@ export function registerStart(program: Command): void {
     program
       .command('start')
       .description('start a script as a new app (one worker per instance), or start a stopped app again by name')
-      .argument(
-        '<script|name>',
-        'the script to run (resolved against the current directory), or the name of a stopped app',
-      )
+      .argument('<script|name>', 'the script to run (a path, or a command on PATH), or the name of a stopped app')
       .argument('[args...]', 'arguments for the script (put them after --)'),
   )
     .addHelpText(
@@ -86,6 +85,8 @@ Examples:
   $ clusterctl start app.js --watch --ignore-watch "*.tmp"   reload on change (after the script)
   $ clusterctl start job.js --no-autorestart --cron-restart "0 3 * * *"
   $ clusterctl start api                        start the stopped app "api" again
+  $ clusterctl start worker.py -i 2             fork mode: two python3 processes
+  $ clusterctl start npm --name web --ready-url http://127.0.0.1:3000/ -- start
   $ clusterctl start ecosystem.config.js --env production --only api,web`,
     )
     .action((target: string, args: string[], flags: StartCommandFlags) => runStart(target, args, flags));

@@ -10,6 +10,21 @@ function exitText(exit: ExitRecord | null): string {
   return `${how} (${exit.reason}) at ${isoTime(exit.at)}`;
 }
 
+function execInterpreterText(s: AppInfo['spec']): string {
+  if (s.execInterpreter === 'node') return s.interpreter;
+  if (s.execInterpreter === 'none') return 'none (the script runs itself)';
+  return s.interpreterArgs.length === 0
+    ? s.execInterpreter
+    : `${s.execInterpreter} ${JSON.stringify(s.interpreterArgs)}`;
+}
+
+function probeText(s: AppInfo['spec']): string {
+  if (s.readyUrl !== null) return `GET ${s.readyUrl} answers 200-399`;
+  if (s.readyPort !== null) return `TCP 127.0.0.1:${s.readyPort} accepts`;
+  if (s.readyLog !== null) return `output contains ${JSON.stringify(s.readyLog)}`;
+  return '-';
+}
+
 export function renderDescribe(app: AppInfo): string {
   const s = app.spec;
   const lines: Array<[string, string]> = [
@@ -21,13 +36,15 @@ export function renderDescribe(app: AppInfo): string {
     ['args', s.args.length === 0 ? '-' : JSON.stringify(s.args)],
     ['cwd', s.cwd],
     ['instances', String(s.instances)],
-    ['interpreter', s.interpreter],
+    ['exec mode', s.execMode],
+    ['interpreter', execInterpreterText(s)],
     ['node args', s.nodeArgs.length === 0 ? '-' : JSON.stringify(s.nodeArgs)],
     ['env', `${Object.keys(s.env).length} variables`],
     ['kill timeout', `${s.killTimeout} ms`],
     ['stop signal', s.stopSignal],
     ['wait ready', String(s.waitReady)],
     ['listen timeout', `${s.listenTimeout} ms`],
+    ['ready probe', probeText(s)],
     ['autorestart', String(s.autorestart)],
     [
       'restart delay',

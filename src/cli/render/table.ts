@@ -8,13 +8,18 @@ import { paintStatus } from './colors';
 import { humanBytes, humanCpu, humanDuration } from './format';
 import { triggerNotes } from './triggers';
 
-const HEAD = ['app', 'id', 'pid', 'status', 'restarts', 'uptime', 'cpu', 'mem'];
+const HEAD = ['app', 'id', 'pid', 'status', 'restarts', 'uptime', 'cpu', 'mem', 'mode'];
+
+/** Old daemons' specs have no mode: cluster, as they ran. */
+function modeOf(app: AppInfo): string {
+  return (app.spec as Partial<AppInfo['spec']>).execMode ?? 'cluster';
+}
 
 export function appRows(apps: AppInfo[], now: number = Date.now()): string[][] {
   const rows: string[][] = [];
   for (const app of apps) {
     if (app.workers.length === 0) {
-      rows.push([app.name, '-', '-', paintStatus(app.status), '-', '-', '-', '-']);
+      rows.push([app.name, '-', '-', paintStatus(app.status), '-', '-', '-', '-', modeOf(app)]);
       continue;
     }
     const workers = [...app.workers].sort((a, b) => a.instance - b.instance || (a.startedAt ?? 0) - (b.startedAt ?? 0));
@@ -28,6 +33,7 @@ export function appRows(apps: AppInfo[], now: number = Date.now()): string[][] {
         w.startedAt === null || w.status !== 'online' ? '-' : humanDuration(now - w.startedAt),
         humanCpu(w.cpu),
         humanBytes(w.memory),
+        modeOf(app),
       ]);
     }
   }

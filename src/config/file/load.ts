@@ -82,7 +82,14 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
     const envBlock = opts.env === undefined ? null : (v.envBlocks.get(opts.env) ?? null);
     let spec: AppSpec;
     try {
-      spec = entryToSpec(v.entry, { configDir, home: opts.home, baseEnv: opts.baseEnv, envBlock, cpus });
+      spec = entryToSpec(v.entry, {
+        configDir,
+        home: opts.home,
+        baseEnv: opts.baseEnv,
+        envBlock,
+        cpus,
+        notices: ctx.notices,
+      });
     } catch (err) {
       if (err instanceof FieldError) return ctx.fail(`app ${v.label}: ${err.field}: ${err.message}`);
       throw err;
@@ -100,6 +107,9 @@ export async function loadConfigFile(path: string, opts: LoadOptions): Promise<L
 /** The file's "apps" array; every other top-level section is ignored with a notice. */
 function appsOf(value: unknown, ctx: FileContext): unknown[] {
   const { fail } = ctx;
+  // PM2 also takes a bare array of apps, and a single app object.
+  if (Array.isArray(value)) return appsOf({ apps: value }, ctx);
+  if (isRecord(value) && value.apps === undefined && typeof value.script === 'string') return [value];
   if (!isRecord(value)) fail('must export an object with an "apps" array, such as { apps: [{ name, script }] }');
   const root = value as Record<string, unknown>;
   for (const key of Object.keys(root)) {
@@ -140,6 +150,11 @@ function validateEntry(raw: unknown, index: number, ctx: FileContext): Validated
     } else if (!KNOWN_APP_KEYS.has(key)) {
       notices.push(`${file}: ${where(label)}: "${key}" is not a clusterctl option; ignored`);
     }
+  }
+  for (const [key, block] of Object.entries(obj)) {
+    if ((key !== 'env' && !ENV_BLOCK_KEY.test(key)) || !isRecord(block)) continue;
+    for (const [k, v] of Object.entries(block))
+      if (v === undefined) notices.push(`${file}: ${where(label)}: ${key}.${k} is undefined; ${k} is left unset`);
   }
   if (entry.log_date_format !== undefined && entry.log_date_format !== '') {
     notices.push(

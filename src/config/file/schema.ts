@@ -90,12 +90,27 @@ const instances = z
     }
   });
 
-/** env blocks: PM2 stringifies numbers and booleans, so `PORT: 3000` works. */
+/**
+ * env blocks as PM2 takes them: numbers and booleans become strings (`PORT:
+ * 3000`), objects and arrays their JSON text, and `undefined` leaves the
+ * variable unset (the loader says which).
+ */
 export const envBlockSchema = z
   .record(
     z.string(),
-    z.union([z.string(), z.number(), z.boolean()], msg('a string, a number or a boolean')),
-    msg('an object of NAME: value pairs (strings, numbers or booleans)'),
+    z.union(
+      [
+        z.string(),
+        z.number(),
+        z.boolean(),
+        z.undefined(),
+        z.null(),
+        z.array(z.unknown()),
+        z.record(z.string(), z.unknown()),
+      ],
+      msg('a string, a number, a boolean, an object or an array'),
+    ),
+    msg('an object of NAME: value pairs'),
   )
   .superRefine((env, ctx) => {
     for (const key of Object.keys(env)) {
@@ -106,7 +121,10 @@ export const envBlockSchema = z
   })
   .transform((env) => {
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(env)) out[k] = String(v);
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) continue;
+      out[k] = typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+    }
     return out;
   });
 
@@ -121,14 +139,10 @@ export const appEntrySchema = z.looseObject({
   cwd: path.optional(),
   instances: instances.optional(),
   exec_mode: z
-    .enum(['cluster', 'cluster_mode', 'fork', 'fork_mode'], msg('"cluster"'))
-    .refine((m) => m === 'cluster' || m === 'cluster_mode', {
-      error:
-        'fork mode is not supported yet: clusterctl runs every app in cluster mode (remove exec_mode or set it to "cluster")',
-    })
+    .enum(['cluster', 'cluster_mode', 'fork', 'fork_mode'], msg('"cluster", "cluster_mode", "fork" or "fork_mode"'))
     .optional(),
   node_args: words('Node flags for the workers').optional(),
-  interpreter_args: words('Node flags for the workers').optional(),
+  interpreter_args: words("the interpreter's arguments (Node flags for Node)").optional(),
   interpreter: path.optional(),
   env: envBlockSchema.optional(),
   max_memory_restart: byteSize(0).optional(),
@@ -154,7 +168,15 @@ export const appEntrySchema = z.looseObject({
   error_file: path.optional(),
   log_date_format: z.string(msg('a string')).optional(),
   time: bool.optional(),
+  // PM2 aliases and conveniences (fork-mode helper)
+  port: z.union([z.number(), z.string()], msg('a port number')).transform(String).optional(),
+  output: path.optional(),
+  error: path.optional(),
+  err_file: path.optional(),
   // clusterctl's own options
+  ready_url: z.string(msg('an http:// URL')).optional(),
+  ready_port: z.union([z.number(), z.string()], msg('a port number')).optional(),
+  ready_log: z.string(msg('a text')).min(1, 'must not be empty').optional(),
   stop_signal: z.enum(STOP_SIGNALS, msg(`one of ${STOP_SIGNALS.join(', ')}`)).optional(),
   log_format: z.enum(['text', 'json'], msg('"text" or "json"')).optional(),
   log_type: z.enum(['json'], msg('"json"')).optional(),

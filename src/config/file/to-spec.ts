@@ -4,10 +4,13 @@
  * and log files against `cwd`. The environment is the caller's, then `env`,
  * then `env_<name>` for `--env <name>`: later blocks win.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { defaultSpec } from '../defaults';
-import { nameFromScript, resolveInterpreter } from '../flags';
+import { applyExec } from '../exec-mode';
+import { nameFromScript } from '../flags';
+import { applyReadiness } from '../readiness-flags';
+import { ClusterctlError } from '../../protocol/errors';
 import { resolveInstances } from '../instances';
 import type { AppSpec } from '../../protocol/types';
 import type { AppEntry } from './schema';
@@ -30,6 +33,8 @@ export interface ToSpecContext {
   /** The `env_<name>` block chosen with `--env`, already validated. */
   envBlock: Record<string, string> | null;
   cpus: number;
+  /** Non-fatal notices (a log folder created, cluster asked for a non-Node program). */
+  notices?: string[];
 }
 
 function isDirectory(path: string): boolean {
@@ -40,61 +45,73 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function isReadableFile(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const NOT_NODE = new Set(['none', 'bash', 'sh', 'zsh', 'python', 'python3', 'ruby', 'perl', 'php', 'bun', 'deno']);
-
-/** The node binary: a path (relative to the config file) or a name looked up on PATH. */
-function interpreterPath(value: string, ctx: ToSpecContext): string {
-  if (NOT_NODE.has(value)) {
-    throw new FieldError(
-      'interpreter',
-      `"${value}" is not supported: clusterctl runs Node.js apps in cluster mode, so the interpreter must be a node binary`,
-    );
-  }
-  try {
-    return resolveInterpreter(value, ctx.configDir, ctx.baseEnv);
-  } catch {
-    throw new FieldError(
-      'interpreter',
-      value.includes('/')
-        ? `${resolve(ctx.configDir, value)} is not an executable file`
-        : `"${value}" was not found on PATH`,
-    );
-  }
-}
-
-/** A log file given in the config: relative to the app's cwd, in a folder that exists. */
-function logPath(value: string, cwd: string, field: string): string {
+/**
+ * A log file given in the config: relative to the app's cwd. A missing
+ * folder is created, as PM2 does, with a notice.
+ */
+function logPath(value: string, cwd: string, field: string, notices: string[]): string {
   const abs = resolve(cwd, value);
-  if (!isDirectory(dirname(abs))) throw new FieldError(field, `folder ${dirname(abs)} does not exist`);
+  const dir = dirname(abs);
+  if (!isDirectory(dir)) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new FieldError(field, `folder ${dir} does not exist and cannot be created (${(err as Error).message})`);
+    }
+    notices.push(`${field}: created the log folder ${dir}`);
+  }
   return abs;
+}
+
+/** Script, exec mode, interpreter and probes; a ClusterctlError becomes a FieldError on the key it is about. */
+function applyExecKeys(spec: AppSpec, entry: AppEntry, notices: string[]): AppSpec {
+  const interpreterArgs = entry.interpreter_args;
+  try {
+    const next = applyExec(
+      spec,
+      {
+        script: entry.script,
+        scriptBase: spec.cwd,
+        ...(entry.exec_mode === undefined ? {} : { execMode: entry.exec_mode }),
+        ...(entry.interpreter === undefined ? {} : { interpreter: entry.interpreter }),
+        ...(interpreterArgs === undefined || entry.node_args !== undefined ? {} : { interpreterArgs }),
+        modeLabel: 'exec_mode',
+        interpreterLabel: 'interpreter',
+      },
+      notices,
+    );
+    return applyReadiness(
+      next,
+      {
+        ...(entry.ready_url === undefined ? {} : { readyUrl: entry.ready_url }),
+        ...(entry.ready_port === undefined ? {} : { readyPort: entry.ready_port }),
+        ...(entry.ready_log === undefined ? {} : { readyLog: entry.ready_log }),
+      },
+      { url: 'ready_url', port: 'ready_port', log: 'ready_log' },
+    );
+  } catch (err) {
+    if (!(err instanceof ClusterctlError)) throw err;
+    const field = /^(exec_mode|interpreter|ready_url|ready_port|ready_log)\b/.exec(err.message)?.[1] ?? 'script';
+    throw new FieldError(field, err.message.replace(/^(exec_mode|interpreter|ready_url|ready_port|ready_log) /, ''));
+  }
 }
 
 export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   const cwd = entry.cwd === undefined ? ctx.configDir : resolve(ctx.configDir, entry.cwd);
   if (!isDirectory(cwd)) throw new FieldError('cwd', `${cwd} is not a directory`);
-  const script = resolve(cwd, entry.script);
-  if (!isReadableFile(script)) throw new FieldError('script', `${script} does not exist or is not a readable file`);
-
-  const env: Record<string, string> = { ...ctx.baseEnv, ...(entry.env ?? {}), ...(ctx.envBlock ?? {}) };
-  const name = entry.name ?? nameFromScript(script);
-  const spec = defaultSpec(ctx.home, name, script, cwd, env);
+  const notices = ctx.notices ?? [];
+  const env: Record<string, string> = {
+    ...ctx.baseEnv,
+    ...(entry.port === undefined ? {} : { PORT: entry.port }),
+    ...(entry.env ?? {}),
+    ...(ctx.envBlock ?? {}),
+  };
+  const name = entry.name ?? nameFromScript(entry.script);
+  const spec = applyExecKeys(defaultSpec(ctx.home, name, entry.script, cwd, env), entry, notices);
 
   if (entry.args !== undefined) spec.args = entry.args;
   if (entry.instances !== undefined) spec.instances = resolveInstances(entry.instances, ctx.cpus);
-  const nodeArgs = entry.node_args ?? entry.interpreter_args;
-  if (nodeArgs !== undefined) spec.nodeArgs = nodeArgs;
-  if (entry.interpreter !== undefined && entry.interpreter !== 'node')
-    spec.interpreter = interpreterPath(entry.interpreter, ctx);
+  if (entry.node_args !== undefined) spec.nodeArgs = entry.node_args;
   if (entry.max_memory_restart !== undefined) spec.maxMemoryRestart = entry.max_memory_restart;
   if (entry.kill_timeout !== undefined) spec.killTimeout = entry.kill_timeout;
   if (entry.wait_ready !== undefined) spec.waitReady = entry.wait_ready;
@@ -117,8 +134,10 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
     spec.incrementVar = entry.increment_var;
   }
   if (entry.stop_signal !== undefined) spec.stopSignal = entry.stop_signal;
-  if (entry.out_file !== undefined) spec.logs.out = logPath(entry.out_file, cwd, 'out_file');
-  if (entry.error_file !== undefined) spec.logs.err = logPath(entry.error_file, cwd, 'error_file');
+  const out = entry.out_file ?? entry.output;
+  if (out !== undefined) spec.logs.out = logPath(out, cwd, entry.out_file ? 'out_file' : 'output', notices);
+  const err = entry.error_file ?? entry.err_file ?? entry.error;
+  if (err !== undefined) spec.logs.err = logPath(err, cwd, 'error_file', notices);
   if (entry.time !== undefined) spec.logs.time = entry.time;
   if (entry.log_date_format !== undefined && entry.log_date_format !== '') spec.logs.time = true;
   if (entry.log_type !== undefined) spec.logs.format = 'json';

@@ -34,7 +34,7 @@ export async function onProcessExit(app: App, slot: AppSlot, proc: ManagedProces
     app.table.apply(slot, { type: 'predecessorExited', exit, pid: replacement.pid, since: replacement.startedAt });
     return;
   }
-  applyRestartPolicy(app, slot, proc, exit, stopping?.failure ?? null);
+  applyRestartPolicy(app, slot, proc, exit, stopping?.failure ?? e.failure ?? null);
 }
 
 function applyRestartPolicy(
@@ -55,7 +55,8 @@ function applyRestartPolicy(
   }
   if (decision.action === 'errored') {
     app.log.warn('crash loop: giving up', { instance: slot.instance, reason: decision.reason });
-    app.table.apply(slot, { type: 'gaveUp', exit, reason: decision.reason, history: decision.history });
+    const reason = failure ? `${failure}; ${decision.reason}` : decision.reason;
+    app.table.apply(slot, { type: 'gaveUp', exit, reason, history: decision.history });
     return;
   }
   const why = failure ?? describeExit(exit.code, exit.signal);

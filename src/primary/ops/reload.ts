@@ -1,7 +1,9 @@
 /**
  * `reload`: rolling replacement, `parallel` instances at a time, each new
  * worker online before its old one is drained; aborts at the first
- * replacement that fails, leaving the old workers serving.
+ * replacement that fails, leaving the old workers serving. In fork mode
+ * there is no shared port, so an instance is stopped before its successor
+ * starts (a rolling restart, one instance at a time).
  */
 import type { PrimaryStatus, ProgressEvent } from '../../protocol/api';
 import { ClusterctlError } from '../../protocol/errors';
@@ -10,6 +12,15 @@ import type { App, AppSlot } from '../app';
 import { launch, messageOf } from '../mechanisms/launch';
 import { replaceSlot } from '../mechanisms/replace';
 import { resize } from './scale';
+import { stopSlots } from './stop';
+
+/** Fork mode: the old process stops (its exit recorded) before its successor starts. */
+async function restartSlot(app: App, slot: AppSlot): Promise<void> {
+  await stopSlots(app, [slot], 'reload');
+  await launch(app, slot, 'person-restart').catch((err: unknown) => {
+    throw new ClusterctlError('E_RELOAD_FAILED', messageOf(err));
+  });
+}
 
 export function reload(
   app: App,
@@ -22,6 +33,7 @@ export function reload(
     await app.logs.update(spec.logs);
     const slots = app.table.all();
     const progress = { done: 0, total: slots.length };
+    if (app.spec.execMode === 'fork') parallel = 1;
     for (let i = 0; i < slots.length; i += parallel) {
       const batch = slots.slice(i, i + parallel);
       const results = await Promise.allSettled(batch.map((slot) => reloadSlot(app, slot, progress, onProgress)));
@@ -44,7 +56,8 @@ async function reloadSlot(
 ): Promise<void> {
   const { instance } = slot;
   onProgress({ app: app.spec.name, done: progress.done, total: progress.total, instance, step: 'replacing' });
-  if (slot.current && !slot.current.exit) await replaceSlot(app, slot, 'reload');
+  if (slot.current && !slot.current.exit && app.spec.execMode === 'fork') await restartSlot(app, slot);
+  else if (slot.current && !slot.current.exit) await replaceSlot(app, slot, 'reload');
   else {
     // Nothing serves this instance (errored, stopped, waiting): a reload gives it a fresh start.
     await launch(app, slot, 'person-restart').catch((err: unknown) => {

@@ -41,6 +41,8 @@ export class ClusterWorker implements ManagedProcess {
   private drained = false;
   private readonly drainWaiters: Array<() => void> = [];
   private stopping: Promise<ExitInfo> | null = null;
+  private scriptStarted = false;
+  private readonly startWaiters: Array<() => void> = [];
   /** Descendants seen while the worker lived, killed after it exits. */
   private knownDescendants: ProcessIdentity[] = [];
 
@@ -59,7 +61,12 @@ export class ClusterWorker implements ManagedProcess {
     });
     worker.process.on('internalMessage', (msg: unknown) => {
       if (typeof msg !== 'object' || msg === null) return;
-      if ((msg as { cmd?: unknown }).cmd !== 'NODE_CLUSTERCTL_DRAINED') return;
+      const cmd = (msg as { cmd?: unknown }).cmd;
+      if (cmd === 'NODE_CLUSTERCTL_STARTED') {
+        this.scriptStarted = true;
+        for (const w of this.startWaiters.splice(0)) w();
+      }
+      if (cmd !== 'NODE_CLUSTERCTL_DRAINED') return;
       this.drained = true;
       for (const w of this.drainWaiters.splice(0)) w();
     });
@@ -71,6 +78,18 @@ export class ClusterWorker implements ManagedProcess {
 
   get stderr(): Readable | null {
     return this.worker.process.stderr;
+  }
+
+  onScriptStarted(listener: () => void): () => void {
+    if (this.scriptStarted) {
+      listener();
+      return () => undefined;
+    }
+    this.startWaiters.push(listener);
+    return () => {
+      const i = this.startWaiters.indexOf(listener);
+      if (i >= 0) this.startWaiters.splice(i, 1);
+    };
   }
 
   onListening(listener: () => void): () => void {

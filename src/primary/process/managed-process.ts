@@ -1,7 +1,7 @@
 /**
  * What a slot runs, as the lifecycle and the ops see it. Today the one
- * implementation is a node:cluster worker (cluster-worker.ts); a forked child
- * process of any executable (fork mode) will be the second. Nothing above
+ * implementations are a node:cluster worker (cluster-worker.ts) and a forked
+ * child process of any executable (fork-process.ts, fork mode). Nothing above
  * this interface may care which.
  */
 import type { Readable } from 'node:stream';
@@ -11,6 +11,8 @@ export interface ExitInfo {
   code: number | null;
   signal: string | null;
   at: number;
+  /** Why it could not even be executed (fork mode: ENOENT, EACCES at spawn). */
+  failure?: string;
 }
 
 export interface StopOptions {
@@ -34,6 +36,8 @@ export interface ManagedProcess {
   onListening(listener: () => void): () => void;
   /** Its listen failed, with the error message it reported. */
   onListenError(listener: (message: string) => void): () => void;
+  /** Its script started running (reported by the preload; from spawn for a process without it). */
+  onScriptStarted(listener: () => void): () => void;
   /** It said it is ready (`process.send('ready')`). */
   onReady(listener: () => void): () => void;
   /**
