@@ -27,6 +27,8 @@ export interface StartFlags extends LogFlags, SupervisionFlags {
   waitReady?: boolean;
   listenTimeout?: string;
   env?: string[];
+  shutdownWithMessage?: boolean;
+  sticky?: boolean;
 }
 
 export interface SpecContext {
@@ -233,5 +235,7 @@ export function specFromFlags(
   spec.interpreter =
     flags.interpreter === undefined ? process.execPath : resolveInterpreter(flags.interpreter, ctx.cwd, ctx.env);
   spec.logs = applyLogFlags(spec.logs, flags, ctx.cwd);
+  if (flags.shutdownWithMessage === true) spec.shutdownWithMessage = true;
+  if (flags.sticky === true) spec.sticky = true;
   return { ...applySupervisionFlags(spec, flags), ...lifecycleOverrides(flags) };
 }

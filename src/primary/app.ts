@@ -115,7 +115,11 @@ export class App {
   }
 
   stopOptions(): StopOptions {
-    return { killTimeout: this.spec.killTimeout, stopSignal: this.spec.stopSignal };
+    return {
+      killTimeout: this.spec.killTimeout,
+      stopSignal: this.spec.stopSignal,
+      shutdownWithMessage: this.spec.shutdownWithMessage,
+    };
   }
 
   /**

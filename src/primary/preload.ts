@@ -23,6 +23,7 @@ import * as net from 'node:net';
 import * as http from 'node:http';
 // Before the app writes anything: no line may wait in the worker's memory when it dies.
 import './logs/blocking-stdio';
+import { holdDefaultStop } from './preload-stop';
 
 const IDLE_GRACE_MS = 1000;
 const CHECK_EVERY_MS = 25;
@@ -154,10 +155,30 @@ function watchResponse(socket: net.Socket, res: http.ServerResponse): void {
   res.once('close', () => idleSince.set(socket, Date.now()));
 }
 
-function drain(): void {
+/**
+ * A connection the drain leaves to the app: an upgraded one (WebSocket or any
+ * `upgrade`: http frees its parser then, see freeParser in Node's
+ * _http_common) and one writing a server-sent-events stream. Neither ends by
+ * itself, so waiting for them would only hold the stop signal back.
+ */
+function isLongLived(socket: net.Socket): boolean {
+  const s = socket as HttpSocket & { parser?: unknown };
+  const res = s._httpMessage;
+  if (res) {
+    // writeHead(status, headers) bypasses getHeader(); the header block it sent is kept in `_header`.
+    const type = res.getHeader('content-type');
+    if (typeof type === 'string') return type.toLowerCase().startsWith('text/event-stream');
+    const sent = (res as http.ServerResponse & { _header?: unknown })._header;
+    return typeof sent === 'string' && /\r\ncontent-type:[ \t]*text\/event-stream/i.test(sent);
+  }
+  return s.parser === null && !socket.destroyed;
+}
+
+function drain(stopSignal: string | null): void {
   if (draining) return;
   draining = true;
   drainStartedAt = Date.now();
+  if (stopSignal) holdDefaultStop(stopSignal, openConnections);
   for (const t of tracked.values()) {
     if (t.server.listening) {
       // net's close, not http's: stop accepting, leave open connections to finish.
@@ -175,16 +196,7 @@ function drain(): void {
     }
   }
   const timer = setInterval(() => {
-    const now = Date.now();
-    for (const t of tracked.values()) {
-      if (!t.isHttp) continue;
-      for (const socket of t.sockets) {
-        const busy = Boolean((socket as HttpSocket)._httpMessage);
-        const quietSince = Math.max(idleSince.get(socket) ?? 0, drainStartedAt);
-        if (!busy && now - quietSince >= IDLE_GRACE_MS) socket.end();
-      }
-    }
-    if (openConnections() === 0) {
+    if (drainStep(Date.now())) {
       clearInterval(timer);
       sendToPrimary({ cmd: 'NODE_CLUSTERCTL_DRAINED' });
     }
@@ -192,8 +204,30 @@ function drain(): void {
   timer.unref();
 }
 
+/** Ends the idle ordinary connections; true once only long-lived ones (or none) are left. */
+function drainStep(now: number): boolean {
+  let ordinary = 0;
+  for (const t of tracked.values()) {
+    for (const socket of t.sockets) {
+      if (!t.isHttp) {
+        ordinary++;
+        continue;
+      }
+      if (isLongLived(socket)) continue;
+      ordinary++;
+      const busy = Boolean((socket as HttpSocket)._httpMessage);
+      const quietSince = Math.max(idleSince.get(socket) ?? 0, drainStartedAt);
+      if (!busy && now - quietSince >= IDLE_GRACE_MS) socket.end();
+    }
+  }
+  return ordinary === 0;
+}
+
 (process as IpcProcess).on('internalMessage', (msg: InternalMessage | null) => {
-  if (msg?.cmd === 'NODE_CLUSTERCTL_DRAIN') drain();
+  if (msg?.cmd === 'NODE_CLUSTERCTL_DRAIN') {
+    const signal = (msg as { signal?: unknown }).signal;
+    drain(typeof signal === 'string' ? signal : null);
+  }
 });
 
 /**

@@ -101,6 +101,8 @@ export const checkAppSpec = exact<AppSpec>({
   incrementVar: (v, p) => (v === null ? null : matching(ENV_NAME_PATTERN, 'expected a variable name or null')(v, p)),
   scheduling: oneOf(['rr', 'none'] as const),
   logs: logSpec,
+  shutdownWithMessage: bool,
+  sticky: bool,
 });
 
 const none = exact<Record<string, never>>({});

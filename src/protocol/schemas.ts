@@ -67,6 +67,9 @@ export const appSpecSchema = z
     incrementVar: envName.nullable(),
     scheduling: z.enum(['rr', 'none']),
     logs: logSpecSchema,
+    // Defaulted: state.json and dump.json written before these fields existed still load.
+    shutdownWithMessage: z.boolean().default(false),
+    sticky: z.boolean().default(false),
   })
   .strict();
 

@@ -68,6 +68,10 @@ export interface AppSpec {
   /** Round-robin in the primary (default on Linux) or left to the OS. */
   scheduling: 'rr' | 'none';
   logs: LogSpec;
+  /** Ask a worker to stop with the IPC message 'shutdown' instead of the stop signal (PM2's shutdown_with_message). */
+  shutdownWithMessage: boolean;
+  /** The app primary routes every connection of one client to the same worker (socket.io polling). */
+  sticky: boolean;
 }
 
 export type WorkerStatus = 'launching' | 'online' | 'stopping' | 'stopped' | 'waiting-restart' | 'errored';

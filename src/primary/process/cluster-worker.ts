@@ -29,6 +29,15 @@ export function forkClusterWorker(spec: AppSpec, instance: number): ClusterWorke
   return new ClusterWorker(cluster.fork(workerEnv(spec, instance)), instance);
 }
 
+/**
+ * How long the drain may hold the stop signal back for ordinary requests in
+ * flight: min(5 s, killTimeout / 2). Long-lived connections (WebSockets,
+ * event streams) do not count; they are the app's to close once signalled.
+ */
+export function drainGrace(killTimeout: number): number {
+  return Math.min(5000, Math.floor(killTimeout / 2));
+}
+
 function isReadyMessage(msg: unknown): boolean {
   return msg === 'ready' || (typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'ready');
 }
@@ -104,19 +113,19 @@ export class ClusterWorker implements ManagedProcess {
     for (const d of now) if (!seen.has(`${d.pid}:${d.startTime}`)) this.knownDescendants.push(d);
   }
 
-  /** The whole is at most 2 × killTimeout: drain, then the stop signal, then SIGKILL. */
+  /**
+   * Drain (up to the grace), then the stop signal (or the 'shutdown'
+   * message), then SIGKILL after the kill timeout: at most
+   * drainGrace(killTimeout) + killTimeout in all.
+   */
   stop(opts: StopOptions): Promise<ExitInfo> {
     this.stopping ??= (async () => {
       if (this.exit) return this.exit;
       this.rememberDescendants();
-      await this.drain(opts.killTimeout);
+      await this.drain(drainGrace(opts.killTimeout), opts.shutdownWithMessage ? null : opts.stopSignal);
       if (!this.hasExited()) {
         this.rememberDescendants();
-        try {
-          process.kill(this.pid, opts.stopSignal);
-        } catch {
-          /* exited meanwhile */
-        }
+        this.askToStop(opts);
         const killer = setTimeout(() => {
           this.rememberDescendants();
           killIdentified([...this.knownDescendants, ...identify([this.pid])], 'SIGKILL');
@@ -127,6 +136,16 @@ export class ClusterWorker implements ManagedProcess {
       return this.exited;
     })();
     return this.stopping;
+  }
+
+  /** PM2's shutdown_with_message: the app's process.on('message') gets 'shutdown' and no signal is sent. */
+  private askToStop(opts: StopOptions): void {
+    try {
+      if (opts.shutdownWithMessage) this.worker.send('shutdown');
+      else process.kill(this.pid, opts.stopSignal);
+    } catch {
+      /* exited meanwhile */
+    }
   }
 
   /** Read through a method: TypeScript keeps `exit` narrowed to null across an await. */
@@ -145,7 +164,7 @@ export class ClusterWorker implements ManagedProcess {
    * which closes idle keep-alive sockets at once and races clients reusing
    * them. The preload drains instead and says so over internal IPC.
    */
-  private drain(deadlineMs: number): Promise<void> {
+  private drain(deadlineMs: number, stopSignal: string | null): Promise<void> {
     if (this.drained || this.exit || !this.worker.isConnected()) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
@@ -156,7 +175,8 @@ export class ClusterWorker implements ManagedProcess {
       this.drainWaiters.push(done);
       void this.exited.then(done);
       try {
-        this.worker.process.send({ cmd: 'NODE_CLUSTERCTL_DRAIN' });
+        // The signal lets the preload keep an app without a handler alive while long-lived connections last.
+        this.worker.process.send({ cmd: 'NODE_CLUSTERCTL_DRAIN', signal: stopSignal });
       } catch {
         done();
       }
