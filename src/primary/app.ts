@@ -18,6 +18,8 @@ import { onProcessExit } from './mechanisms/crash-restart';
 import { enforceMemoryLimit } from './mechanisms/memory-limit';
 import type { ReadinessRule } from './mechanisms/readiness';
 import { forkClusterWorker } from './process/cluster-worker';
+import { installAdapterRelay } from './sticky/adapter-relay';
+import { StickyRouter } from './sticky/router';
 import type { ExitInfo, ManagedProcess, StopOptions } from './process/managed-process';
 import { TreeSampler, type Sample } from './sampler';
 
@@ -53,6 +55,8 @@ export class App {
   private readonly exitHandled = new WeakMap<ManagedProcess, Promise<void>>();
   private readonly sampleTimer: NodeJS.Timeout;
   private readonly startedAt = Date.now();
+  /** `--sticky`: the router that owns the app's ports (null: node:cluster's own balancing). */
+  readonly sticky: StickyRouter | null;
 
   constructor(
     spec: AppSpec,
@@ -70,6 +74,8 @@ export class App {
     this.logs = createLogCapture(spec.name, spec.logs, (err) =>
       this.log.error('log capture failed', { err: err.message }),
     );
+    this.sticky = spec.sticky ? new StickyRouter() : null;
+    installAdapterRelay();
     this.sampleTimer = setInterval(() => this.sampleTick(), SAMPLE_EVERY_MS);
     this.sampleTimer.unref();
   }
@@ -129,7 +135,7 @@ export class App {
   spawn(slot: AppSlot): ManagedProcess {
     // A stop may arrive in the middle of a reload or scale: nothing new starts after it.
     if (this.closing) throw new ClusterctlError('E_BUSY', `app ${this.spec.name} is stopping`);
-    const proc = forkClusterWorker(this.spec, slot.instance);
+    const proc = forkClusterWorker(this.spec, slot.instance, this.sticky);
     this.logs.attach(slot.instance, proc.pid, proc.stdout, proc.stderr);
     proc.onListening(() => {
       this.listens = true;

@@ -24,6 +24,7 @@ import * as http from 'node:http';
 // Before the app writes anything: no line may wait in the worker's memory when it dies.
 import './logs/blocking-stdio';
 import { holdDefaultStop } from './preload-stop';
+import { installSticky, stickyListen } from './preload-sticky';
 
 const IDLE_GRACE_MS = 1000;
 const CHECK_EVERY_MS = 25;
@@ -140,6 +141,7 @@ const originalListen = net.Server.prototype.listen;
 net.Server.prototype.listen = function listenTracked(this: net.Server, ...args: unknown[]) {
   track(this);
   reportListenErrors(this);
+  if (stickyListen(this, args)) return this;
   return (originalListen as (...a: unknown[]) => net.Server).apply(this, args);
 } as typeof net.Server.prototype.listen;
 
@@ -222,6 +224,8 @@ function drainStep(now: number): boolean {
   }
   return ordinary === 0;
 }
+
+installSticky();
 
 (process as IpcProcess).on('internalMessage', (msg: InternalMessage | null) => {
   if (msg?.cmd === 'NODE_CLUSTERCTL_DRAIN') {

@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AppSpec } from '../../protocol/types';
 import { descendantsOf, identify, killIdentified, type ProcessIdentity } from '../../os/process-tree';
+import type { StickyRouter } from '../sticky/router';
 import { workerEnv } from '../worker-env';
 import type { ExitInfo, ManagedProcess, StopOptions } from './managed-process';
 
 const PRELOAD = join(__dirname, '..', 'preload.js');
 
-/** Forks one worker of `spec` for `instance`. */
-export function forkClusterWorker(spec: AppSpec, instance: number): ClusterWorker {
+/** Forks one worker of `spec` for `instance`; in sticky mode `sticky` owns its ports. */
+export function forkClusterWorker(spec: AppSpec, instance: number, sticky: StickyRouter | null = null): ClusterWorker {
   // Settings persist between setupPrimary calls; set all of them every time.
   cluster.setupPrimary({
     exec: spec.script,
@@ -26,7 +27,7 @@ export function forkClusterWorker(spec: AppSpec, instance: number): ClusterWorke
     silent: true,
     serialization: 'json',
   });
-  return new ClusterWorker(cluster.fork(workerEnv(spec, instance)), instance);
+  return new ClusterWorker(cluster.fork(workerEnv(spec, instance)), instance, sticky);
 }
 
 /**
@@ -56,8 +57,10 @@ export class ClusterWorker implements ManagedProcess {
   constructor(
     private readonly worker: Worker,
     readonly instance: number,
+    private readonly sticky: StickyRouter | null = null,
   ) {
     this.pid = worker.process.pid ?? -1;
+    sticky?.attach(worker, instance);
     this.exited = new Promise((resolve) => {
       worker.once('exit', (code: number | null, signal: string | null) => {
         this.exit = { code, signal, at: Date.now() };
@@ -165,6 +168,8 @@ export class ClusterWorker implements ManagedProcess {
    * them. The preload drains instead and says so over internal IPC.
    */
   private drain(deadlineMs: number, stopSignal: string | null): Promise<void> {
+    // Before the drain message: a connection already sent arrives first (IPC keeps order), none after.
+    this.sticky?.retire(this.worker);
     if (this.drained || this.exit || !this.worker.isConnected()) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
