@@ -39,7 +39,7 @@ function connect(port: number): Promise<Client> {
       ws.once('close', (code) => r({ code, at: Date.now() })),
     );
     ws.once('message', (data: WebSocket.RawData) => {
-      const hello = JSON.parse(String(data)) as { pid: number; instance: number };
+      const hello = JSON.parse((data as Buffer).toString('utf8')) as { pid: number; instance: number };
       resolve({ ws, pid: hello.pid, instance: hello.instance, closed });
     });
     ws.once('error', reject);

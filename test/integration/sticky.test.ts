@@ -47,7 +47,7 @@ async function startSocketIo(instances: number): Promise<number> {
 
 /** A socket.io client with default transports, from `localAddress` (any 127.x.y.z is this machine). */
 function client(port: number, localAddress = '127.0.0.1'): Socket {
-  const agent = new Agent({ localAddress } as ConstructorParameters<typeof Agent>[0]);
+  const agent = new Agent({ localAddress });
   const s = connectIo(`http://127.0.0.1:${port}`, {
     agent: agent as unknown as string,
     localAddress,
@@ -63,9 +63,10 @@ function connected(s: Socket): Promise<void> {
 }
 
 function upgraded(s: Socket): Promise<void> {
-  return waitFor(() => s.io.engine.transport.name === 'websocket', { what: 'websocket upgrade', timeoutMs: 15000 }).then(
-    () => undefined,
-  );
+  return waitFor(() => s.io.engine.transport.name === 'websocket', {
+    what: 'websocket upgrade',
+    timeoutMs: 15000,
+  }).then(() => undefined);
 }
 
 async function whoami(s: Socket): Promise<Me> {
