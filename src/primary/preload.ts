@@ -1,19 +1,23 @@
 /**
  * Loaded into every worker with `--require`, before the user's script (which
- * stays the main module). It does two things an app does not do by itself:
+ * stays the main module). It does what an app does not do by itself:
  *
  * 1. Drain on request. When the app primary wants a worker gone (reload,
  *    scale down, stop) it first sends NODE_CLUSTERCTL_DRAIN. The worker stops
  *    accepting connections (the primary routes them to other workers), answers
  *    every in-flight request and the next request on each open keep-alive
  *    connection with `Connection: close`, and closes a connection that stays
- *    idle past a short grace. Only then does it report NODE_CLUSTERCTL_DRAINED
- *    and the primary sends the stop signal. Node 20's http `server.close()`
+ *    idle past a short grace. Long-lived connections (upgraded ones such as
+ *    WebSockets, and event streams) are left to the app: once only they are
+ *    left it reports NODE_CLUSTERCTL_DRAINED and the primary sends the stop
+ *    signal, so the app closes them itself (preload-stop.ts keeps an app with
+ *    no handler alive meanwhile). Node 20's http `server.close()`
  *    closes idle keep-alive sockets at once, which races a client reusing one:
  *    that race is the ECONNRESET PM2 users see on every reload, so we close
  *    the listening handle with net.Server's close, which leaves them be.
  * 2. Report listen errors (EADDRINUSE) to the primary, so `ls` can say why a
  *    worker is not online even when the app swallows the error.
+ * 3. In sticky mode, take the app's listen() over (preload-sticky.ts).
  *
  * Messages whose `cmd` starts with NODE_ travel as 'internalMessage', never
  * reach the app's own process.on('message'), and do not keep the IPC channel

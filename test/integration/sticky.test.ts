@@ -6,7 +6,7 @@
  * of every worker; reloads move clients to new workers and, under load,
  * fail no request.
  */
-import { Agent } from 'node:http';
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { io as connectIo, type Socket } from 'socket.io-client';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
@@ -42,6 +42,20 @@ async function startSocketIo(instances: number): Promise<number> {
     '--env',
     `PORT=${port}`,
   ]);
+  // A first start counts a worker that stays up --min-uptime as online even
+  // before it listens (socket.io is slow to require on a loaded machine):
+  // wait until every worker takes connections.
+  await waitFor(
+    async () => {
+      const pids = new Set<number>();
+      for (let last = 2; last < 40; last++) {
+        const r = await rawRequest(port, `127.0.0.${last}`, 'GET', '/');
+        pids.add((JSON.parse(r.body) as Me).pid);
+      }
+      return pids.size === instances;
+    },
+    { what: 'every worker answering' },
+  );
   return port;
 }
 
@@ -153,4 +167,47 @@ test('three reloads of a --sticky app under load fail zero requests', async () =
   });
   const [app] = await sb.list();
   expect(app.workers.map((w) => w.restarts)).toEqual([3, 3]);
+});
+
+/** One plain HTTP request from `localAddress` on a fresh connection. */
+function rawRequest(
+  port: number,
+  localAddress: string,
+  method: string,
+  path: string,
+  body = '',
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, localAddress, method, path, agent: false, headers: { 'content-type': 'text/plain' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test("a request carrying a socket.io sid goes to that session's worker, whatever its address", async () => {
+  const port = await startSocketIo(2);
+  // Two client addresses that the address hash sends to different workers.
+  const byAddress = new Map<number, string>();
+  for (let last = 2; last < 60 && byAddress.size < 2; last++) {
+    const from = `127.0.0.${last}`;
+    const { pid } = JSON.parse((await rawRequest(port, from, 'GET', '/')).body) as Me;
+    if (!byAddress.has(pid)) byAddress.set(pid, from);
+  }
+  const [[pidX, x], [, y]] = [...byAddress.entries()];
+  const handshake = await rawRequest(port, x, 'GET', '/socket.io/?EIO=4&transport=polling');
+  const sid = (JSON.parse(handshake.body.slice(1)) as { sid: string }).sid;
+  const path = `/socket.io/?EIO=4&transport=polling&sid=${encodeURIComponent(sid)}`;
+  // The first request with the sid comes from the address that created it: the router learns the pair.
+  expect(await rawRequest(port, x, 'POST', path, '40')).toEqual({ status: 200, body: 'ok' });
+  // From an address that maps to the other worker, the session is still found (that worker would answer 400).
+  expect(await rawRequest(port, y, 'POST', path, '3')).toEqual({ status: 200, body: 'ok' });
+  expect(JSON.parse((await rawRequest(port, y, 'GET', '/')).body)).not.toMatchObject({ pid: pidX });
 });
