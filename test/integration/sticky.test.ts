@@ -7,6 +7,7 @@
  * fail no request.
  */
 import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { io as connectIo, type Socket } from 'socket.io-client';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
@@ -210,4 +211,17 @@ test("a request carrying a socket.io sid goes to that session's worker, whatever
   // From an address that maps to the other worker, the session is still found (that worker would answer 400).
   expect(await rawRequest(port, y, 'POST', path, '3')).toEqual({ status: 200, body: 'ok' });
   expect(JSON.parse((await rawRequest(port, y, 'GET', '/')).body)).not.toMatchObject({ pid: pidX });
+});
+
+test('--sticky on a port already taken: start exits 1 and says the worker could not listen', async () => {
+  const port = await freePort();
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(port, r));
+  try {
+    const r = await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'web', '--sticky', '--env', `PORT=${port}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/could not listen: .*EADDRINUSE/);
+  } finally {
+    await new Promise((r) => taken.close(r));
+  }
 });
