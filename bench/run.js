@@ -43,6 +43,7 @@ const SCENARIOS = [
   require('./scenarios/logs'),
   require('./scenarios/memory'),
   require('./scenarios/scale'),
+  require('./scenarios/sticky'),
 ];
 
 /**

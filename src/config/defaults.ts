@@ -59,6 +59,8 @@ export function defaultSpec(
     instanceVar: DEFAULTS.instanceVar,
     incrementVar: null,
     scheduling: 'rr',
+    shutdownWithMessage: false,
+    sticky: false,
     logs: {
       out: logs.out,
       err: logs.err,

@@ -35,6 +35,8 @@ export interface StartFlags extends LogFlags, SupervisionFlags, TriggerFlags {
   readyUrl?: string;
   readyPort?: string;
   readyLog?: string;
+  shutdownWithMessage?: boolean;
+  sticky?: boolean;
 }
 
 export interface SpecContext {
@@ -254,5 +256,7 @@ export function specFromFlags(
   );
   spec = applyReadiness(spec, flags, { url: '--ready-url', port: '--ready-port', log: '--ready-log' });
   spec.logs = applyLogFlags(spec.logs, flags, ctx.cwd);
+  if (flags.shutdownWithMessage === true) spec.shutdownWithMessage = true;
+  if (flags.sticky === true) spec.sticky = true;
   return { ...applyTriggerFlags(applySupervisionFlags(spec, flags), flags), ...lifecycleOverrides(flags) };
 }

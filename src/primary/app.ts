@@ -20,6 +20,8 @@ import type { ReadinessRule } from './mechanisms/readiness';
 import { probeOf } from './mechanisms/probe';
 import { forkClusterWorker } from './process/cluster-worker';
 import { spawnForked } from './process/fork-process';
+import { installAdapterRelay } from './sticky/adapter-relay';
+import { StickyRouter } from './sticky/router';
 import type { ExitInfo, ManagedProcess, StopOptions } from './process/managed-process';
 import { TreeSampler, type Sample } from './sampler';
 
@@ -57,6 +59,8 @@ export class App {
   private readonly exitHandled = new WeakMap<ManagedProcess, Promise<void>>();
   private readonly sampleTimer: NodeJS.Timeout;
   private readonly startedAt = Date.now();
+  /** `--sticky`: the router that owns the app's ports (null: node:cluster's own balancing). */
+  readonly sticky: StickyRouter | null;
 
   constructor(
     spec: AppSpec,
@@ -74,6 +78,8 @@ export class App {
     this.logs = createLogCapture(spec.name, spec.logs, (err) =>
       this.log.error('log capture failed', { err: err.message }),
     );
+    this.sticky = spec.sticky ? new StickyRouter() : null;
+    installAdapterRelay();
     this.sampleTimer = setInterval(() => this.sampleTick(), SAMPLE_EVERY_MS);
     this.sampleTimer.unref();
   }
@@ -122,7 +128,11 @@ export class App {
   }
 
   stopOptions(): StopOptions {
-    return { killTimeout: this.spec.killTimeout, stopSignal: this.spec.stopSignal };
+    return {
+      killTimeout: this.spec.killTimeout,
+      stopSignal: this.spec.stopSignal,
+      shutdownWithMessage: this.spec.shutdownWithMessage,
+    };
   }
 
   /**
@@ -135,7 +145,7 @@ export class App {
     const proc =
       this.spec.execMode === 'fork'
         ? spawnForked(this.spec, slot.instance)
-        : forkClusterWorker(this.spec, slot.instance);
+        : forkClusterWorker(this.spec, slot.instance, this.sticky);
     this.logs.attach(slot.instance, proc.pid, proc.stdout, proc.stderr);
     proc.onListening(() => {
       this.listens = true;

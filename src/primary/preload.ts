@@ -1,19 +1,23 @@
 /**
  * Loaded into every worker with `--require`, before the user's script (which
- * stays the main module). It does two things an app does not do by itself:
+ * stays the main module). It does what an app does not do by itself:
  *
  * 1. Drain on request. When the app primary wants a worker gone (reload,
  *    scale down, stop) it first sends NODE_CLUSTERCTL_DRAIN. The worker stops
  *    accepting connections (the primary routes them to other workers), answers
  *    every in-flight request and the next request on each open keep-alive
  *    connection with `Connection: close`, and closes a connection that stays
- *    idle past a short grace. Only then does it report NODE_CLUSTERCTL_DRAINED
- *    and the primary sends the stop signal. Node 20's http `server.close()`
+ *    idle past a short grace. Long-lived connections (upgraded ones such as
+ *    WebSockets, and event streams) are left to the app: once only they are
+ *    left it reports NODE_CLUSTERCTL_DRAINED and the primary sends the stop
+ *    signal, so the app closes them itself (preload-stop.ts keeps an app with
+ *    no handler alive meanwhile). Node 20's http `server.close()`
  *    closes idle keep-alive sockets at once, which races a client reusing one:
  *    that race is the ECONNRESET PM2 users see on every reload, so we close
  *    the listening handle with net.Server's close, which leaves them be.
  * 2. Report listen errors (EADDRINUSE) to the primary, so `ls` can say why a
  *    worker is not online even when the app swallows the error.
+ * 3. In sticky mode, take the app's listen() over (preload-sticky.ts).
  *
  * Messages whose `cmd` starts with NODE_ travel as 'internalMessage', never
  * reach the app's own process.on('message'), and do not keep the IPC channel
@@ -23,6 +27,8 @@ import * as net from 'node:net';
 import * as http from 'node:http';
 // Before the app writes anything: no line may wait in the worker's memory when it dies.
 import './logs/blocking-stdio';
+import { holdDefaultStop } from './preload-stop';
+import { installSticky, stickyListen } from './preload-sticky';
 
 const IDLE_GRACE_MS = 1000;
 const CHECK_EVERY_MS = 25;
@@ -142,6 +148,7 @@ const originalListen = net.Server.prototype.listen;
 net.Server.prototype.listen = function listenTracked(this: net.Server, ...args: unknown[]) {
   track(this);
   reportListenErrors(this);
+  if (stickyListen(this, args)) return this;
   return (originalListen as (...a: unknown[]) => net.Server).apply(this, args);
 } as typeof net.Server.prototype.listen;
 
@@ -157,10 +164,30 @@ function watchResponse(socket: net.Socket, res: http.ServerResponse): void {
   res.once('close', () => idleSince.set(socket, Date.now()));
 }
 
-function drain(): void {
+/**
+ * A connection the drain leaves to the app: an upgraded one (WebSocket or any
+ * `upgrade`: http frees its parser then, see freeParser in Node's
+ * _http_common) and one writing a server-sent-events stream. Neither ends by
+ * itself, so waiting for them would only hold the stop signal back.
+ */
+function isLongLived(socket: net.Socket): boolean {
+  const s = socket as HttpSocket & { parser?: unknown };
+  const res = s._httpMessage;
+  if (res) {
+    // writeHead(status, headers) bypasses getHeader(); the header block it sent is kept in `_header`.
+    const type = res.getHeader('content-type');
+    if (typeof type === 'string') return type.toLowerCase().startsWith('text/event-stream');
+    const sent = (res as http.ServerResponse & { _header?: unknown })._header;
+    return typeof sent === 'string' && /\r\ncontent-type:[ \t]*text\/event-stream/i.test(sent);
+  }
+  return s.parser === null && !socket.destroyed;
+}
+
+function drain(stopSignal: string | null): void {
   if (draining) return;
   draining = true;
   drainStartedAt = Date.now();
+  if (stopSignal) holdDefaultStop(stopSignal, openConnections);
   for (const t of tracked.values()) {
     if (t.server.listening) {
       // net's close, not http's: stop accepting, leave open connections to finish.
@@ -178,16 +205,7 @@ function drain(): void {
     }
   }
   const timer = setInterval(() => {
-    const now = Date.now();
-    for (const t of tracked.values()) {
-      if (!t.isHttp) continue;
-      for (const socket of t.sockets) {
-        const busy = Boolean((socket as HttpSocket)._httpMessage);
-        const quietSince = Math.max(idleSince.get(socket) ?? 0, drainStartedAt);
-        if (!busy && now - quietSince >= IDLE_GRACE_MS) socket.end();
-      }
-    }
-    if (openConnections() === 0) {
+    if (drainStep(Date.now())) {
       clearInterval(timer);
       sendToPrimary({ cmd: 'NODE_CLUSTERCTL_DRAINED' });
     }
@@ -195,8 +213,32 @@ function drain(): void {
   timer.unref();
 }
 
+/** Ends the idle ordinary connections; true once only long-lived ones (or none) are left. */
+function drainStep(now: number): boolean {
+  let ordinary = 0;
+  for (const t of tracked.values()) {
+    for (const socket of t.sockets) {
+      if (!t.isHttp) {
+        ordinary++;
+        continue;
+      }
+      if (isLongLived(socket)) continue;
+      ordinary++;
+      const busy = Boolean((socket as HttpSocket)._httpMessage);
+      const quietSince = Math.max(idleSince.get(socket) ?? 0, drainStartedAt);
+      if (!busy && now - quietSince >= IDLE_GRACE_MS) socket.end();
+    }
+  }
+  return ordinary === 0;
+}
+
+installSticky();
+
 (process as IpcProcess).on('internalMessage', (msg: InternalMessage | null) => {
-  if (msg?.cmd === 'NODE_CLUSTERCTL_DRAIN') drain();
+  if (msg?.cmd === 'NODE_CLUSTERCTL_DRAIN') {
+    const signal = (msg as { signal?: unknown }).signal;
+    drain(typeof signal === 'string' ? signal : null);
+  }
 });
 
 /**

@@ -145,6 +145,8 @@ export const checkAppSpec = exact<AppSpec>({
   readyUrl: (v, p) => (v === null ? null : str(v, p)),
   readyPort: (v, p) => (v === null ? null : int(1, 65535)(v, p)),
   readyLog: (v, p) => (v === null ? null : str(v, p)),
+  shutdownWithMessage: bool,
+  sticky: bool,
 });
 
 const none = exact<Record<string, never>>({});

@@ -100,6 +100,9 @@ export const appSpecSchema = z
     readyUrl: z.url().nullable().default(null),
     readyPort: z.number().int().min(1).max(65535).nullable().default(null),
     readyLog: z.string().min(1).nullable().default(null),
+    // Defaulted: state.json and dump.json written before these fields existed still load.
+    shutdownWithMessage: z.boolean().default(false),
+    sticky: z.boolean().default(false),
   })
   .strict();
 

@@ -103,6 +103,10 @@ export interface AppSpec {
   readyPort: number | null;
   /** Readiness probe: online once a line of output contains this text. */
   readyLog: string | null;
+  /** Ask a worker to stop with the IPC message 'shutdown' instead of the stop signal (PM2's shutdown_with_message). */
+  shutdownWithMessage: boolean;
+  /** The app primary routes every connection of one client to the same worker (socket.io polling). */
+  sticky: boolean;
 }
 
 /** `--watch`: what is watched, what is ignored on top of the fixed ignores, how changes are batched. */

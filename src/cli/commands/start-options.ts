@@ -27,6 +27,8 @@ export const NEW_APP_FLAGS: Array<keyof StartFlags> = [
   'readyUrl',
   'readyPort',
   'readyLog',
+  'shutdownWithMessage',
+  'sticky',
   'out',
   'err',
   'time',
@@ -70,7 +72,9 @@ function addAppOptions(command: Command): Command {
       'set a variable in the app environment (repeatable); with a config file: the env_<name> block to use',
       collect,
     )
-    .option('--only <names>', 'with a config file: start only these apps (comma-separated)');
+    .option('--only <names>', 'with a config file: start only these apps (comma-separated)')
+    .option('--shutdown-with-message', "ask workers to stop with the IPC message 'shutdown' instead of the stop signal")
+    .option('--sticky', "route every connection of one client to the same worker (socket.io's polling transport)");
 }
 
 /** Where the workers' stdout and stderr go, and how those files rotate. */

@@ -28,7 +28,7 @@ export interface SpecChanges {
 export const VOLATILE_ENV: ReadonlySet<string> = new Set(['_', 'OLDPWD', 'SHLVL']);
 
 /** Fields that live in the app primary itself: changing them means a new primary (stop, then start). */
-export const PRIMARY_FIELDS: ReadonlySet<string> = new Set(['interpreter', 'scheduling']);
+export const PRIMARY_FIELDS: ReadonlySet<string> = new Set(['interpreter', 'scheduling', 'sticky']);
 
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

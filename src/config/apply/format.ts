@@ -25,6 +25,8 @@ const FILE_KEY: Record<string, string> = {
   instanceVar: 'instance_var',
   incrementVar: 'increment_var',
   scheduling: 'scheduling',
+  shutdownWithMessage: 'shutdown_with_message',
+  sticky: 'sticky',
   'logs.out': 'out_file',
   'logs.err': 'error_file',
   'logs.time': 'time',

@@ -147,6 +147,8 @@ export const appEntrySchema = z.looseObject({
   env: envBlockSchema.optional(),
   max_memory_restart: byteSize(0).optional(),
   kill_timeout: durationMs().optional(),
+  shutdown_with_message: bool.optional(),
+  sticky: bool.optional(),
   wait_ready: bool.optional(),
   listen_timeout: durationMs(1).optional(),
   min_uptime: durationMs().optional(),

@@ -114,6 +114,8 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   if (entry.node_args !== undefined) spec.nodeArgs = entry.node_args;
   if (entry.max_memory_restart !== undefined) spec.maxMemoryRestart = entry.max_memory_restart;
   if (entry.kill_timeout !== undefined) spec.killTimeout = entry.kill_timeout;
+  if (entry.shutdown_with_message !== undefined) spec.shutdownWithMessage = entry.shutdown_with_message;
+  if (entry.sticky !== undefined) spec.sticky = entry.sticky;
   if (entry.wait_ready !== undefined) spec.waitReady = entry.wait_ready;
   if (entry.listen_timeout !== undefined) spec.listenTimeout = entry.listen_timeout;
   if (entry.min_uptime !== undefined) spec.minUptime = entry.min_uptime;

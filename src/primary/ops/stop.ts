@@ -10,6 +10,7 @@ export async function stopAll(app: App): Promise<PrimaryStatus> {
   app.closing = true;
   await stopSlots(app, app.table.all(), 'stopped');
   await Promise.allSettled([...app.retiring]);
+  app.sticky?.close();
   app.stopSampling();
   await app.logs.flush();
   return app.status();

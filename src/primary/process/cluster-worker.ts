@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AppSpec } from '../../protocol/types';
 import { descendantsOf, identify, killIdentified, type ProcessIdentity } from '../../os/process-tree';
+import type { StickyRouter } from '../sticky/router';
 import { workerEnv } from '../worker-env';
 import type { ExitInfo, ManagedProcess, StopOptions } from './managed-process';
 
 const PRELOAD = join(__dirname, '..', 'preload.js');
 
-/** Forks one worker of `spec` for `instance`. */
-export function forkClusterWorker(spec: AppSpec, instance: number): ClusterWorker {
+/** Forks one worker of `spec` for `instance`; in sticky mode `sticky` owns its ports. */
+export function forkClusterWorker(spec: AppSpec, instance: number, sticky: StickyRouter | null = null): ClusterWorker {
   // Settings persist between setupPrimary calls; set all of them every time.
   cluster.setupPrimary({
     exec: spec.script,
@@ -26,7 +27,16 @@ export function forkClusterWorker(spec: AppSpec, instance: number): ClusterWorke
     silent: true,
     serialization: 'json',
   });
-  return new ClusterWorker(cluster.fork(workerEnv(spec, instance)), instance);
+  return new ClusterWorker(cluster.fork(workerEnv(spec, instance)), instance, sticky);
+}
+
+/**
+ * How long the drain may hold the stop signal back for ordinary requests in
+ * flight: min(5 s, killTimeout / 2). Long-lived connections (WebSockets,
+ * event streams) do not count; they are the app's to close once signalled.
+ */
+export function drainGrace(killTimeout: number): number {
+  return Math.min(5000, Math.floor(killTimeout / 2));
 }
 
 function isReadyMessage(msg: unknown): boolean {
@@ -49,8 +59,10 @@ export class ClusterWorker implements ManagedProcess {
   constructor(
     private readonly worker: Worker,
     readonly instance: number,
+    private readonly sticky: StickyRouter | null = null,
   ) {
     this.pid = worker.process.pid ?? -1;
+    sticky?.attach(worker, instance);
     this.exited = new Promise((resolve) => {
       worker.once('exit', (code: number | null, signal: string | null) => {
         this.exit = { code, signal, at: Date.now() };
@@ -123,19 +135,19 @@ export class ClusterWorker implements ManagedProcess {
     for (const d of now) if (!seen.has(`${d.pid}:${d.startTime}`)) this.knownDescendants.push(d);
   }
 
-  /** The whole is at most 2 × killTimeout: drain, then the stop signal, then SIGKILL. */
+  /**
+   * Drain (up to the grace), then the stop signal (or the 'shutdown'
+   * message), then SIGKILL after the kill timeout: at most
+   * drainGrace(killTimeout) + killTimeout in all.
+   */
   stop(opts: StopOptions): Promise<ExitInfo> {
     this.stopping ??= (async () => {
       if (this.exit) return this.exit;
       this.rememberDescendants();
-      await this.drain(opts.killTimeout);
+      await this.drain(drainGrace(opts.killTimeout), opts.shutdownWithMessage ? null : opts.stopSignal);
       if (!this.hasExited()) {
         this.rememberDescendants();
-        try {
-          process.kill(this.pid, opts.stopSignal);
-        } catch {
-          /* exited meanwhile */
-        }
+        this.askToStop(opts);
         const killer = setTimeout(() => {
           this.rememberDescendants();
           killIdentified([...this.knownDescendants, ...identify([this.pid])], 'SIGKILL');
@@ -146,6 +158,16 @@ export class ClusterWorker implements ManagedProcess {
       return this.exited;
     })();
     return this.stopping;
+  }
+
+  /** PM2's shutdown_with_message: the app's process.on('message') gets 'shutdown' and no signal is sent. */
+  private askToStop(opts: StopOptions): void {
+    try {
+      if (opts.shutdownWithMessage) this.worker.send('shutdown');
+      else process.kill(this.pid, opts.stopSignal);
+    } catch {
+      /* exited meanwhile */
+    }
   }
 
   /** Read through a method: TypeScript keeps `exit` narrowed to null across an await. */
@@ -164,7 +186,9 @@ export class ClusterWorker implements ManagedProcess {
    * which closes idle keep-alive sockets at once and races clients reusing
    * them. The preload drains instead and says so over internal IPC.
    */
-  private drain(deadlineMs: number): Promise<void> {
+  private drain(deadlineMs: number, stopSignal: string | null): Promise<void> {
+    // Before the drain message: a connection already sent arrives first (IPC keeps order), none after.
+    this.sticky?.retire(this.worker);
     if (this.drained || this.exit || !this.worker.isConnected()) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
@@ -175,7 +199,8 @@ export class ClusterWorker implements ManagedProcess {
       this.drainWaiters.push(done);
       void this.exited.then(done);
       try {
-        this.worker.process.send({ cmd: 'NODE_CLUSTERCTL_DRAIN' });
+        // The signal lets the preload keep an app without a handler alive while long-lived connections last.
+        this.worker.process.send({ cmd: 'NODE_CLUSTERCTL_DRAIN', signal: stopSignal });
       } catch {
         done();
       }

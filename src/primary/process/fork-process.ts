@@ -145,7 +145,7 @@ export class ForkProcess implements ManagedProcess {
       await this.drain(opts.killTimeout);
       if (!this.hasExited()) {
         this.rememberDescendants();
-        this.killGroup(opts.stopSignal);
+        this.askToStop(opts);
         const killer = setTimeout(() => {
           this.rememberDescendants();
           this.killGroup('SIGKILL');
@@ -157,6 +157,19 @@ export class ForkProcess implements ManagedProcess {
       return this.exited;
     })();
     return this.stopping;
+  }
+
+  /** PM2's shutdown_with_message: a Node child with IPC gets 'shutdown'; anything else the stop signal, group-wide. */
+  private askToStop(opts: StopOptions): void {
+    if (opts.shutdownWithMessage && this.ipc && this.child.connected) {
+      try {
+        this.child.send('shutdown');
+        return;
+      } catch {
+        /* the channel closed meanwhile: fall back to the signal */
+      }
+    }
+    this.killGroup(opts.stopSignal);
   }
 
   kill(): Promise<ExitInfo> {

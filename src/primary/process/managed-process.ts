@@ -18,6 +18,8 @@ export interface ExitInfo {
 export interface StopOptions {
   killTimeout: number;
   stopSignal: StopSignal;
+  /** Send the message 'shutdown' over IPC instead of the stop signal. */
+  shutdownWithMessage: boolean;
 }
 
 export interface ManagedProcess {
