@@ -5,7 +5,8 @@
  * session so it outlives the daemon; this handle is only our connection.
  */
 import { join } from 'node:path';
-import type { PrimaryApi, PrimaryStatus, ProgressEvent } from '../protocol/api';
+import type { PrimaryApi, PrimaryMetrics, PrimaryStatus, ProgressEvent } from '../protocol/api';
+import { isPrimaryMetrics } from '../protocol/metrics';
 import { ClusterctlError } from '../protocol/errors';
 import { waitForExit } from '../os/liveness';
 import { killSession } from '../os/session';
@@ -160,8 +161,8 @@ export class PrimaryHandle {
     return this.rpc.call('reopenLogs', {}, { timeoutMs: 10000 });
   }
 
-  /** Streams status events into `onStatus` until the connection closes. */
-  subscribe(onStatus: (status: PrimaryStatus) => void): void {
+  /** Streams status and metrics events into the callbacks until the connection closes. */
+  subscribe(onStatus: (status: PrimaryStatus) => void, onMetrics: (metrics: PrimaryMetrics) => void): void {
     this.rpc
       .call(
         'subscribe',
@@ -169,6 +170,7 @@ export class PrimaryHandle {
         {
           onEvent: (event, data) => {
             if (event === 'status') onStatus(data as PrimaryStatus);
+            else if (event === 'metrics' && isPrimaryMetrics(data)) onMetrics(data);
           },
         },
       )

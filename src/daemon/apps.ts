@@ -7,6 +7,7 @@
  */
 import type { PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
+import { applyMetrics } from '../protocol/metrics';
 import type { AppInfo, AppSpec } from '../protocol/types';
 import type { PrimaryHandle } from './app-primary';
 import { toAppInfo } from './app-info';
@@ -78,9 +79,14 @@ export class AppManager {
     entry.primary = handle;
     entry.status = status;
     entry.attachedAt = Date.now();
-    handle.subscribe((s) => {
-      if (entry.primary === handle) entry.status = s;
-    });
+    handle.subscribe(
+      (s) => {
+        if (entry.primary === handle) entry.status = s;
+      },
+      (m) => {
+        if (entry.primary === handle && entry.status) applyMetrics(entry.status, m);
+      },
+    );
     handle.onGone((info) => this.revival.onPrimaryGone(entry, handle, info));
   }
 
