@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import type {
   AppMetricsResult,
   PrimaryApi,
+  PrimaryMetrics,
   PrimaryStatus,
   ProgressEvent,
   SignalResult,
   WorkerEnvResult,
 } from '../protocol/api';
+import { isPrimaryMetrics } from '../protocol/metrics';
 import { ClusterctlError } from '../protocol/errors';
 import { waitForExit } from '../os/liveness';
 import { killSession } from '../os/session';
@@ -190,8 +192,8 @@ export class PrimaryHandle {
     return this.rpc.call('metrics', { timeoutMs }, { timeoutMs: timeoutMs + 2000 });
   }
 
-  /** Streams status events into `onStatus` until the connection closes. */
-  subscribe(onStatus: (status: PrimaryStatus) => void): void {
+  /** Streams status and metrics events into the callbacks until the connection closes. */
+  subscribe(onStatus: (status: PrimaryStatus) => void, onMetrics: (metrics: PrimaryMetrics) => void): void {
     this.rpc
       .call(
         'subscribe',
@@ -199,6 +201,7 @@ export class PrimaryHandle {
         {
           onEvent: (event, data) => {
             if (event === 'status') onStatus(data as PrimaryStatus);
+            else if (event === 'metrics' && isPrimaryMetrics(data)) onMetrics(data);
           },
         },
       )

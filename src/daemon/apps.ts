@@ -7,6 +7,7 @@
  */
 import type { PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
+import { applyMetrics } from '../protocol/metrics';
 import type { AppInfo, AppSpec } from '../protocol/types';
 import type { PrimaryHandle } from './app-primary';
 import { toAppInfo } from './app-info';
@@ -80,6 +81,11 @@ export class AppManager {
           else return;
           this.registry.changed();
         },
+        (handle, m) => {
+          if (entry.primary !== handle || !entry.status) return;
+          applyMetrics(entry.status, m);
+          this.registry.changed();
+        },
       ).finally(() => {
         entry.launching = null;
       }),
@@ -94,11 +100,18 @@ export class AppManager {
     entry.launching = null;
     this.registry.changed();
     if (subscribe)
-      handle.subscribe((s) => {
-        if (entry.primary !== handle) return;
-        entry.status = s;
-        this.registry.changed();
-      });
+      handle.subscribe(
+        (s) => {
+          if (entry.primary !== handle) return;
+          entry.status = s;
+          this.registry.changed();
+        },
+        (m) => {
+          if (entry.primary !== handle || !entry.status) return;
+          applyMetrics(entry.status, m);
+          this.registry.changed();
+        },
+      );
     handle.onGone((info) => this.revival.onPrimaryGone(entry, handle, info));
   }
 

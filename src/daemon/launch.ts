@@ -4,7 +4,7 @@
  * lives keeps the app under its own restart policy, so it is attached even
  * then; any other failure stops it before the error goes back.
  */
-import type { PrimaryStatus } from '../protocol/api';
+import type { PrimaryMetrics, PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { PrimaryHandle } from './app-primary';
 import type { AppEntry } from './registry';
@@ -12,12 +12,14 @@ import { settled } from './verbs-shared';
 
 export type Attach = (handle: PrimaryHandle, status: PrimaryStatus) => void;
 export type OnStatus = (handle: PrimaryHandle, status: PrimaryStatus) => void;
+export type OnMetrics = (handle: PrimaryHandle, metrics: PrimaryMetrics) => void;
 
 export async function spawnAndInit(
   home: string,
   entry: AppEntry,
   attach: Attach,
   onStatus: OnStatus,
+  onMetrics: OnMetrics,
 ): Promise<PrimaryHandle> {
   const handle = await PrimaryHandle.spawn(home, entry.spec);
   let status: PrimaryStatus;
@@ -26,7 +28,10 @@ export async function spawnAndInit(
     // Sent after init on the same connection, so the primary has its app by
     // then: `ls` sees each worker (pid, launching) from its fork, not only
     // once every one is online.
-    handle.subscribe((s) => onStatus(handle, s));
+    handle.subscribe(
+      (s) => onStatus(handle, s),
+      (m) => onMetrics(handle, m),
+    );
     status = settled(await initialised);
   } catch (err) {
     if (err instanceof ClusterctlError && err.code === 'E_START_FAILED') {

@@ -9,12 +9,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { readStat } from './proc-stat';
 
-function childrenOf(pid: number): number[] {
+function childrenOf(pid: number, mainThreadOnly = false): number[] {
   let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return [];
+  if (mainThreadOnly) tasks = [String(pid)];
+  else {
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return [];
+    }
   }
   const out: number[] = [];
   for (const tid of tasks) {
@@ -29,19 +32,63 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-/** Every descendant of `pid` (not `pid` itself), deepest last. */
-export function descendantsOf(pid: number): number[] {
+/**
+ * Every descendant of `pid` (not `pid` itself), deepest last. With
+ * `mainThreadOnly`, only the children each process's main thread started
+ * (one /proc read per process instead of one per thread).
+ */
+export function descendantsOf(pid: number, mainThreadOnly = false): number[] {
   const out: number[] = [];
-  const queue = childrenOf(pid);
+  const queue = childrenOf(pid, mainThreadOnly);
   const seen = new Set<number>();
   while (queue.length > 0) {
     const p = queue.shift() as number;
     if (seen.has(p)) continue;
     seen.add(p);
     out.push(p);
-    queue.push(...childrenOf(p));
+    queue.push(...childrenOf(p, mainThreadOnly));
   }
   return out;
+}
+
+/** How often TreeWalker reads every thread's children file, the slow full walk. */
+export const FULL_WALK_EVERY_MS = 10000;
+
+/**
+ * Descendants of the same roots tick after tick, cheaply: an idle node has
+ * 7–11 threads, and reading each one's children file every tick was most of
+ * the sampling cost (bench/PROFILE.md §1). Children of a Node process are
+ * almost always spawned by its main thread, so in between full walks only
+ * the main threads' children files are read, plus the descendants the last
+ * full walk found (a worker thread's child). A known descendant gone means
+ * the tree changed: the next walk is a full one.
+ */
+export class TreeWalker {
+  private known = new Map<number, { descendants: number[]; fullAt: number }>();
+
+  walk(pid: number, now = Date.now()): number[] {
+    const prev = this.known.get(pid);
+    if (!prev || now - prev.fullAt >= FULL_WALK_EVERY_MS || prev.descendants.some((d) => !isLive(d))) {
+      const descendants = descendantsOf(pid);
+      this.known.set(pid, { descendants, fullAt: now });
+      return descendants;
+    }
+    const quick = descendantsOf(pid, true);
+    const seen = new Set(quick);
+    for (const d of prev.descendants) if (!seen.has(d)) quick.push(d);
+    return quick;
+  }
+
+  /** Forgets every root not in `pids` (exited workers). */
+  keepOnly(pids: Iterable<number>): void {
+    const keep = new Set(pids);
+    for (const pid of this.known.keys()) if (!keep.has(pid)) this.known.delete(pid);
+  }
+}
+
+function isLive(pid: number): boolean {
+  const s = readStat(pid);
+  return s !== null && s.state !== 'Z';
 }
 
 export interface ProcessIdentity {

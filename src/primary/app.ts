@@ -6,11 +6,11 @@
  * slot table's one transition function.
  */
 import cluster from 'node:cluster';
-import type { PrimaryStatus } from '../protocol/api';
+import type { PrimaryMetrics, PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import type { AppSpec, CronStatus, WatchStatus } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
-import { descendantsOf } from '../os/process-tree';
+import { TreeWalker } from '../os/process-tree';
 import { toWorkerInfo } from './lifecycle/render';
 import { SlotTable, strictTransitions, type Slot } from './lifecycle/slot-table';
 import { createLogCapture, type LogCapture } from './logs';
@@ -23,9 +23,8 @@ import { spawnForked } from './process/fork-process';
 import { installAdapterRelay } from './sticky/adapter-relay';
 import { StickyRouter } from './sticky/router';
 import type { ExitInfo, ManagedProcess, StopOptions } from './process/managed-process';
+import { SAMPLE_FAST_MS, metricsMoved, metricsOf, nextSampleDelay } from './metrics-feed';
 import { TreeSampler, type Sample } from './sampler';
-
-const SAMPLE_EVERY_MS = 1000;
 
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -53,11 +52,16 @@ export class App {
   private listens = false;
   private samples = new Map<number, Sample>();
   private readonly sampler = new TreeSampler();
+  private readonly walker = new TreeWalker();
   private readonly listeners = new Set<(s: PrimaryStatus) => void>();
+  private readonly metricsListeners = new Set<(m: PrimaryMetrics) => void>();
+  /** The figures subscribers last got (in a status or a metrics event). */
+  private pushedMetrics: PrimaryMetrics = {};
   private changeScheduled = false;
   /** Each process's exit handler, done once its exit is recorded in its slot. */
   private readonly exitHandled = new WeakMap<ManagedProcess, Promise<void>>();
-  private readonly sampleTimer: NodeJS.Timeout;
+  private sampleTimer: NodeJS.Timeout | null = null;
+  private sampleDelay = SAMPLE_FAST_MS;
   private readonly startedAt = Date.now();
   /** `--sticky`: the router that owns the app's ports (null: node:cluster's own balancing). */
   readonly sticky: StickyRouter | null;
@@ -80,7 +84,15 @@ export class App {
     );
     this.sticky = spec.sticky ? new StickyRouter() : null;
     installAdapterRelay();
-    this.sampleTimer = setInterval(() => this.sampleTick(), SAMPLE_EVERY_MS);
+    this.scheduleSample();
+  }
+
+  private scheduleSample(): void {
+    this.sampleTimer = setTimeout(() => {
+      const moved = this.sampleTick();
+      this.sampleDelay = nextSampleDelay(this.sampleDelay, moved);
+      this.scheduleSample();
+    }, this.sampleDelay);
     this.sampleTimer.unref();
   }
 
@@ -106,6 +118,11 @@ export class App {
     return () => this.listeners.delete(listener);
   }
 
+  subscribeMetrics(listener: (m: PrimaryMetrics) => void): () => void {
+    this.metricsListeners.add(listener);
+    return () => this.metricsListeners.delete(listener);
+  }
+
   /** Something a subscriber sees changed: one status event per turn of the event loop. */
   changed(): void {
     if (this.changeScheduled) return;
@@ -113,6 +130,7 @@ export class App {
     setImmediate(() => {
       this.changeScheduled = false;
       const st = this.status();
+      this.pushedMetrics = this.currentMetrics();
       for (const l of this.listeners) l(st);
     });
   }
@@ -211,16 +229,34 @@ export class App {
 
   /** Sampling stops; the primary is about to exit. */
   stopSampling(): void {
-    clearInterval(this.sampleTimer);
+    if (this.sampleTimer) clearTimeout(this.sampleTimer);
+    this.sampleTimer = null;
   }
 
-  sampleTick(): void {
+  /**
+   * Samples every live process tree, checks the memory limit, and pushes a
+   * 'metrics' event when the figures moved (metrics-feed.ts). Returns whether
+   * they moved, which sets how soon the next sample comes.
+   */
+  sampleTick(): boolean {
     const procs = this.liveProcesses();
+    const now = Date.now();
     // One walk of each process tree per tick serves both the metrics and the kill list.
-    const trees = new Map(procs.map((p) => [p.pid, descendantsOf(p.pid)] as [number, number[]]));
+    const trees = new Map(procs.map((p) => [p.pid, this.walker.walk(p.pid, now)] as [number, number[]]));
+    this.walker.keepOnly(trees.keys());
     this.samples = this.sampler.sample(trees);
     for (const p of procs) p.rememberDescendants(trees.get(p.pid));
     enforceMemoryLimit(this);
-    if (this.listeners.size > 0) this.changed();
+    const next = this.currentMetrics();
+    if (!metricsMoved(this.pushedMetrics, next)) return false;
+    this.pushedMetrics = next;
+    for (const l of this.metricsListeners) l(next);
+    return true;
+  }
+
+  private currentMetrics(): PrimaryMetrics {
+    const live = new Map<number, number>();
+    for (const s of this.table.all()) if (s.current && !s.current.exit) live.set(s.instance, s.current.pid);
+    return metricsOf(live, this.samples);
   }
 }

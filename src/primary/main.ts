@@ -162,9 +162,11 @@ const handlers: Handlers = {
     const a = requireApp();
     ctx.emit('status', a.status());
     const off = a.subscribe((s) => ctx.emit('status', s));
+    const offMetrics = a.subscribeMetrics((m) => ctx.emit('metrics', m));
     return new Promise<null>((resolve) =>
       ctx.onClose(() => {
         off();
+        offMetrics();
         resolve(null);
       }),
     );

@@ -203,12 +203,20 @@ export interface PrimaryStatus {
   cron?: CronStatus | null;
 }
 
+/** The 'metrics' event: each sampled live instance's `[cpu %, memory bytes]`, keyed by instance number. */
+export type PrimaryMetrics = Record<string, [cpu: number, memory: number]>;
+
 export interface PrimaryApi {
   hello: { params: HelloParams; result: PrimaryStatus };
   /** Start the workers of a fresh primary; resolves once all are online, or fails with E_START_FAILED. */
   init: { params: { spec: AppSpec }; result: PrimaryStatus };
   status: { params: Record<string, never>; result: PrimaryStatus };
-  /** Emits a 'status' event (PrimaryStatus) on every change and every metrics sample, until the caller disconnects. */
+  /**
+   * Emits a 'status' event (PrimaryStatus) on every state change, and a
+   * 'metrics' event (PrimaryMetrics) when a sample's figures changed
+   * meaningfully (at most once a second, see src/primary/metrics-feed.ts),
+   * until the caller disconnects.
+   */
   subscribe: { params: Record<string, never>; result: null };
   /** Stop every worker gracefully; the primary exits right after replying. */
   stop: { params: Record<string, never>; result: PrimaryStatus };

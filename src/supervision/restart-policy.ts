@@ -54,13 +54,27 @@ export function decideRestart(
       history: { unstableInARow: history.unstableInARow, backoffStep },
     };
   }
-  const delayMs = spec.restartDelay > 0 ? spec.restartDelay : backoffDelay(spec.expBackoffRestartDelay, backoffStep);
+  const delayMs =
+    spec.restartDelay > 0 ? spec.restartDelay : backoffFor(spec.expBackoffRestartDelay, backoffStep, unstable);
   return {
     action: 'restart',
     delayMs,
     unstable,
     history: { unstableInARow: unstable ? history.unstableInARow + 1 : 0, backoffStep: backoffStep + 1 },
   };
+}
+
+/**
+ * A stable worker's first crash (after a fresh start or 30 s up) restarts at
+ * once, as a bare primary re-forking on 'exit' and PM2 do: waiting the first
+ * backoff step there cost 100 ms of every recovery (bench/PROFILE.md §5).
+ * Crashes that repeat back off: a stable one from the first step on, an
+ * unstable one (within minUptime of starting) one step further up, so a
+ * crash loop slows down from its first restart.
+ */
+function backoffFor(firstMs: number, step: number, unstable: boolean): number {
+  if (unstable) return backoffDelay(firstMs, step);
+  return step === 0 ? 0 : backoffDelay(firstMs, step - 1);
 }
 
 /** How a process ended, as the middle of a sentence: "exited with code 1", "was killed by SIGKILL". */

@@ -21,8 +21,14 @@ function crashes(n: number, uptimeMs: number, s = spec): { delays: number[]; las
 }
 
 describe('restart policy', () => {
-  test('exponential backoff: 100, 150, 225, 338 … capped at 15 s', () => {
+  test('a stable worker restarts at once; stable crashes that repeat back off 100, 150, 225 … capped at 15 s', () => {
     const { delays } = crashes(16, 5000);
+    expect(delays.slice(0, 4)).toEqual([0, 100, 150, 225]);
+    expect(Math.max(...delays)).toBe(BACKOFF_CAP_MS);
+  });
+
+  test('repeated fast (unstable) crashes back off from the first restart: 100, 150, 225, 338 … capped at 15 s', () => {
+    const { delays } = crashes(16, 30);
     expect(delays.slice(0, 4)).toEqual([100, 150, 225, 338]);
     expect(Math.max(...delays)).toBe(BACKOFF_CAP_MS);
   });
@@ -52,9 +58,11 @@ describe('restart policy', () => {
     expect(h.unstableInARow).toBe(3);
     const stable = decideRestart(spec, { code: 1, signal: null, uptimeMs: 5000 }, h);
     expect(stable.action === 'restart' && stable.history.unstableInARow).toBe(0);
-    expect(stable.action === 'restart' && stable.delayMs).toBe(338);
+    // Three steps up the backoff already: a stable crash waits the third step, not the fourth.
+    expect(stable.action === 'restart' && stable.delayMs).toBe(225);
+    // 30 s up: a fresh backoff, and a stable worker's first restart is immediate.
     const long = decideRestart(spec, { code: 1, signal: null, uptimeMs: 31000 }, h);
-    expect(long.action === 'restart' && long.delayMs).toBe(100);
+    expect(long.action === 'restart' && long.delayMs).toBe(0);
   });
 
   test('stop exit codes and --no-autorestart end the instance', () => {

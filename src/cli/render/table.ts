@@ -4,11 +4,12 @@
  * with a reason (a failed listen, a crash loop).
  */
 import type { AppInfo } from '../../protocol/types';
+import { renderBoxTable } from './box-table';
 import { paintStatus } from './colors';
 import { humanBytes, humanCpu, humanDuration } from './format';
 import { triggerNotes } from './triggers';
 
-const HEAD = ['app', 'id', 'pid', 'status', 'restarts', 'uptime', 'cpu', 'mem', 'mode'];
+export const HEAD = ['app', 'id', 'pid', 'status', 'restarts', 'uptime', 'cpu', 'mem', 'mode'];
 
 /** Old daemons' specs have no mode: cluster, as they ran. */
 function modeOf(app: AppInfo): string {
@@ -52,13 +53,6 @@ export function workerNotes(apps: AppInfo[]): string[] {
 
 export function renderAppTable(apps: AppInfo[]): string {
   if (apps.length === 0) return 'no apps: start one with `clusterctl start app.js`\n';
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only a command that prints a table loads cli-table3
-  const Table = require('cli-table3') as typeof import('cli-table3');
-  const table = new Table({
-    head: HEAD,
-    style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-  });
-  for (const row of appRows(apps)) table.push(row);
   const notes = [...workerNotes(apps), ...triggerNotes(apps)];
-  return `${table.toString()}\n${notes.map((n) => `${n}\n`).join('')}`;
+  return `${renderBoxTable(HEAD, appRows(apps))}\n${notes.map((n) => `${n}\n`).join('')}`;
 }

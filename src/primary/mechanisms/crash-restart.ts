@@ -12,7 +12,25 @@ import { endIfNotOnline, markOnline, startInSlot } from './launch';
 import { waitOnline } from './readiness';
 
 export async function onProcessExit(app: App, slot: AppSlot, proc: ManagedProcess, e: ExitInfo): Promise<void> {
+  const crashed = slot.current === proc && slot.state.status.kind !== 'stopping' && !app.closing && !slot.pending;
+  if (crashed) {
+    // A crash needs none of the dead worker's last lines to decide (its
+    // restart reason is the exit status), so the restart goes ahead while
+    // its pipes end and the log files flush: waiting first cost every
+    // recovery those milliseconds, and a full second when a grandchild
+    // kept the pipes open (bench/PROFILE.md §5). The exit still counts as
+    // recorded (exitRecorded) only once the logs settled.
+    const settling = app.logs.settle(proc.pid, 1000);
+    recordExit(app, slot, proc, e);
+    await settling;
+    return;
+  }
+  // Stopped, replaced, or failed to come online: whoever waits for this exit wants its last lines on disk first.
   await app.logs.settle(proc.pid, 1000);
+  recordExit(app, slot, proc, e);
+}
+
+function recordExit(app: App, slot: AppSlot, proc: ManagedProcess, e: ExitInfo): void {
   if (slot.current !== proc) {
     app.changed(); // a replacement that failed, or a worker that was replaced
     return;
