@@ -87,7 +87,7 @@ export function locateScript(
   }
   if (exists === 'other')
     throw new ClusterctlError('E_SCRIPT_MISSING', `script ${raw} is not a file (${asPath} is a directory or a device)`);
-  if (exists === true) {
+  if (exists) {
     try {
       accessSync(asPath, constants.R_OK);
     } catch {
