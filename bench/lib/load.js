@@ -97,6 +97,8 @@ function startLoad(opts) {
       /** @type {string | null} */
       this.lastError = null;
       this.retryTimer = null;
+      /** responses read on the current connection */
+      this.answered = 0;
     }
 
     open() {
@@ -107,6 +109,7 @@ function startLoad(opts) {
       this.buf = null;
       this.closing = false;
       this.lastError = null;
+      this.answered = 0;
       sock.setNoDelay(true);
       // A request attempt begins now: a refused connection is a failed request.
       this.inflight = performance.now();
@@ -124,7 +127,12 @@ function startLoad(opts) {
         this.sock = null;
         let delay = 0;
         if (this.inflight !== null) {
-          fail(this.lastError ?? 'EOF');
+          const cause = this.lastError ?? 'EOF';
+          // A new connection reset before any answer was in the listen backlog when the
+          // server closed its listening socket: named apart, because a server that is
+          // stopping may refuse it (as it refuses with ECONNREFUSED), while a request
+          // dropped on a connection that was being served never may.
+          fail(this.answered === 0 && (cause === 'ECONNRESET' || cause === 'EOF') ? `${cause} before accept` : cause);
           this.inflight = null;
           delay = ERROR_BACKOFF_MS;
         }
@@ -142,6 +150,7 @@ function startLoad(opts) {
       const started = this.inflight;
       this.inflight = null;
       this.buf = null;
+      this.answered++;
       if (stopped || started === null) return;
       const now = performance.now();
       if (parsed.status >= 200 && parsed.status < 300) {

@@ -51,10 +51,16 @@ test('byte-identical to cli-table3 for ls rows: 1 to 100 rows, coloured statuses
 });
 
 test('byte-identical to cli-table3 for the rows appRows makes of apps', () => {
+  const cluster = { execMode: 'cluster' };
   const apps = [
-    { name: 'web', status: 'online', workers: [worker(0, 'online', 101), worker(1, 'launching', 102)] },
-    { name: 'queue-consumer.v2', status: 'stopped', workers: [] },
-    { name: 'x', status: 'errored', workers: [worker(0, 'errored', null), worker(3, 'waiting-restart', null)] },
+    { name: 'web', status: 'online', spec: cluster, workers: [worker(0, 'online', 101), worker(1, 'launching', 102)] },
+    { name: 'queue-consumer.v2', status: 'stopped', spec: { execMode: 'fork' }, workers: [] },
+    {
+      name: 'x',
+      status: 'errored',
+      spec: cluster,
+      workers: [worker(0, 'errored', null), worker(3, 'waiting-restart', null)],
+    },
   ] as unknown as AppInfo[];
   const rows = appRows(apps, 1000 + 3_600_000);
   expect(renderBoxTable(HEAD, rows)).toBe(cliTable3(HEAD, rows));
