@@ -100,6 +100,7 @@ describe('start, ls, describe, stop, restart, delete, ping, kill', () => {
     for (const w of web.workers) {
       expect(Object.keys(w).sort()).toEqual([
         'cpu',
+        'cpuSeconds',
         'instance',
         'lastExit',
         'memory',
