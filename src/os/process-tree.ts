@@ -97,6 +97,12 @@ export interface ProcessIdentity {
 }
 
 /** pid + start time of each process, so a later kill cannot hit a recycled pid. */
+/** Adds to `known` the processes of `pids` it does not hold yet (by pid and start time, so a reused pid is new). */
+export function rememberIdentified(known: ProcessIdentity[], pids: number[]): void {
+  const seen = new Set(known.map((d) => `${d.pid}:${d.startTime}`));
+  for (const d of identify(pids)) if (!seen.has(`${d.pid}:${d.startTime}`)) known.push(d);
+}
+
 export function identify(pids: number[]): ProcessIdentity[] {
   const out: ProcessIdentity[] = [];
   for (const pid of pids) {

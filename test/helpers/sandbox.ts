@@ -70,6 +70,11 @@ export function runNode(args: string[], opts: RunOptions & { env: Record<string,
       clearTimeout(timer);
       resolvePromise({ code, stdout, stderr });
     });
+    // A CLI that exits before reading its (usually empty) input makes this write fail
+    // with EPIPE; that is not a failure of the command under test, so it is not thrown.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err);
+    });
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -9,7 +9,13 @@ import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AppSpec } from '../../protocol/types';
-import { descendantsOf, identify, killIdentified, type ProcessIdentity } from '../../os/process-tree';
+import {
+  descendantsOf,
+  identify,
+  rememberIdentified,
+  killIdentified,
+  type ProcessIdentity,
+} from '../../os/process-tree';
 import type { StickyRouter } from '../sticky/router';
 import { workerEnv } from '../worker-env';
 import type { ExitInfo, ManagedProcess, StopOptions } from './managed-process';
@@ -130,9 +136,7 @@ export class ClusterWorker implements ManagedProcess {
 
   rememberDescendants(descendants: number[] = descendantsOf(this.pid)): void {
     if (this.exit) return;
-    const now = identify(descendants);
-    const seen = new Set(this.knownDescendants.map((d) => `${d.pid}:${d.startTime}`));
-    for (const d of now) if (!seen.has(`${d.pid}:${d.startTime}`)) this.knownDescendants.push(d);
+    rememberIdentified(this.knownDescendants, descendants);
   }
 
   /**

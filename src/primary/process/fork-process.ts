@@ -9,7 +9,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { AppSpec } from '../../protocol/types';
-import { descendantsOf, identify, killIdentified, type ProcessIdentity } from '../../os/process-tree';
+import {
+  descendantsOf,
+  identify,
+  rememberIdentified,
+  killIdentified,
+  type ProcessIdentity,
+} from '../../os/process-tree';
 import { workerEnv } from '../worker-env';
 import { commandOf } from './fork-command';
 import type { ExitInfo, ManagedProcess, StopOptions } from './managed-process';
@@ -132,9 +138,7 @@ export class ForkProcess implements ManagedProcess {
 
   rememberDescendants(descendants: number[] = descendantsOf(this.pid)): void {
     if (this.exit || this.pid < 0) return;
-    const now = identify(descendants);
-    const seen = new Set(this.knownDescendants.map((d) => `${d.pid}:${d.startTime}`));
-    for (const d of now) if (!seen.has(`${d.pid}:${d.startTime}`)) this.knownDescendants.push(d);
+    rememberIdentified(this.knownDescendants, descendants);
   }
 
   /** Drain (a Node script), the stop signal to the group, then SIGKILL to the group after killTimeout. */
