@@ -29,7 +29,7 @@ test('metrics move on a CPU step of 1 point, a memory step of 1 MiB, or a differ
 });
 
 test('metricsOf keys the figures by instance and skips pids without a sample', () => {
-  const samples = new Map([[101, { cpu: 2.5, memory: 40e6 }]]);
+  const samples = new Map([[101, { cpu: 2.5, memory: 40e6, cpuSeconds: 1.5 }]]);
   expect(
     metricsOf(
       new Map([
