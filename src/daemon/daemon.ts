@@ -8,7 +8,7 @@
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { homePaths, lockName, type HomePaths } from '../protocol/paths';
-import { createRpcServer } from '../protocol/rpc-server';
+import { createRpcServer, type Handlers } from '../protocol/rpc-server';
 import { packageVersion } from '../protocol/version';
 import { usableCpus } from '../config/instances';
 import { restore } from './adoption';
@@ -37,6 +37,23 @@ export function listen(server: Server, path: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/**
+ * Serves `handlers` on daemon.sock (0600) and writes daemon.pid: the daemon and
+ * `clusterctl run` alike. Called with the home's lock held, so no live daemon
+ * owns the socket file and whatever is there is stale.
+ */
+export async function serveSocket(paths: HomePaths, handlers: Handlers, logger: Logger): Promise<Server> {
+  const server = createRpcServer(handlers, {
+    onInternalError: (method, err) => logger.error({ method, err }, 'handler failed'),
+    onProtocolError: (message) => logger.warn({ message }, 'protocol error from a client'),
+  });
+  rmSync(paths.socket, { force: true });
+  await listen(server, paths.socket);
+  chmodSync(paths.socket, 0o600);
+  writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+  return server;
 }
 
 export function createManager(paths: HomePaths, logger: Logger, feed: ChangeFeed): AppManager {
@@ -126,15 +143,7 @@ export async function runDaemon(home: string): Promise<void> {
   // Adopt the running primaries before answering anyone, so the first `ls` shows them.
   await restore(manager);
 
-  server = createRpcServer(daemonHandlers(ctx), {
-    onInternalError: (method, err) => logger.error({ method, err }, 'handler failed'),
-    onProtocolError: (message) => logger.warn({ message }, 'protocol error from a client'),
-  });
-  // Holding the lock means no live daemon owns the socket file: whatever is there is stale.
-  rmSync(paths.socket, { force: true });
-  await listen(server, paths.socket);
-  chmodSync(paths.socket, 0o600);
-  writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
+  server = await serveSocket(paths, daemonHandlers(ctx), logger);
   logger.info({ home: paths.home, version: packageVersion(), apps: registry.size }, 'daemon ready');
   // Off unless `clusterctl web` turned it on (web.json); a port in use is logged and shown by `web`.
   await ctx.web.start();

@@ -12,18 +12,17 @@
  *   the same again   while stopping: SIGKILL every process at once; exit 128+n
  *   SIGHUP           rolling reload of every app
  */
-import { rmSync, chmodSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { constants } from 'node:os';
 import { homePaths, lockName, resolveHome } from '../protocol/paths';
 import { ClusterctlError } from '../protocol/errors';
-import { createRpcServer } from '../protocol/rpc-server';
 import type { AppInfo, AppSpec } from '../protocol/types';
 import { killSession } from '../os/session';
 import { inheritPrimaryOutput } from '../daemon/app-primary';
 import type { AppManager } from '../daemon/apps';
 import type { DaemonContext } from '../daemon/context';
-import { createManager, listen, prepareHome } from '../daemon/daemon';
+import { createManager, prepareHome, serveSocket } from '../daemon/daemon';
 import { killAll } from '../daemon/handlers/kill';
 import { reloadApps } from '../daemon/handlers/reload';
 import { startApp } from '../daemon/handlers/start';
@@ -56,17 +55,8 @@ function signalNumber(sig: NodeJS.Signals): number {
   return (constants.signals as Record<string, number | undefined>)[sig] ?? 15;
 }
 
-async function serve(ctx: DaemonContext): Promise<Server> {
-  const { paths, logger } = ctx;
-  const server = createRpcServer(runnerHandlers(ctx), {
-    onInternalError: (method, err) => logger.error({ method, err }, 'handler failed'),
-    onProtocolError: (message) => logger.warn({ message }, 'protocol error from a client'),
-  });
-  rmSync(paths.socket, { force: true });
-  await listen(server, paths.socket);
-  chmodSync(paths.socket, 0o600);
-  writeFileSync(paths.pidFile, `${process.pid}\n`, { mode: 0o600 });
-  return server;
+function serve(ctx: DaemonContext): Promise<Server> {
+  return serveSocket(ctx.paths, runnerHandlers(ctx), ctx.logger);
 }
 
 /** Starts every app; a primary that cannot run at all ends the run (its worker failures are the policy's). */
