@@ -62,7 +62,10 @@ export function daemonLogTail(paths: HomePaths, lines = 5): string {
 /** The daemon sees only what it needs: its home and enough to find binaries. */
 function daemonEnvironment(home: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { CLUSTERCTL_HOME: home };
-  for (const key of ['PATH', 'HOME', 'LANG', 'TZ']) {
+  // JEST_WORKER_ID: a daemon a test starts fails on an illegal lifecycle
+  // transition instead of only logging it (app-phase.ts), and passes the
+  // marker on to its primaries (app-primary.ts).
+  for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'JEST_WORKER_ID']) {
     const v = env[key];
     if (v !== undefined) out[key] = v;
   }

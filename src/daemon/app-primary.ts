@@ -286,5 +286,10 @@ function primaryEnvironment(home: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { CLUSTERCTL_HOME: home };
   if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
   if (process.env.HOME !== undefined) env.HOME = process.env.HOME;
+  // A daemon started by a test passes the marker on, so an illegal worker
+  // transition inside a real primary fails that test instead of being only
+  // logged (slot-table.ts strictTransitions; the primary reads it before it
+  // empties its environment, so workers never see it).
+  if (process.env.JEST_WORKER_ID !== undefined) env.JEST_WORKER_ID = process.env.JEST_WORKER_ID;
   return env;
 }

@@ -8,6 +8,7 @@
  * instead of hiding the leak, and the next test still starts clean.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeProcess, isAlive, killAll, processesOfHome } from './proc';
 import { makeTempDir, removeTempDir } from './tmp';
@@ -95,6 +96,25 @@ async function survivors(home: string, graceMs: number): Promise<number[]> {
  * and again while new ones appear (a primary killed mid-fork), and says which
  * they were: leftovers must not outlive the test whatever it does next.
  */
+/**
+ * Lines in which the daemon or an app primary reported an illegal lifecycle
+ * transition (daemon.ts, slot-table.ts). Production refuses and logs them;
+ * under test they are a bug in the product, wherever they happened.
+ */
+function illegalTransitions(home: string): string[] {
+  const logs = [join(home, 'daemon.log')];
+  const dir = join(home, 'logs');
+  if (existsSync(dir)) for (const f of readdirSync(dir)) if (f.endsWith('-primary.log')) logs.push(join(dir, f));
+  const found: string[] = [];
+  for (const file of logs) {
+    if (!existsSync(file)) continue;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (/illegal worker transition|refused a lifecycle event/.test(line)) found.push(line.slice(0, 300));
+    }
+  }
+  return found;
+}
+
 async function killLeftovers(home: string): Promise<string[]> {
   const found = new Map<number, string>();
   let left = await survivors(home, EXIT_GRACE_MS);
@@ -136,7 +156,11 @@ export function createSandbox(prefix = 'test-'): Sandbox {
     async cleanup() {
       await cli(['kill'], { timeoutMs: 30000 }).catch(() => undefined);
       const left = await killLeftovers(home);
+      const illegal = illegalTransitions(home);
       removeTempDir(home);
+      if (illegal.length > 0) {
+        throw new Error(`illegal lifecycle transitions were logged in ${home}:\n${illegal.join('\n')}`);
+      }
       if (left.length > 0) {
         throw new Error(
           `left behind after \`clusterctl kill\` in ${home} (now SIGKILLed):\n${left.map((l) => `  ${l}`).join('\n')}`,
