@@ -173,31 +173,3 @@ test('an app that never listens (a queue consumer) reloads too', async () => {
   for (const w of after) expect(before.map((b) => b.pid)).not.toContain(w.pid);
   for (const b of before) expect(isAlive(b.pid as number)).toBe(false);
 });
-
-test('a second reload while one runs is refused, never interleaved', async () => {
-  const port = await freePort();
-  await sb.ok([
-    'start',
-    join(FIXTURES, 'ready-after-1s.js'),
-    '-i',
-    '2',
-    '--name',
-    'slow',
-    '--wait-ready',
-    '--env',
-    `PORT=${port}`,
-  ]);
-  const first = sb.cli(['reload', 'slow']);
-  await waitFor(async () => (await sb.list()).find((a) => a.name === 'slow')?.status === 'reloading', {
-    timeoutMs: 15000,
-    intervalMs: 20,
-    what: 'first reload running',
-  });
-  const second = await sb.cli(['reload', 'slow']);
-  expect(second.code).not.toBe(0);
-  expect(second.stderr).toMatch(/busy|in progress|already/i);
-  expect((await first).code).toBe(0);
-  const workers = await workersOf('slow');
-  expect(workers.map((w) => w.instance)).toEqual([0, 1]);
-  expect(workers.every((w) => w.status === 'online' && w.restarts === 1)).toBe(true);
-});
