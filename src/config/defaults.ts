@@ -69,6 +69,7 @@ export function defaultSpec(
       maxSize: DEFAULTS.logMaxSize,
       retain: DEFAULTS.logRetain,
       compress: false,
+      combined: null,
     },
     watch: null,
     cron: null,

@@ -1,5 +1,5 @@
 /**
- * The log flags of `clusterctl start`: `--out`, `--err`, `--time`,
+ * The log flags of `clusterctl start`: `--out`, `--err`, `-l/--log`, `--time`,
  * `--log-format`, `--log-max-size`, `--log-retain`, `--log-compress`, turned
  * into the spec's LogSpec. Checked by hand like the other flags (no schema
  * library on the CLI's start-up path), with the limits the daemon enforces.
@@ -15,6 +15,8 @@ import { parseByteSize } from './file/units';
 export interface LogFlags {
   out?: string;
   err?: string;
+  /** The combined log (both streams), PM2's `-l/--log`. */
+  log?: string;
   time?: boolean;
   logFormat?: string;
   logMaxSize?: string;
@@ -40,6 +42,7 @@ export function applyLogFlags(logs: LogSpec, flags: LogFlags, callerCwd: string)
   const next: LogSpec = { ...logs };
   if (flags.out !== undefined) next.out = logFile('--out', flags.out, callerCwd);
   if (flags.err !== undefined) next.err = logFile('--err', flags.err, callerCwd);
+  if (flags.log !== undefined) next.combined = logFile('--log', flags.log, callerCwd);
   if (flags.time === true) next.time = true;
   if (flags.logFormat !== undefined) {
     if (flags.logFormat !== 'text' && flags.logFormat !== 'json') {

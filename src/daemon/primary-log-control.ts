@@ -18,14 +18,14 @@ function truncateIfPresent(path: string): void {
   }
 }
 
-/** Empties an app's out and err files and removes their rotated files. */
+/** Empties an app's out, err and combined files and removes their rotated files. */
 export async function flushAppLogs(primary: PrimaryHandle | null, app: AppInfo): Promise<void> {
   if (primary) {
     await primary.flushLogs();
     return;
   }
-  for (const path of new Set([app.spec.logs.out, app.spec.logs.err])) {
-    if (path === DEV_NULL_PATH) continue;
+  for (const path of new Set([app.spec.logs.out, app.spec.logs.err, app.spec.logs.combined])) {
+    if (path === null || path === DEV_NULL_PATH) continue;
     truncateIfPresent(path);
     removeRotated(path);
   }

@@ -49,6 +49,14 @@ export function defaultLogPaths(home: string, app: string): { out: string; err: 
 }
 
 /**
+ * The combined log of `log_file: true`. Not `<app>.log`: app "web-out"
+ * would then share a file with the out log of app "web".
+ */
+export function defaultCombinedLogPath(home: string, app: string): string {
+  return join(home, 'logs', `${app}-combined.log`);
+}
+
+/**
  * Linux abstract-namespace socket name used as a lock: the kernel releases it
  * when the holder dies, so there is never a stale lock file to clean up.
  */

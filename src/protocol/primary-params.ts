@@ -75,6 +75,12 @@ const env: Check<Record<string, string>> = (v, p) => {
   return out;
 };
 
+/** Absent (a spec from before the field existed) reads as null, as the zod schema's default does. */
+const orNull =
+  <T>(check: Check<T>): Check<T | null> =>
+  (v, p) =>
+    v === undefined || v === null ? null : check(v, p);
+
 const logSpec = exact<LogSpec>({
   out: absPath,
   err: absPath,
@@ -83,6 +89,7 @@ const logSpec = exact<LogSpec>({
   maxSize: int(MIN_LOG_MAX_SIZE),
   retain: int(0, MAX_LOG_RETAIN),
   compress: bool,
+  combined: orNull(absPath),
 });
 
 const watchSpec = exact<WatchSpec>({
@@ -107,11 +114,6 @@ const cronSpec = exact<CronSpec>({
   expr: boundedStr(200),
   tz: (v, p) => (v === null ? null : boundedStr(100)(v, p)),
 });
-/** Absent (a spec from before the field existed) reads as null, as the zod schema's default does. */
-const orNull =
-  <T>(check: Check<T>): Check<T | null> =>
-  (v, p) =>
-    v === undefined || v === null ? null : check(v, p);
 
 export const checkAppSpec = exact<AppSpec>({
   name: matching(APP_NAME_PATTERN, `must match ${APP_NAME_PATTERN.source}`),

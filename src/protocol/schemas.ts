@@ -47,6 +47,8 @@ export const logSpecSchema = z
     maxSize: z.number().int().min(MIN_LOG_MAX_SIZE),
     retain: z.number().int().min(0).max(MAX_LOG_RETAIN),
     compress: z.boolean(),
+    // Specs saved before the combined log existed load as "no combined log".
+    combined: absPath.nullable().default(null),
   })
   .strict();
 

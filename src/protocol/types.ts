@@ -42,6 +42,8 @@ export interface LogSpec {
   retain: number;
   /** gzip rotated files. */
   compress: boolean;
+  /** Absolute path of the combined log (every line of both streams, PM2's log_file), '/dev/null', or null for none. */
+  combined: string | null;
 }
 
 export interface AppSpec {

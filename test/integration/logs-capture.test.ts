@@ -32,6 +32,7 @@ function spec(over: Partial<LogSpec> = {}): LogSpec {
     maxSize: 10 * 1024 * 1024,
     retain: 5,
     compress: false,
+    combined: null,
     ...over,
   };
 }

@@ -2,7 +2,7 @@
  * Loading PM2-style config files: the three formats, env blocks, --only, the
  * value forms PM2 accepts, and one-line errors naming file, app and field.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import { isConfigFile } from '../../src/config/file/detect';
@@ -322,6 +322,36 @@ describe('loadConfigFile: watch and cron_restart', () => {
     await expectConfigError(one({ cron_restart: '0 3 * * *', cron_tz: 'Nowhere/X' }), /cron_tz: unknown time zone/);
     await expectConfigError(one({ watch_options: { awaitWriteFinish: true } }), /watch_options/);
     await expectConfigError(one({ watch: 3 }), /watch: must be true, false, a path or an array of paths/);
+  });
+});
+
+describe('loadConfigFile: log_file, the combined log', () => {
+  async function one(app: Record<string, unknown>) {
+    const p = write('one.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, ...app }] }));
+    return loadConfigFile(p, opts());
+  }
+
+  it('a path resolves against cwd, and a missing folder is created with a notice', async () => {
+    const { specs, notices } = await one({ log_file: 'new-logs/combined.log' });
+    expect(specs[0].logs.combined).toBe(join(dir(), 'new-logs', 'combined.log'));
+    expect(existsSync(join(dir(), 'new-logs'))).toBe(true);
+    expect(notices).toEqual([`log_file: created the log folder ${join(dir(), 'new-logs')}`]);
+  });
+
+  it('true is the default path under home, false or absent none; `log` is an alias; /dev/null is kept', async () => {
+    expect((await one({ log_file: true })).specs[0].logs.combined).toBe(join(HOME, 'logs', 'a-combined.log'));
+    expect((await one({ log_file: false })).specs[0].logs.combined).toBeNull();
+    expect((await one({})).specs[0].logs.combined).toBeNull();
+    expect((await one({ log: 'all.log' })).specs[0].logs.combined).toBe(join(dir(), 'all.log'));
+    expect((await one({ log_file: '/dev/null' })).specs[0].logs.combined).toBe('/dev/null');
+  });
+
+  it('a number or an empty string is one line naming the field', async () => {
+    await expectConfigError(
+      one({ log_file: 42 }),
+      /app "a" \(apps\[0\]\): log_file: must be a path, or true or false$/,
+    );
+    await expectConfigError(one({ log_file: '' }), /log_file: must not be empty/);
   });
 });
 

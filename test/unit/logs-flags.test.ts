@@ -9,7 +9,7 @@ const dir = useTempDir('logflags-');
 
 const base = () => defaultSpec('/home/x/.clusterctl', 'api', '/srv/app.js', '/srv', {}).logs;
 
-test('defaults: text, no time, 10 MiB, 5 rotated files, no gzip, files in the home', () => {
+test('defaults: text, no time, 10 MiB, 5 rotated files, no gzip, files in the home, no combined log', () => {
   expect(applyLogFlags(base(), {}, dir())).toEqual({
     out: '/home/x/.clusterctl/logs/api-out.log',
     err: '/home/x/.clusterctl/logs/api-err.log',
@@ -18,6 +18,7 @@ test('defaults: text, no time, 10 MiB, 5 rotated files, no gzip, files in the ho
     maxSize: 10 * 1024 * 1024,
     retain: 5,
     compress: false,
+    combined: null,
   });
 });
 
@@ -27,6 +28,7 @@ test('every flag lands in the spec; relative paths resolve against the caller', 
     {
       out: 'o.log',
       err: '/dev/null',
+      log: 'all.log',
       time: true,
       logFormat: 'json',
       logMaxSize: '1.5M',
@@ -43,7 +45,9 @@ test('every flag lands in the spec; relative paths resolve against the caller', 
     maxSize: 1.5 * 1024 * 1024,
     retain: 0,
     compress: true,
+    combined: join(dir(), 'all.log'),
   });
+  expect(applyLogFlags(base(), { log: '/dev/null' }, dir()).combined).toBe('/dev/null');
   expect(applyLogFlags(base(), { logMaxSize: '512K' }, dir()).maxSize).toBe(512 * 1024);
   expect(applyLogFlags(base(), { logMaxSize: '2048' }, dir()).maxSize).toBe(2048);
 });
@@ -55,6 +59,7 @@ test.each([
   [{ logRetain: '1001' }, /--log-retain "1001"/],
   [{ logFormat: 'xml' }, /--log-format "xml"/],
   [{ out: 'no/such/dir/o.log' }, /--out no\/such\/dir\/o.log: folder .* does not exist/],
+  [{ log: 'no/such/dir/all.log' }, /--log no\/such\/dir\/all.log: folder .* does not exist/],
 ])('%j is a usage error', (flags, message) => {
   let err: unknown;
   try {

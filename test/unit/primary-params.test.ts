@@ -42,6 +42,8 @@ const broken: Array<[string, unknown]> = [
   ['unknown log format', { ...valid, logs: { ...valid.logs, format: 'xml' } }],
   ['extra field', { ...valid, extra: true }],
   ['extra log field', { ...valid, logs: { ...valid.logs, extra: 1 } }],
+  ['relative combined log', { ...valid, logs: { ...valid.logs, combined: 'all.log' } }],
+  ['combined log not a string', { ...valid, logs: { ...valid.logs, combined: true } }],
   [
     'missing field',
     (() => {
@@ -84,6 +86,16 @@ test('watch and cron: set, null, or absent (a spec saved before they existed) re
   delete old.cron;
   expect(appSpecSchema.parse(old)).toMatchObject({ watch: null, cron: null });
   expect(checkAppSpec(old, 'spec')).toMatchObject({ watch: null, cron: null });
+});
+
+test('the combined log: a path, null, or absent (a spec saved before it existed) read the same on both sides', () => {
+  const set = { ...valid, logs: { ...valid.logs, combined: '/srv/logs/all.log' } };
+  expect(appSpecSchema.parse(set)).toEqual(set);
+  expect(checkAppSpec(set, 'spec')).toEqual(set);
+  const logs: Record<string, unknown> = { ...valid.logs };
+  delete logs.combined;
+  expect(appSpecSchema.parse({ ...valid, logs }).logs.combined).toBeNull();
+  expect(checkAppSpec({ ...valid, logs }, 'spec').logs.combined).toBeNull();
 });
 
 test('signal and env params', () => {

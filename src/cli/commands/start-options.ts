@@ -31,6 +31,7 @@ export const NEW_APP_FLAGS: Array<keyof StartFlags> = [
   'sticky',
   'out',
   'err',
+  'log',
   'time',
   'logFormat',
   'logMaxSize',
@@ -82,6 +83,10 @@ function addLogOptions(command: Command): Command {
   return command
     .option('--out <file>', 'stdout log file, or /dev/null to discard (default CLUSTERCTL_HOME/logs/<name>-out.log)')
     .option('--err <file>', 'stderr log file, or /dev/null to discard (default CLUSTERCTL_HOME/logs/<name>-err.log)')
+    .option(
+      '-l, --log <file>',
+      'combined log file: every line of stdout and stderr, besides --out and --err (default none)',
+    )
     .option('--time', 'prefix every log line with an ISO 8601 timestamp')
     .option('--log-format <format>', '"text" (<instance>|<message>) or "json" (one object per line) (default text)')
     .option(

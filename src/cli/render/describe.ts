@@ -58,6 +58,7 @@ export function renderDescribe(app: AppInfo): string {
     ['instance var', s.incrementVar === null ? s.instanceVar : `${s.instanceVar} (increment ${s.incrementVar})`],
     ['out log', s.logs.out],
     ['err log', s.logs.err],
+    ['combined log', s.logs.combined ?? '-'],
     [
       'log options',
       `format ${s.logs.format}${s.logs.time ? ', timestamps' : ''}, rotate at ${humanBytes(s.logs.maxSize)}, keep ${s.logs.retain}${s.logs.compress ? ' gzipped' : ''}`,

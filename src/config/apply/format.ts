@@ -34,6 +34,7 @@ const FILE_KEY: Record<string, string> = {
   'logs.maxSize': 'log_max_size',
   'logs.retain': 'log_retain',
   'logs.compress': 'log_compress',
+  'logs.combined': 'log_file',
 };
 
 export const SYMBOL: Record<PlanAction['kind'], string> = {

@@ -185,6 +185,9 @@ export const appEntrySchema = z.looseObject({
   log_max_size: byteSize(MIN_LOG_MAX_SIZE).optional(),
   log_retain: count(MAX_LOG_RETAIN).optional(),
   log_compress: bool.optional(),
+  // The combined log (both streams): a path, or true for CLUSTERCTL_HOME/logs/<name>-combined.log. `log` is PM2's alias.
+  log_file: z.union([z.string().min(1, 'must not be empty'), z.boolean()], msg('a path, or true or false')).optional(),
+  log: z.union([z.string().min(1, 'must not be empty'), z.boolean()], msg('a path, or true or false')).optional(),
   // watch and cron (src/config/triggers.ts turns them into the spec's watch and cron)
   watch: z
     .union(

@@ -12,6 +12,7 @@ import { nameFromScript } from '../flags';
 import { applyReadiness } from '../readiness-flags';
 import { ClusterctlError } from '../../protocol/errors';
 import { resolveInstances } from '../instances';
+import { defaultCombinedLogPath } from '../../protocol/paths';
 import type { AppSpec } from '../../protocol/types';
 import type { AppEntry } from './schema';
 import { cronProblem, watchSpecOf } from '../triggers';
@@ -147,8 +148,18 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   if (entry.log_max_size !== undefined) spec.logs.maxSize = entry.log_max_size;
   if (entry.log_retain !== undefined) spec.logs.retain = entry.log_retain;
   if (entry.log_compress !== undefined) spec.logs.compress = entry.log_compress;
+  applyCombinedLog(spec, entry, ctx.home, notices);
   applyTriggers(spec, entry);
   return spec;
+}
+
+/** `log_file` (or PM2's alias `log`): a path relative to the cwd, true for the default path, false for none. */
+function applyCombinedLog(spec: AppSpec, entry: AppEntry, home: string, notices: string[]): void {
+  const field = entry.log_file === undefined ? 'log' : 'log_file';
+  const value = entry.log_file ?? entry.log;
+  if (value === undefined || value === false) return;
+  spec.logs.combined =
+    value === true ? defaultCombinedLogPath(home, spec.name) : logPath(value, spec.cwd, field, notices);
 }
 
 function applyTriggers(spec: AppSpec, entry: AppEntry): void {

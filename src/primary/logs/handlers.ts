@@ -9,7 +9,7 @@ import { reopenAllDestinations } from '../../logfile/destination';
 import { primaryParams } from '../../protocol/primary-params';
 import type { LogCapture } from './index';
 
-/** Empties the app's out and err files and removes their rotated files (`clusterctl flush`). */
+/** Empties the app's out, err and combined files and removes their rotated files (`clusterctl flush`). */
 export function flushHandler(capture: () => LogCapture) {
   return async (params: unknown): Promise<null> => {
     primaryParams.flush(params);

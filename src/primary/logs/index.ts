@@ -1,27 +1,21 @@
 /**
  * Log capture in the app primary: every worker's piped stdout and stderr are
  * cut into whole lines, tagged with the worker's instance, and appended to
- * the app's out and err files (rotated in place). The daemon never sees a
- * log byte, so a flooding app cannot slow `clusterctl ls`.
+ * the app's out and err files (rotated in place), and to the combined log
+ * when one is set, in the order they are read. The daemon never sees a log
+ * byte, so a flooding app cannot slow `clusterctl ls`.
  *
- * No line is dropped to keep up: when a file's write queue is full the
- * worker's pipe is paused, the pipe fills, and the worker's own writes wait.
+ * No line is dropped to keep up: when a file's write queue is full the pipes
+ * that feed it are paused, they fill, and the workers' own writes wait.
  */
 import type { Readable } from 'node:stream';
-import {
-  createLineFormatter,
-  DEV_NULL_PATH,
-  STDERR_PATH,
-  STDOUT_PATH,
-  type LineFormatter,
-  type LogStream,
-} from '../../logfile/line';
+import { createLineFormatter, type LineFormatter, type LogStream } from '../../logfile/line';
 import type { LogSpec } from '../../protocol/types';
 import { LineSplitter } from './line-splitter';
-import { LogFile } from './log-file';
-import { NullSink, type LogSink, type RotationOptions } from './sink';
+import type { LogSink } from './sink';
+import { combinedSink, distinctSinks, openSinks, rotationOf, streamSink, type SinkSet } from './sink-set';
 import { StderrRing } from './stderr-ring';
-import { isStdio, StdioSink } from './stdio-sink';
+import { isStdio } from './stdio-sink';
 
 export interface LogCapture {
   /** Attach one worker process's piped stdout/stderr. Lines are written whole, tagged with `instance`. Safe to call for many workers at once and for replacements of the same instance. */
@@ -55,6 +49,8 @@ interface Source {
   stream: Readable;
   splitter: LineSplitter;
   formatter: LineFormatter;
+  /** For the combined log when its lines take another shape (a file beside run's stdout), else null: same text. */
+  combinedFormatter: LineFormatter | null;
   pausedByUs: boolean;
   ended: Promise<void>;
 }
@@ -67,7 +63,9 @@ export function createLogCapture(app: string, spec: LogSpec, onError: (err: Erro
 
 class Capture implements LogCapture {
   private current: LogSpec;
-  private sinks: { out: LogSink; err: LogSink };
+  private sinks: SinkSet;
+  /** Sinks whose write queue is full: every source that feeds one stays paused. */
+  private readonly pressured = new Set<LogSink>();
   private readonly sources = new Set<Source>();
   private readonly ring = new StderrRing();
   /** Sinks replaced by update(), still draining what was queued before. */
@@ -123,24 +121,20 @@ class Capture implements LogCapture {
     const old = this.sinks;
     this.current = { ...next };
     const reusable = new Map<string, LogSink>();
-    for (const s of new Set([old.out, old.err])) reusable.set(s.path, s);
+    for (const s of distinctSinks(old)) reusable.set(s.path, s);
     this.sinks = openSinks(this.current, reusable, this.onError);
-    const kept = new Set([this.sinks.out, this.sinks.err]);
+    const kept = new Set(distinctSinks(this.sinks));
     for (const s of reusable.values()) {
       if (kept.has(s)) continue;
       s.onPressure = null;
+      // A source paused by a sink that was just retired has nobody left to resume it.
+      this.pressured.delete(s);
       const p: Promise<void> = s.close().finally(() => this.retiring.delete(p));
       this.retiring.add(p);
     }
-    for (const s of this.sources) {
-      s.formatter = this.formatterFor(s.instance, s.kind);
-      // A source paused by a sink that was just retired has nobody left to resume it.
-      if (s.pausedByUs) {
-        s.pausedByUs = false;
-        s.stream.resume();
-      }
-    }
+    for (const s of this.sources) Object.assign(s, this.formattersFor(s.instance, s.kind));
     this.wirePressure();
+    this.applyPressure();
     await Promise.all([...kept].map((s) => s.configure(rotationOf(this.current))));
   }
 
@@ -163,45 +157,67 @@ class Capture implements LogCapture {
     this.ring.clear();
   }
 
-  private sinkOf(kind: LogStream): LogSink {
-    return kind === 'out' ? this.sinks.out : this.sinks.err;
-  }
-
-  /** The open sinks, each once: out and err may share one file. */
+  /** The open sinks, each once: out, err and the combined log may share files. */
   private currentSinks(): LogSink[] {
-    return [...new Set([this.sinks.out, this.sinks.err])];
+    return distinctSinks(this.sinks);
   }
 
   private wirePressure(): void {
     for (const sink of this.currentSinks()) {
       sink.onPressure = (paused) => {
-        for (const s of this.sources) {
-          if (this.sinkOf(s.kind) !== sink) continue;
-          if (paused && !s.pausedByUs) {
-            s.pausedByUs = true;
-            s.stream.pause();
-          } else if (!paused && s.pausedByUs) {
-            s.pausedByUs = false;
-            s.stream.resume();
-          }
-        }
+        if (paused) this.pressured.add(sink);
+        else this.pressured.delete(sink);
+        this.applyPressure();
       };
+    }
+  }
+
+  /** A source runs only while none of the sinks it feeds (its stream's, the combined log) is full. */
+  private applyPressure(): void {
+    for (const s of this.sources) {
+      const combined = combinedSink(this.sinks, s.kind);
+      const full =
+        this.pressured.has(streamSink(this.sinks, s.kind)) || (combined !== null && this.pressured.has(combined));
+      if (full && !s.pausedByUs) {
+        s.pausedByUs = true;
+        s.stream.pause();
+      } else if (!full && s.pausedByUs) {
+        s.pausedByUs = false;
+        s.stream.resume();
+      }
     }
   }
 
   private write(s: Source, lines: readonly string[]): void {
     if (lines.length === 0) return;
     if (s.kind === 'err') this.ring.push(s.pid, lines);
-    const accepted = this.sinkOf(s.kind).write(s.formatter.format(lines, new Date()));
+    const now = new Date();
+    const text = s.formatter.format(lines, now);
+    let accepted = streamSink(this.sinks, s.kind).write(text);
+    const combined = combinedSink(this.sinks, s.kind);
+    if (combined !== null) {
+      const combinedText = s.combinedFormatter === null ? text : s.combinedFormatter.format(lines, now);
+      accepted = combined.write(combinedText) && accepted;
+    }
     if (!accepted && !s.pausedByUs) {
       s.pausedByUs = true;
       s.stream.pause();
     }
   }
 
-  private formatterFor(instance: number, kind: LogStream): LineFormatter {
-    const shared = isStdio(this.sinkOf(kind));
-    return createLineFormatter(this.app, instance, kind, this.current.format, this.current.time, shared);
+  private formatterFor(instance: number, kind: LogStream, sink: LogSink): LineFormatter {
+    return createLineFormatter(this.app, instance, kind, this.current.format, this.current.time, isStdio(sink));
+  }
+
+  /** The stream's formatter, and the combined log's when its lines must look different (see Source). */
+  private formattersFor(instance: number, kind: LogStream): Pick<Source, 'formatter' | 'combinedFormatter'> {
+    const own = streamSink(this.sinks, kind);
+    const combined = combinedSink(this.sinks, kind);
+    return {
+      formatter: this.formatterFor(instance, kind, own),
+      combinedFormatter:
+        combined === null || isStdio(combined) === isStdio(own) ? null : this.formatterFor(instance, kind, combined),
+    };
   }
 
   private addSource(instance: number, pid: number, kind: LogStream, stream: Readable): void {
@@ -212,7 +228,7 @@ class Capture implements LogCapture {
       kind,
       stream,
       splitter: new LineSplitter(),
-      formatter: this.formatterFor(instance, kind),
+      ...this.formattersFor(instance, kind),
       pausedByUs: false,
       ended: new Promise<void>((resolve) => (finish = resolve)),
     };
@@ -237,33 +253,4 @@ class Capture implements LogCapture {
     });
     this.sources.add(source);
   }
-}
-
-function rotationOf(spec: LogSpec): RotationOptions {
-  return { maxSize: spec.maxSize, retain: spec.retain, compress: spec.compress };
-}
-
-/** One sink per distinct path: `--out x --err x` share a file, and so its size and rotation. */
-function openSinks(
-  spec: LogSpec,
-  reusable: Map<string, LogSink>,
-  onError: (err: Error) => void,
-): { out: LogSink; err: LogSink } {
-  const make = (path: string): LogSink => {
-    const existing = reusable.get(path);
-    if (existing) return existing;
-    const sink =
-      path === DEV_NULL_PATH
-        ? new NullSink(path)
-        : path === STDOUT_PATH
-          ? new StdioSink(path, process.stdout)
-          : path === STDERR_PATH
-            ? new StdioSink(path, process.stderr)
-            : new LogFile(path, rotationOf(spec), onError);
-    reusable.set(path, sink);
-    return sink;
-  };
-  const out = make(spec.out);
-  const err = make(spec.err);
-  return { out, err };
 }

@@ -39,7 +39,8 @@ export class AppWatcher {
     private readonly spec: WatchSpec,
     home: string,
   ) {
-    const files = [...new Set([app.spec.logs.out, app.spec.logs.err].filter((f) => f !== '/dev/null'))];
+    const logs = [app.spec.logs.out, app.spec.logs.err, app.spec.logs.combined];
+    const files = [...new Set(logs.filter((f): f is string => f !== null && f !== '/dev/null'))];
     const ignoredShown = [...ALWAYS_IGNORED_PARTS, home, ...files, ...spec.ignore];
     this.state = {
       paths: spec.paths,
