@@ -70,3 +70,38 @@ export function allDone(path: string, instances: readonly number[]): boolean {
   const text = readFileSync(path, 'utf8');
   return instances.every((i) => text.includes(`done instance=${i}\n`));
 }
+
+/**
+ * For a combined log of `STREAM=both` output (even seq on stdout, odd on
+ * stderr): every `line instance=I seq=N` of each instance is there exactly
+ * once, and each stream's lines are in order. The two streams are two pipes,
+ * read as their data arrives, so their relative order is not checked.
+ */
+export function checkBothStreamsOnce(lines: readonly string[], instances: readonly number[], total: number): void {
+  const next = new Map<string, number>();
+  for (const i of instances) {
+    next.set(`${i}:out`, 0);
+    next.set(`${i}:err`, 1);
+  }
+  for (const raw of lines) {
+    const parsed = parseLogLine(raw);
+    const m = /^line instance=(\d+) seq=(\d+)/.exec(parsed.msg);
+    if (!m) continue;
+    const instance = Number(m[1]);
+    if (parsed.instance !== instance)
+      throw new Error(`line tagged ${parsed.instance} comes from instance ${instance}: "${raw}"`);
+    const seq = Number(m[2]);
+    const key = `${instance}:${seq % 2 === 0 ? 'out' : 'err'}`;
+    const want = next.get(key);
+    if (want === undefined) throw new Error(`unexpected instance ${instance}: "${raw}"`);
+    if (seq !== want) throw new Error(`${key}: expected seq ${want}, got ${seq} ("${raw}")`);
+    next.set(key, seq + 2);
+  }
+  for (const i of instances) {
+    const out = next.get(`${i}:out`) as number;
+    const err = next.get(`${i}:err`) as number;
+    // Both past the last seq below total: every line of both streams was seen.
+    if (out < total || err < total)
+      throw new Error(`instance ${i}: stdout up to seq ${out - 2}, stderr up to seq ${err - 2}, of ${total} lines`);
+  }
+}
