@@ -82,6 +82,28 @@ it('--json writes JSON lines, and SIGHUP reloads every worker', async () => {
   expect((await run.exitWithin(15000)).code).toBe(0);
 });
 
+it('-l FILE: the combined log gets every line run prints on its stdout and stderr, tagged as in a file', async () => {
+  const combined = join(sb.home, 'combined.log');
+  run = startRun(
+    [join(FIXTURES, 'logs', 'ticks.js'), '-i', '2', '--name', 'ticks', '-l', combined, '--env', 'TICK_MS=20'],
+    sb.env,
+  );
+  await online(2, 'ticks');
+  await waitFor(() => /^1\|warn instance=1 /m.test(existsSync(combined) ? readFileSync(combined, 'utf8') : ''), {
+    what: 'a stderr line of instance 1 in the combined log',
+  });
+  run.child.kill('SIGTERM');
+  expect((await run.exitWithin(15000)).code).toBe(0);
+  // What run printed, tagged `ticks:<instance>|`, is the combined log's `<instance>|` lines, no more, no less.
+  const printed = [...run.out().split('\n'), ...run.err().split('\n')]
+    .filter((l) => /^ticks:\d\|/.test(l))
+    .map((l) => l.slice('ticks:'.length))
+    .sort();
+  const written = readFileSync(combined, 'utf8').trimEnd().split('\n').sort();
+  expect(written.length).toBeGreaterThan(10);
+  expect(written).toEqual(printed);
+});
+
 it('exits 1 once the restart policy gives up on an app that crashes at every start', async () => {
   run = startRun(
     [join(FIXTURES, 'throws-at-start.js'), '--max-restarts', '2', '--exp-backoff-restart-delay', '50'],
