@@ -116,12 +116,12 @@ test('a broken edit keeps the old workers serving and ls says why; fixing it bri
   }
 });
 
-test('twenty writes in 200 ms give one reload; node_modules, .git and the own log file give none', async () => {
+test('twenty writes in 200 ms give one reload; node_modules, .git and the own log files give none', async () => {
   const port = await freePort();
   mkdirSync(join(dir(), 'node_modules'));
   mkdirSync(join(dir(), '.git'));
   // The app's own log in the watched folder: PM2 reloads in a loop on it (every start writes a line).
-  const script = await startWatched(port, ['--out', 'out.log']);
+  const script = await startWatched(port, ['--out', 'out.log', '-l', 'all.log']);
   const extra = join(dir(), 'data.txt');
   const t0 = Date.now();
   for (let i = 0; i < 20; i++) writeFileSync(extra, `write ${i}\n`);
@@ -138,6 +138,7 @@ test('twenty writes in 200 ms give one reload; node_modules, .git and the own lo
   writeFileSync(join(dir(), 'node_modules', 'x.js'), 'x');
   writeFileSync(join(dir(), '.git', 'HEAD'), 'ref: x');
   appendFileSync(join(dir(), 'out.log'), 'a line the app could have written\n');
+  appendFileSync(join(dir(), 'all.log'), 'a line the app could have written\n');
   appendFileSync(script, '\n// sentinel\n');
   const two = await waitFor(
     async () => {
@@ -147,7 +148,9 @@ test('twenty writes in 200 ms give one reload; node_modules, .git and the own lo
     { what: 'the sentinel reload', timeoutMs: 20000 },
   );
   expect(two.workers.map((w) => w.restarts)).toEqual([2, 2]);
-  expect(two.watch?.ignored).toEqual(expect.arrayContaining(['node_modules', '.git', join(dir(), 'out.log')]));
+  expect(two.watch?.ignored).toEqual(
+    expect.arrayContaining(['node_modules', '.git', join(dir(), 'out.log'), join(dir(), 'all.log')]),
+  );
 });
 
 test('--ignore-watch needs --watch, --watch-delay takes milliseconds', async () => {
