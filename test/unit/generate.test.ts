@@ -166,6 +166,11 @@ describe('the clusterctl run command line', () => {
       '--stop-timeout',
       '14',
     ]);
+    const logged = app();
+    logged.spec.logs.combined = '/var/log/api/all.log';
+    expect(runArgs(logged, { mode: 'absolute', base: '/' })).toContain('--log');
+    expect(runArgs(logged, { mode: 'absolute', base: '/' })).toContain('/var/log/api/all.log');
+    expect(runArgs(logged, { mode: 'relative', base: '/srv' })).not.toContain('--log');
     expect(stopBudgetSeconds(a.spec)).toBe(21);
   });
 });

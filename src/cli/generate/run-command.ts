@@ -49,6 +49,8 @@ function specOptions(spec: AppSpec, paths: RunPaths): string[] {
   if (spec.incrementVar !== null) opt('--increment-var', spec.incrementVar);
   if (spec.logs.time) out.push('--time');
   if (spec.logs.format !== 'text') opt('--log-format', spec.logs.format);
+  // The combined log is a file on this machine: kept for systemd, not carried into an image that may lack its folder.
+  if (paths.mode === 'absolute' && spec.logs.combined !== null) opt('--log', spec.logs.combined);
   return out;
 }
 
