@@ -53,12 +53,14 @@ function run(cap: LogCapture, instance: number, script: string, env: Record<stri
   return child;
 }
 
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Waits for the children to exit, then for every line they wrote to be on disk. */
 async function finish(cap: LogCapture, ...kids: ChildProcess[]): Promise<void> {
-  await Promise.all(
-    kids.map((k) =>
-      k.exitCode !== null || k.signalCode !== null ? undefined : new Promise((resolve) => k.once('exit', resolve)),
-    ),
-  );
+  await Promise.all(kids.map(exited));
   for (const k of kids) await cap.settle(k.pid as number, 10000);
 }
 
