@@ -8,7 +8,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
 import type { LifecycleOverrides } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import { APP_NAME_PATTERN, ENV_NAME_PATTERN, MAX_DURATION_MS } from '../protocol/limits';
+import { appNameProblem } from '../protocol/app-name';
+import { ENV_NAME_PATTERN, MAX_DURATION_MS } from '../protocol/limits';
 import { STOP_SIGNALS, type AppSpec, type StopSignal } from '../protocol/types';
 import { defaultSpec } from './defaults';
 import { parseInstances, resolveInstances, usableCpus, type CpuProbe } from './instances';
@@ -50,15 +51,11 @@ export interface SpecContext {
   notices?: string[];
 }
 
+/** Any name PM2 takes (spaces included) is an app name; see protocol/app-name for what is refused and why. */
 export function validateAppName(name: string): string {
-  if (!APP_NAME_PATTERN.test(name)) {
-    const why = name.includes('/')
-      ? 'it contains "/"'
-      : name.length > 64
-        ? `it is ${name.length} characters long (at most 64)`
-        : 'it must start with a letter or digit and use only letters, digits, ".", "_" and "-"';
-    throw new ClusterctlError('E_BAD_NAME', `app name ${JSON.stringify(name)} is not allowed: ${why}`);
-  }
+  const why = appNameProblem(name);
+  if (why !== null) throw new ClusterctlError('E_BAD_NAME', `app name ${JSON.stringify(name)} is not allowed: ${why}`);
+  if (name === 'all') throw new ClusterctlError('E_BAD_NAME', 'app name "all" is reserved (it means every app)');
   return name;
 }
 

@@ -6,7 +6,7 @@
  * like the other flags (no schema library on the CLI's start-up path).
  */
 import { ClusterctlError } from '../protocol/errors';
-import { ENV_NAME_PATTERN, MAX_DURATION_MS, MAX_EXIT_CODE } from '../protocol/limits';
+import { ENV_NAME_PATTERN, INSTANCE_VAR_PATTERN, MAX_DURATION_MS, MAX_EXIT_CODE } from '../protocol/limits';
 import type { AppSpec } from '../protocol/types';
 import { parseByteSize, parseDurationMs } from './file/units';
 
@@ -56,6 +56,16 @@ function variable(flag: string, raw: string): string {
   return raw;
 }
 
+/** `--instance-var`: any name PM2 takes, as long as the variable can be set. */
+function instanceVariable(raw: string): string {
+  if (!INSTANCE_VAR_PATTERN.test(raw))
+    throw new ClusterctlError(
+      'E_USAGE',
+      `--instance-var ${JSON.stringify(raw)}: expected a non-empty variable name without "=" or a NUL byte`,
+    );
+  return raw;
+}
+
 /** The spec's supervision fields with the flags applied. */
 export function applySupervisionFlags(spec: AppSpec, flags: SupervisionFlags): AppSpec {
   const next: AppSpec = { ...spec };
@@ -92,7 +102,7 @@ export function applySupervisionFlags(spec: AppSpec, flags: SupervisionFlags): A
     }
     next.maxMemoryRestart = bytes;
   }
-  if (flags.instanceVar !== undefined) next.instanceVar = variable('--instance-var', flags.instanceVar);
+  if (flags.instanceVar !== undefined) next.instanceVar = instanceVariable(flags.instanceVar);
   if (flags.incrementVar !== undefined) next.incrementVar = variable('--increment-var', flags.incrementVar);
   return next;
 }

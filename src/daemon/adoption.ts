@@ -6,6 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import type { PrimaryStatus } from '../protocol/api';
+import { appFileName } from '../protocol/app-name';
 import { ClusterctlError } from '../protocol/errors';
 import { primarySocketPath } from '../protocol/paths';
 import { readState } from '../state/state-file';
@@ -26,9 +27,11 @@ export async function restore(manager: AppManager): Promise<void> {
       restartOffsets: app.restartOffsets,
     });
   }
-  const names = new Set(registry.all().map((e) => e.name));
-  for (const name of socketNames(deps.runDir)) names.add(name);
-  await Promise.all([...names].map((name) => adoptOrRevive(manager, name)));
+  // One socket per file form: a registered app is looked for under its name's
+  // file form; a socket nobody registered is asked who it is (see adopt).
+  const byForm = new Map(registry.all().map((e) => [appFileName(e.name), e.name]));
+  for (const form of socketForms(deps.runDir)) if (!byForm.has(form)) byForm.set(form, form);
+  await Promise.all([...byForm.values()].map((name) => adoptOrRevive(manager, name)));
   registry.persist();
 }
 
@@ -44,7 +47,7 @@ async function adoptOrRevive(manager: AppManager, name: string): Promise<void> {
     }
     handle = null;
   }
-  const entry = handle ? await adopt(manager, name, handle) : registry.get(name);
+  const entry = handle ? await adopt(manager, name, handle) : (registry.get(name) ?? null);
   if (entry && entry.phase.kind === 'stopped' && entry.desired === 'running') {
     logger.warn({ app: name }, 'app should run but its primary is gone; starting it again');
     manager.revival.schedule(entry, 'was not running when the daemon started', 0, 0);
@@ -57,12 +60,24 @@ async function adopt(manager: AppManager, name: string, handle: PrimaryHandle): 
   let status: PrimaryStatus = handle.hello;
   let entry = registry.get(name);
   if (!entry) {
-    // A primary that state.json does not know (the file was lost): its own spec describes it.
+    // A primary that state.json does not know (the file was lost): its own
+    // spec describes it, and its display name is the one that spec holds.
+    if (appFileName(status.spec.name) !== appFileName(name)) {
+      logger.warn(
+        { socket: name, app: status.spec.name },
+        'an app primary answers on a socket not of its name; left alone',
+      );
+      handle.close();
+      return null;
+    }
     entry = registry.add(status.spec, { desired: 'running', createdAt: status.startedAt });
   }
   if (!status.initialised) {
     // It was spawned but never initialised (the previous daemon died in between): start over.
-    logger.warn({ app: name, primaryPid: handle.pid }, 'found an app primary that was never initialised; replacing it');
+    logger.warn(
+      { app: entry.name, primaryPid: handle.pid },
+      'found an app primary that was never initialised; replacing it',
+    );
     await handle.stop(entry.spec.killTimeout);
     return entry;
   }
@@ -71,13 +86,14 @@ async function adopt(manager: AppManager, name: string, handle: PrimaryHandle): 
   manager.attach(entry, handle, status);
   registry.transition(entry, { type: 'adopt' });
   logger.info(
-    { app: name, primaryPid: handle.pid, workers: status.workers.map((w) => w.pid) },
+    { app: entry.name, primaryPid: handle.pid, workers: status.workers.map((w) => w.pid) },
     'adopted running app primary',
   );
   return entry;
 }
 
-function socketNames(runDir: string): string[] {
+/** The file forms of the app names that have a socket in run/. */
+function socketForms(runDir: string): string[] {
   try {
     return readdirSync(runDir)
       .filter((f) => f.endsWith('.sock'))

@@ -5,6 +5,7 @@
  * in the `incompatible` phase with what to do; once its primary is gone the
  * app is this daemon's again.
  */
+import { appFileName, shellName } from '../protocol/app-name';
 import { ClusterctlError } from '../protocol/errors';
 import { primarySocketPath } from '../protocol/paths';
 import { parseAppSpec } from '../protocol/schemas';
@@ -18,7 +19,7 @@ export function incompatibleReason(name: string, mismatch: string, pid: number |
   // checkProtocol's advice (`clusterctl update`) is about the daemon; this primary needs its own clusterctl.
   const what = mismatch.split(';')[0] ?? mismatch;
   const orKill = pid !== null ? ` (or end pid ${pid}, its session holds the workers)` : '';
-  return `${what}: it was left running and this daemon does not manage it; stop it with the clusterctl version that started it${orKill}, then run \`clusterctl restart ${name}\``;
+  return `${what}: it was left running and this daemon does not manage it; stop it with the clusterctl version that started it${orKill}, then run \`clusterctl restart ${shellName(name)}\``;
 }
 
 /** Records that the primary of `name` answered with another protocol version; logs a warning either way. */
@@ -30,7 +31,8 @@ export function markIncompatible(manager: AppManager, name: string, err: Cluster
   if (!entry) {
     // Not in state.json: shown only if this version can read the spec it reports.
     const spec = err instanceof IncompatiblePrimaryError ? readableSpec(err.spec) : null;
-    if (spec && spec.name === name) entry = registry.add(spec, { desired: 'running' });
+    // Found by its socket, whose file name is the file form of the name the spec holds.
+    if (spec && appFileName(spec.name) === appFileName(name)) entry = registry.add(spec, { desired: 'running' });
   }
   if (entry) registry.transition(entry, { type: 'incompatible', reason, pid });
   logger.warn({ app: name, primaryPid: pid }, reason);

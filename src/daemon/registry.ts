@@ -7,6 +7,7 @@
  * (a phase, a pushed status, an app added or removed, a persist) calls
  * `onChange`, which the daemon points at its ChangeFeed.
  */
+import { appFileName, shellName } from '../protocol/app-name';
 import { ClusterctlError } from '../protocol/errors';
 import type { PrimaryStatus } from '../protocol/api';
 import type { AppSpec } from '../protocol/types';
@@ -79,11 +80,13 @@ export class Registry {
     init: Partial<Pick<AppEntry, 'desired' | 'createdAt' | 'restartOffsets' | 'phase' | 'registered'>> = {},
   ): AppEntry {
     if (this.apps.has(spec.name)) {
+      const word = shellName(spec.name);
       throw new ClusterctlError(
         'E_APP_EXISTS',
-        `app ${spec.name} already exists; use \`clusterctl restart ${spec.name}\` or \`clusterctl delete ${spec.name}\``,
+        `app ${spec.name} already exists; use \`clusterctl restart ${word}\` or \`clusterctl delete ${word}\``,
       );
     }
+    this.refuseFileFormClash(spec.name);
     const entry: AppEntry = {
       name: spec.name,
       spec,
@@ -101,6 +104,18 @@ export class Registry {
     this.apps.set(spec.name, entry);
     this.onChange();
     return entry;
+  }
+
+  /** Two names with one file form would share a socket, a lock and log files: the second is refused. */
+  private refuseFileFormClash(name: string): void {
+    const form = appFileName(name);
+    for (const other of this.apps.keys()) {
+      if (appFileName(other) !== form) continue;
+      throw new ClusterctlError(
+        'E_NAME_CLASH',
+        `app name ${JSON.stringify(name)} has the file form ${form} of app ${JSON.stringify(other)} (logs/${form}-out.log, run/${form}.sock); rename one of them`,
+      );
+    }
   }
 
   remove(name: string): void {

@@ -14,10 +14,10 @@ import type { PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { processesInSession } from '../os/liveness';
 import { createRotatingDestination } from '../logfile/destination';
-import { lockName, primaryLogPath, primarySocketPath } from '../protocol/paths';
+import { primaryLockName, primaryLogPath, primarySocketPath } from '../protocol/paths';
 import { createRpcServer, type Handlers } from '../protocol/rpc-server';
 import { primaryParams } from '../protocol/primary-params';
-import { APP_NAME_PATTERN } from '../protocol/types';
+import { isAppName } from '../protocol/app-name';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { App, type Logger } from './app';
 import { strictTransitions } from './lifecycle/slot-table';
@@ -40,7 +40,7 @@ const EXIT_ALREADY_RUNNING = 3;
 const { values } = parseArgs({ options: { home: { type: 'string' }, name: { type: 'string' } } });
 const home = values.home;
 const name = values.name;
-if (!home || !name || !APP_NAME_PATTERN.test(name)) {
+if (!home || !name || !isAppName(name)) {
   process.stderr.write('usage: primary --home HOME --name APP\n');
   process.exit(2);
 }
@@ -222,7 +222,7 @@ lock.once('error', (err: NodeJS.ErrnoException) => {
   }
   throw err;
 });
-lock.listen(lockName(home, `app:${name}`), () => {
+lock.listen(primaryLockName(home, name), () => {
   // We hold the lock: any socket file at our path is a dead primary's.
   try {
     unlinkSync(socketPath);

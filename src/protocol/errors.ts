@@ -3,15 +3,22 @@
  * exit status the CLI returns for it, and a message written for the person
  * who has to act on it. The README lists every code (a unit test checks).
  */
-import { APP_NAME_PATTERN } from './limits';
+import { MAX_APP_NAME_BYTES } from './app-name';
 
 export const ERROR_CODES = {
   E_USAGE: { exit: 2, summary: 'The command line is malformed (bad option value, missing argument).' },
   E_SCRIPT_MISSING: { exit: 2, summary: 'The script does not exist, is a directory, or cannot be read.' },
-  E_BAD_NAME: { exit: 2, summary: `The app name is not allowed (it must match ${APP_NAME_PATTERN.source}).` },
+  E_BAD_NAME: {
+    exit: 2,
+    summary: `The app name is not allowed (empty, "/", a control character, or over ${MAX_APP_NAME_BYTES} bytes).`,
+  },
   E_BAD_SPEC: { exit: 2, summary: 'An app spec failed validation.' },
   E_CONFIG: { exit: 2, summary: 'A config file is missing, does not parse, or fails validation.' },
   E_APP_EXISTS: { exit: 1, summary: 'An app with that name already exists.' },
+  E_NAME_CLASH: {
+    exit: 1,
+    summary: 'Another app has a name with the same file form (its logs and socket would be shared); rename one.',
+  },
   E_APP_NOT_FOUND: { exit: 1, summary: 'No app matches the name given.' },
   E_START_FAILED: { exit: 1, summary: 'A worker could not come online (it threw, exited, or its port was taken).' },
   E_RELOAD_FAILED: { exit: 1, summary: 'A replacement worker did not come online; the old workers keep serving.' },

@@ -21,8 +21,11 @@ export const MAX_LOG_RETAIN = 1000;
 /** The largest process exit code (`--stop-exit-codes`). */
 export const MAX_EXIT_CODE = 255;
 
-/** An app name: it becomes a file name (logs, control socket), so no "/" and a bounded length. */
-export const APP_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** An environment variable name (env keys, `--instance-var`, `--increment-var`). */
+/** An environment variable name (env keys, `--increment-var`). */
 export const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `instance_var`: any name PM2 takes (`worker.id` included); only "=" and NUL
+ * are refused, because the variable could then not be set at all.
+ */
+export const INSTANCE_VAR_PATTERN = /^[^=\0]+$/;

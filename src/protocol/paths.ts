@@ -1,6 +1,7 @@
 /** The layout of CLUSTERCTL_HOME, in one place so every side agrees on it. */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { appFileName } from './app-name';
 
 /** Longest Unix socket path Linux accepts (sun_path is 108 bytes with its NUL). */
 export const MAX_SOCKET_PATH_BYTES = 107;
@@ -34,18 +35,24 @@ export function homePaths(home: string = resolveHome()): HomePaths {
   };
 }
 
-/** Control socket of one app primary. */
+/** Control socket of one app primary (`app` is the display name: the path uses its file form). */
 export function primarySocketPath(home: string, app: string): string {
-  return join(home, 'run', `${app}.sock`);
+  return join(home, 'run', `${appFileName(app)}.sock`);
 }
 
 /** The app primary's own log (its decisions, not the app's output). */
 export function primaryLogPath(home: string, app: string): string {
-  return join(home, 'logs', `${app}-primary.log`);
+  return join(home, 'logs', `${appFileName(app)}-primary.log`);
 }
 
 export function defaultLogPaths(home: string, app: string): { out: string; err: string } {
-  return { out: join(home, 'logs', `${app}-out.log`), err: join(home, 'logs', `${app}-err.log`) };
+  const form = appFileName(app);
+  return { out: join(home, 'logs', `${form}-out.log`), err: join(home, 'logs', `${form}-err.log`) };
+}
+
+/** The lock one app primary holds (see lockName): by file form, like its socket. */
+export function primaryLockName(home: string, app: string): string {
+  return lockName(home, `app:${appFileName(app)}`);
 }
 
 /**

@@ -9,9 +9,10 @@
  * verdicts, so the two cannot drift apart unnoticed.
  */
 import { ClusterctlError } from './errors';
+import { appNameProblem } from './app-name';
 import {
-  APP_NAME_PATTERN,
   ENV_NAME_PATTERN,
+  INSTANCE_VAR_PATTERN,
   MAX_DURATION_MS,
   MAX_EXIT_CODE,
   MAX_INSTANCES,
@@ -116,7 +117,10 @@ const cronSpec = exact<CronSpec>({
 });
 
 export const checkAppSpec = exact<AppSpec>({
-  name: matching(APP_NAME_PATTERN, `must match ${APP_NAME_PATTERN.source}`),
+  name: (v, p) => {
+    const why = appNameProblem(str(v, p));
+    return why === null ? (v as string) : fail(p, `not an app name: ${why}`);
+  },
   script: absPath,
   args: arrayOf(str),
   cwd: absPath,
@@ -135,7 +139,7 @@ export const checkAppSpec = exact<AppSpec>({
   autorestart: bool,
   stopExitCodes: arrayOf(int(0, MAX_EXIT_CODE)),
   maxMemoryRestart: int(0),
-  instanceVar: matching(ENV_NAME_PATTERN, 'expected a variable name'),
+  instanceVar: matching(INSTANCE_VAR_PATTERN, 'expected a variable name without "=" or NUL'),
   incrementVar: (v, p) => (v === null ? null : matching(ENV_NAME_PATTERN, 'expected a variable name or null')(v, p)),
   scheduling: oneOf(['rr', 'none'] as const),
   logs: logSpec,

@@ -8,9 +8,10 @@
 import { z } from 'zod';
 import type { DaemonApi, DaemonMethod } from './api';
 import { ClusterctlError } from './errors';
+import { appNameProblem } from './app-name';
 import {
-  APP_NAME_PATTERN,
   ENV_NAME_PATTERN,
+  INSTANCE_VAR_PATTERN,
   MAX_DURATION_MS,
   MAX_EXIT_CODE,
   MAX_INSTANCES,
@@ -30,7 +31,10 @@ import {
 const ms = z.number().int().min(0).max(MAX_DURATION_MS);
 const posInt = z.number().int().min(1);
 
-export const appNameSchema = z.string().regex(APP_NAME_PATTERN, `must match ${APP_NAME_PATTERN.source}`);
+export const appNameSchema = z.string().superRefine((name, ctx) => {
+  const why = appNameProblem(name);
+  if (why !== null) ctx.addIssue({ code: 'custom', message: `not an app name: ${why}` });
+});
 const stopSignalSchema = z.enum(STOP_SIGNALS);
 const envName = z.string().regex(ENV_NAME_PATTERN);
 const absPath = z
@@ -88,7 +92,7 @@ export const appSpecSchema = z
     autorestart: z.boolean(),
     stopExitCodes: z.array(z.number().int().min(0).max(MAX_EXIT_CODE)),
     maxMemoryRestart: z.number().int().min(0),
-    instanceVar: envName,
+    instanceVar: z.string().regex(INSTANCE_VAR_PATTERN),
     incrementVar: envName.nullable(),
     scheduling: z.enum(['rr', 'none']),
     logs: logSpecSchema,

@@ -4,8 +4,8 @@
  * AppInfo / WorkerInfo flow back up into `ls`, `describe` and `--json`.
  */
 
-/** Kept here too for the callers that import it with the types; defined in ./limits. */
-export { APP_NAME_PATTERN } from './limits';
+/** Kept here too for the callers that import them with the types; defined in ./app-name. */
+export { appFileName, appNameProblem, isAppName } from './app-name';
 
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];

@@ -97,11 +97,11 @@ describe('bad input', () => {
     );
   });
 
-  it('a name over 64 characters', async () => {
+  it('a name over 128 bytes', async () => {
     expectOneLineError(
-      await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'n'.repeat(65)]),
+      await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'n'.repeat(129)]),
       2,
-      /is 65 characters long \(at most 64\)/,
+      /is 129 bytes long \(at most 128\)/,
     );
   });
 

@@ -69,3 +69,18 @@ test('byte-identical to cli-table3 for the rows appRows makes of apps', () => {
 test('a header wider than every cell sets the column width', () => {
   expect(renderBoxTable(['restarts'], [['1']])).toBe(cliTable3(['restarts'], [['1']]));
 });
+
+test('names with spaces, accents, wide characters and emoji line up as in cli-table3', () => {
+  const names = ['NearBy Server', 'café', 'e\u0301t\u00e9', '日本語 api', 'coffee ☕', 'web'];
+  const rows = names.map((n, i) => [
+    n,
+    String(i),
+    '-',
+    i % 2 ? chalk.green('online') : 'stopped',
+    '0',
+    '1m',
+    '0%',
+    '1 MB',
+  ]);
+  expect(renderBoxTable(HEAD, rows)).toBe(cliTable3(HEAD, rows));
+});

@@ -272,6 +272,17 @@ describe('loadConfigFile: PM2 value forms', () => {
     expect(spec.logs.out).toBe(join(HOME, 'logs', 'hello-out.log'));
   });
 
+  it('any name PM2 takes, with logs under its file form; instance_var as PM2 takes it', async () => {
+    const p = write(
+      'names.json',
+      JSON.stringify({ apps: [{ name: 'NearBy Server', script: HELLO, instance_var: 'worker.id' }] }),
+    );
+    const spec = (await loadConfigFile(p, opts())).specs[0];
+    expect(spec).toMatchObject({ name: 'NearBy Server', instanceVar: 'worker.id' });
+    expect(spec.logs.out).toBe(join(HOME, 'logs', 'NearBy-Server-out.log'));
+    expect(spec.logs.err).toBe(join(HOME, 'logs', 'NearBy-Server-err.log'));
+  });
+
   it('script resolves against cwd, cwd against the file', async () => {
     const p = write('paths.json', JSON.stringify({ apps: [{ name: 'a', script: 'hello.js', cwd: FIXTURES }] }));
     expect((await loadConfigFile(p, opts())).specs[0]).toMatchObject({ script: HELLO, cwd: FIXTURES });
@@ -382,7 +393,7 @@ describe('loadConfigFile: errors are one line naming file, app and field', () =>
       { name: 'a', script: HELLO, exec_mode: 'turbo' },
       /exec_mode: must be "cluster", "cluster_mode", "fork" or "fork_mode"/,
     ],
-    ['bad name', { name: 'a/b', script: HELLO }, /app "a\/b" \(apps\[0\]\): name: must match/],
+    ['bad name', { name: 'a/b', script: HELLO }, /app "a\/b" \(apps\[0\]\): name: is not allowed: it contains "\/"/],
     [
       'bad size',
       { name: 'a', script: HELLO, max_memory_restart: '300Q' },
@@ -425,6 +436,35 @@ describe('loadConfigFile: errors are one line naming file, app and field', () =>
       loadConfigFile(p, opts()),
       `${p}: app apps[0]: instances: must be a positive integer, "max" or a negative number`,
     );
+  });
+
+  it('two names with one file form: refused with E_NAME_CLASH, naming both', async () => {
+    const p = write(
+      'clash.json',
+      JSON.stringify({
+        apps: [
+          { name: 'my app', script: HELLO },
+          { name: 'my-app', script: HELLO },
+        ],
+      }),
+    );
+    await expect(loadConfigFile(p, opts())).rejects.toMatchObject({
+      code: 'E_NAME_CLASH',
+      message: `${p}: app "my-app" (apps[1]): name "my-app" has the file form my-app of apps[0] "my app" (logs/my-app-out.log); rename one of them`,
+    });
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ['empty', '', /name: is not allowed: it is empty$/],
+    ['with a newline', 'a\nb', /name: is not allowed: it contains a control character/],
+  ])('a name %s', async (_what, name, expected) => {
+    const p = write('badname.json', JSON.stringify({ apps: [{ name, script: HELLO }] }));
+    await expectConfigError(loadConfigFile(p, opts()), expected);
+  });
+
+  it('an instance_var with "="', async () => {
+    const p = write('iv.json', JSON.stringify({ apps: [{ name: 'a', script: HELLO, instance_var: 'A=B' }] }));
+    await expectConfigError(loadConfigFile(p, opts()), /instance_var: must be a non-empty variable name without "="/);
   });
 
   it('duplicate names, including a name defaulted from the script', async () => {

@@ -84,7 +84,7 @@ describe('start flags → spec', () => {
     expect(codeOf(() => specFromFlags('missing.js', [], {}, ctx()))).toBe('E_SCRIPT_MISSING');
     expect(codeOf(() => specFromFlags('sub', [], {}, ctx()))).toBe('E_SCRIPT_MISSING');
     expect(codeOf(() => specFromFlags('web.server.js', [], { name: 'a/b' }, ctx()))).toBe('E_BAD_NAME');
-    expect(codeOf(() => specFromFlags('web.server.js', [], { name: 'x'.repeat(65) }, ctx()))).toBe('E_BAD_NAME');
+    expect(codeOf(() => specFromFlags('web.server.js', [], { name: 'x'.repeat(129) }, ctx()))).toBe('E_BAD_NAME');
     expect(codeOf(() => specFromFlags('web.server.js', [], { instances: '0.5' }, ctx()))).toBe('E_USAGE');
     expect(codeOf(() => specFromFlags('web.server.js', [], { killTimeout: '-5' }, ctx()))).toBe('E_USAGE');
     expect(codeOf(() => specFromFlags('web.server.js', [], { listenTimeout: '0' }, ctx()))).toBe('E_USAGE');
@@ -112,8 +112,12 @@ describe('start flags → spec', () => {
 describe('small parsers', () => {
   it('validates app names', () => {
     expect(validateAppName('web-1.api_v2')).toBe('web-1.api_v2');
-    expect(validateAppName('x'.repeat(64))).toHaveLength(64);
-    for (const bad of ['', '-web', '.hidden', 'a b', 'a/b', 'x'.repeat(65), 'é']) {
+    expect(validateAppName('x'.repeat(128))).toHaveLength(128);
+    // Any name PM2 takes: spaces, a leading dot or dash, non-ASCII.
+    for (const good of ['NearBy Server', '-web', '.hidden', 'é', '日本語 api', ' padded ']) {
+      expect(validateAppName(good)).toBe(good);
+    }
+    for (const bad of ['', '   ', 'a/b', 'x'.repeat(129), 'é'.repeat(65), 'a\nb', 'a\tb', 'a\u0000b', 'all']) {
       expect(codeOf(() => validateAppName(bad))).toBe('E_BAD_NAME');
     }
   });

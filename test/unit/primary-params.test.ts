@@ -24,7 +24,9 @@ const WATCH = {
 
 const broken: Array<[string, unknown]> = [
   ['name with a slash', { ...valid, name: 'a/b' }],
-  ['name too long', { ...valid, name: 'a'.repeat(65) }],
+  ['name too long', { ...valid, name: 'a'.repeat(129) }],
+  ['empty name', { ...valid, name: '' }],
+  ['name with a newline', { ...valid, name: 'a\nb' }],
   ['relative script', { ...valid, script: 'app.js' }],
   ['args not strings', { ...valid, args: [1] }],
   ['zero instances', { ...valid, instances: 0 }],
@@ -35,7 +37,8 @@ const broken: Array<[string, unknown]> = [
   ['unknown signal', { ...valid, stopSignal: 'SIGKILL' }],
   ['listen timeout 0', { ...valid, listenTimeout: 0 }],
   ['exit code 256', { ...valid, stopExitCodes: [256] }],
-  ['bad instance var', { ...valid, instanceVar: '1X' }],
+  ['instance var with =', { ...valid, instanceVar: 'A=B' }],
+  ['empty instance var', { ...valid, instanceVar: '' }],
   ['bad increment var', { ...valid, incrementVar: 'A-B' }],
   ['unknown scheduling', { ...valid, scheduling: 'random' }],
   ['tiny log size', { ...valid, logs: { ...valid.logs, maxSize: 10 } }],
@@ -75,6 +78,14 @@ test('a valid spec passes both and comes back equal', () => {
   expect(appSpecSchema.safeParse(valid).success).toBe(true);
   expect(checkAppSpec(valid, 'spec')).toEqual(valid);
   expect(checkAppSpec({ ...valid, incrementVar: null }, 'spec').incrementVar).toBeNull();
+});
+
+test('names PM2 takes and a PM2-style instance_var pass both', () => {
+  for (const name of ['NearBy Server', '.hidden', '日本語 api', 'x'.repeat(128)]) {
+    const spec = { ...valid, name, instanceVar: 'worker.id' };
+    expect(appSpecSchema.parse(spec)).toEqual(spec);
+    expect(checkAppSpec(spec, 'spec')).toEqual(spec);
+  }
 });
 
 test('watch and cron: set, null, or absent (a spec saved before they existed) read the same on both sides', () => {

@@ -6,6 +6,7 @@
 import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { appFileName } from '../../protocol/app-name';
 import { ClusterctlError } from '../../protocol/errors';
 import { withoutInherited } from '../generate/app-env';
 import { sourceApps, type SourcedApp } from '../generate/app-source';
@@ -43,8 +44,9 @@ async function exportSystemd(target: string, flags: SystemdFlags): Promise<void>
   const apps = await sourceApps(target);
   const files = apps.map((app) => ({
     app,
-    unit: join(dir, `${app.spec.name}.service`),
-    env: join(dir, `${app.spec.name}.env`),
+    // systemd unit names take ASCII letters, digits and ":-_.\\" only: the file form fits (protocol/app-name).
+    unit: join(dir, `${appFileName(app.spec.name)}.service`),
+    env: join(dir, `${appFileName(app.spec.name)}.env`),
   }));
   const taken = files.flatMap((f) => [f.unit, f.env]).filter((p) => existsSync(p));
   if (taken.length > 0 && flags.force !== true)

@@ -8,7 +8,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isConfigFile } from '../../config/file/detect';
 import { ClusterctlError } from '../../protocol/errors';
-import { APP_NAME_PATTERN } from '../../protocol/types';
+import { FILE_SAFE_NAME } from '../../protocol/app-name';
 import { ecosystemTemplate, type TemplateValues } from '../generate/ecosystem-template';
 import { print, usage } from '../output';
 
@@ -29,14 +29,14 @@ function readPackageJson(dir: string): PackageJson {
   }
 }
 
-/** An app name from package.json or the folder, made to fit APP_NAME_PATTERN. */
+/** An app name from package.json or the folder, made a safe file name (any name works; this one reads well in a shell). */
 function appName(raw: string): string {
   const name = raw
     .replace(/^@[^/]+\//, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 64);
-  return APP_NAME_PATTERN.test(name) ? name : 'app';
+  return FILE_SAFE_NAME.test(name) ? name : 'app';
 }
 
 /** The folder's own answers: package.json's name and main, else a main file that exists. */

@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { isConfigFile } from '../../config/file/detect';
 import { specFromFlags, type StartFlags } from '../../config/flags';
+import { shellName } from '../../protocol/app-name';
 import { resolveHome } from '../../protocol/paths';
-import { APP_NAME_PATTERN, type AppInfo } from '../../protocol/types';
+import { isAppName, type AppInfo } from '../../protocol/types';
 import { notice, print, usage } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient, withRunningDaemon } from '../session';
@@ -35,7 +36,7 @@ async function resumeRegistered(target: string, args: string[], flags: StartComm
     const given = NEW_APP_FLAGS.filter((f) => flags[f] !== undefined);
     if (given.length > 0 || args.length > 0) {
       throw usage(
-        `${target} is a registered app, and options or arguments only apply to a new script; use \`clusterctl restart ${target}\` or \`clusterctl scale ${target} N\``,
+        `${target} is a registered app, and options or arguments only apply to a new script; use \`clusterctl restart ${shellName(target)}\` or \`clusterctl scale ${shellName(target)} N\``,
       );
     }
     return client.resume({ target });
@@ -52,7 +53,7 @@ async function runStart(target: string, args: string[], flags: StartCommandFlags
   if (flags.only !== undefined) throw usage('--only selects apps of a config file (*.config.js, .json, .yaml)');
   const callerCwd = process.cwd();
   const isFile = pathExists(resolve(callerCwd, target));
-  if (!isFile && APP_NAME_PATTERN.test(target)) {
+  if (!isFile && isAppName(target)) {
     const resumed = await resumeRegistered(target, args, flags);
     if (resumed) {
       print(renderAppTable(resumed));

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { isConfigFile } from '../../config/file/detect';
 import { ClusterctlError } from '../../protocol/errors';
 import { resolveHome } from '../../protocol/paths';
-import { APP_NAME_PATTERN, type AppSpec } from '../../protocol/types';
+import { isAppName, type AppSpec } from '../../protocol/types';
 import { notice, usage } from '../output';
 import { withRunningDaemon } from '../session';
 import { portableEnv } from './app-env';
@@ -54,7 +54,7 @@ async function fromDaemon(name: string): Promise<SourcedApp> {
 /** The apps `target` names: every app of a config file, or one registered app. */
 export async function sourceApps(target: string): Promise<SourcedApp[]> {
   if (isConfigFile(target)) return fromConfigFile(target);
-  if (!APP_NAME_PATTERN.test(target))
+  if (!isAppName(target))
     throw usage(`${JSON.stringify(target)} is neither an app name nor a config file (*.config.js, .json, .yaml)`);
   return [await fromDaemon(target)];
 }

@@ -4,6 +4,7 @@
  * environment file beside it (never inline: a unit file is world-readable
  * and `systemctl show` prints inline Environment= to anyone).
  */
+import { appFileName } from '../../protocol/app-name';
 import { packageVersion } from '../../protocol/version';
 import type { SourcedApp } from './app-source';
 import { runArgs, stopBudgetSeconds } from './run-command';
@@ -29,7 +30,7 @@ export function appUnit(app: SourcedApp, opts: AppUnitOptions): string {
     `# Written by \`clusterctl export systemd\` (clusterctl ${packageVersion()}) from ${source}.`,
     `# The environment is in ${opts.envFile} (mode 0600), never in this file.`,
     '[Unit]',
-    `Description=${spec.name} (${spec.instances} instance${spec.instances === 1 ? '' : 's'}, clusterctl run)`,
+    `Description=${unitValue(spec.name)} (${spec.instances} instance${spec.instances === 1 ? '' : 's'}, clusterctl run)`,
     'After=network-online.target',
     'Wants=network-online.target',
     '',
@@ -57,7 +58,9 @@ export function appUnit(app: SourcedApp, opts: AppUnitOptions): string {
 /** The environment file: one quoted NAME=value per line, sorted so a diff reads well. */
 export function envFileText(app: SourcedApp): string {
   const names = Object.keys(app.env).sort();
-  const lines = [`# Environment of ${app.spec.name}, read by ${app.spec.name}.service (clusterctl export systemd).`];
+  const lines = [
+    `# Environment of ${app.spec.name}, read by ${appFileName(app.spec.name)}.service (clusterctl export systemd).`,
+  ];
   for (const name of names) lines.push(envFileLine(name, app.env[name] ?? ''));
   return `${lines.join('\n')}\n`;
 }

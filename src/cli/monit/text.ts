@@ -4,6 +4,7 @@
  * move ours), and lines cut or padded to an exact width. A line is built from
  * segments so colour is applied after cutting and never counts as width.
  */
+import { textWidth } from '../render/text-width';
 
 /** CSI (`ESC [ ... final`), OSC (`ESC ] ... BEL|ST`) and two-byte escapes, as an app may print them. */
 // eslint-disable-next-line no-control-regex -- matching escape sequences is the point
@@ -24,27 +25,39 @@ export interface Segment {
 }
 
 /**
- * The segments as one line of exactly `width` columns: cut at the width
- * (counting code points: the table and logs are mostly ASCII, and a wide
- * character only shortens a line, it never wraps it, because each line ends
- * with erase-to-end), padded with spaces when `pad`.
+ * The segments as one line of exactly `width` columns (a wide character
+ * counts two, see ../render/text-width), cut at the width and padded with
+ * spaces when `pad`. A wide character that would straddle the edge is left out.
  */
 export function fitLine(segments: readonly Segment[], width: number, pad = true): string {
   let left = Math.max(0, width);
   let out = '';
   for (const seg of segments) {
     if (left === 0) break;
-    const chars = Array.from(stripControl(seg.text));
-    const piece = chars.slice(0, left).join('');
-    left -= Math.min(chars.length, left);
+    const text = stripControl(seg.text);
+    const piece = textWidth(text) <= left ? text : cut(text, left);
+    left -= textWidth(piece);
     if (piece !== '') out += seg.paint ? seg.paint(piece) : piece;
   }
   return pad && left > 0 ? out + ' '.repeat(left) : out;
 }
 
-/** Visible width of plain text (code points). */
+/** The longest start of `text` that fits in `cols` columns. */
+function cut(text: string, cols: number): string {
+  let used = 0;
+  let out = '';
+  for (const ch of text) {
+    const w = textWidth(ch);
+    if (used + w > cols) break;
+    used += w;
+    out += ch;
+  }
+  return out;
+}
+
+/** Columns plain text takes. */
 export function widthOf(text: string): number {
-  return Array.from(text).length;
+  return textWidth(text);
 }
 
 export function padRight(text: string, width: number): string {

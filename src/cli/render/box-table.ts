@@ -6,18 +6,12 @@
  * a fresh ANSI regex per width measurement (string-width → strip-ansi →
  * ansi-regex) and checks every earlier cell for span conflicts, O(cells²).
  * None of it has an option to turn it off, and `ls` needs none of it: its
- * cells are one line, never span, and are ASCII (app names match
- * APP_NAME_PATTERN) apart from the colour codes of a status.
+ * cells are one line and never span; widths are measured like cli-table3's
+ * (./text-width), so a name with spaces or wide characters lines up.
  * test/unit/box-table.test.ts checks the output is byte-identical to cli-table3's.
  */
 
-// eslint-disable-next-line no-control-regex -- the SGR colour codes chalk writes
-const SGR = /\u001b\[[\d;]*m/g;
-
-/** Columns a cell takes on a terminal: its length without colour codes. */
-function visibleWidth(cell: string): number {
-  return cell.replace(SGR, '').length;
-}
+import { textWidth as visibleWidth } from './text-width';
 
 export function renderBoxTable(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => {

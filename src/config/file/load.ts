@@ -5,6 +5,7 @@
  * whole file is good.
  */
 import { dirname, resolve } from 'node:path';
+import { appFileName, appNameProblem } from '../../protocol/app-name';
 import { ClusterctlError } from '../../protocol/errors';
 import { parseAppSpec } from '../../protocol/schemas';
 import type { AppSpec } from '../../protocol/types';
@@ -128,7 +129,8 @@ function validateEntry(raw: unknown, index: number, ctx: FileContext): Validated
   const where = (label: string) => `app ${label}`;
   if (!isRecord(raw)) fail(`${where(`apps[${index}]`)}: must be an object with at least a "script"`);
   const obj = raw as Record<string, unknown>;
-  const label = typeof obj.name === 'string' && obj.name !== '' ? `"${obj.name}" (apps[${index}])` : `apps[${index}]`;
+  const label =
+    typeof obj.name === 'string' && obj.name !== '' ? `${JSON.stringify(obj.name)} (apps[${index}])` : `apps[${index}]`;
   const lineFor = (field: string, message: string) => `${where(label)}: ${field}: ${message}`;
 
   const parsed = appEntrySchema.safeParse(obj);
@@ -161,7 +163,28 @@ function validateEntry(raw: unknown, index: number, ctx: FileContext): Validated
       `${file}: ${where(label)}: log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp; the format given is not used`,
     );
   }
-  return { index, label, entry, envBlocks, name: entry.name ?? nameFromScript(entry.script) };
+  const name = entry.name ?? nameFromScript(entry.script);
+  // A name the file gives was checked by the schema; one taken from the script's file name is checked here.
+  const why = appNameProblem(name);
+  if (why !== null)
+    ctx.fail(`app ${label}: the name taken from script, ${JSON.stringify(name)}, is not allowed: ${why}; give a name`);
+  return { index, label, entry, envBlocks, name };
+}
+
+/** Two apps whose names share a file form would share their log files and socket: refused, naming both. */
+function refuseFileFormClashes(validated: Validated[], ctx: FileContext): void {
+  const byForm = new Map<string, Validated>();
+  for (const v of validated) {
+    const form = appFileName(v.name);
+    const earlier = byForm.get(form);
+    if (earlier !== undefined && earlier.name !== v.name) {
+      throw new ClusterctlError(
+        'E_NAME_CLASH',
+        `${ctx.file}: app ${v.label}: name ${JSON.stringify(v.name)} has the file form ${form} of apps[${earlier.index}] ${JSON.stringify(earlier.name)} (logs/${form}-out.log); rename one of them`,
+      );
+    }
+    byForm.set(form, v);
+  }
 }
 
 /** Refuses duplicate names, then keeps the apps of `--only` (all of them are validated first). */
@@ -173,6 +196,7 @@ function selectApps(validated: Validated[], opts: LoadOptions, ctx: FileContext)
       ctx.fail(`app ${v.label}: name: "${v.name}" is already used by apps[${earlier}]; app names must be unique`);
     firstIndexOf.set(v.name, v.index);
   }
+  refuseFileFormClashes(validated, ctx);
   if (opts.only === undefined) return validated;
   const wanted = new Set(opts.only);
   const missing = [...wanted].filter((n) => !firstIndexOf.has(n));

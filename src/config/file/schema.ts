@@ -8,13 +8,14 @@
 import { z } from 'zod';
 import { parseInstances, type InstancesRequest } from '../instances';
 import {
-  APP_NAME_PATTERN,
   ENV_NAME_PATTERN,
+  INSTANCE_VAR_PATTERN,
   MAX_DURATION_MS,
   MAX_EXIT_CODE,
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from '../../protocol/limits';
+import { appNameProblem } from '../../protocol/app-name';
 import { STOP_SIGNALS } from '../../protocol/types';
 import { splitArgs } from '../flags';
 import { parseByteSize, parseDurationMs } from './units';
@@ -132,7 +133,10 @@ export const envBlockSchema = z
 export const appEntrySchema = z.looseObject({
   name: z
     .string(msg('a string'))
-    .regex(APP_NAME_PATTERN, `must match ${APP_NAME_PATTERN.source} (it becomes a file name)`)
+    .superRefine((name, ctx) => {
+      const why = appNameProblem(name);
+      if (why !== null) ctx.addIssue({ code: 'custom', message: `is not allowed: ${why}` });
+    })
     .optional(),
   script: z.string(msg("the path of the app's main file")).min(1, 'must not be empty'),
   args: words('the arguments the script gets').optional(),
@@ -165,7 +169,10 @@ export const appEntrySchema = z.looseObject({
     )
     .optional(),
   increment_var: envVarName.optional(),
-  instance_var: envVarName.optional(),
+  instance_var: z
+    .string(msg('a string (the variable that holds the instance number)'))
+    .regex(INSTANCE_VAR_PATTERN, 'must be a non-empty variable name without "=" or a NUL byte')
+    .optional(),
   out_file: path.optional(),
   error_file: path.optional(),
   log_date_format: z.string(msg('a string')).optional(),

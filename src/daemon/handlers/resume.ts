@@ -1,3 +1,4 @@
+import { shellName } from '../../protocol/app-name';
 import { ClusterctlError } from '../../protocol/errors';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo } from '../../protocol/types';
@@ -16,7 +17,7 @@ export async function resumeApps(manager: AppManager, target: string): Promise<A
   if (target !== 'all' && idle.length === 0) {
     throw new ClusterctlError(
       'E_APP_EXISTS',
-      `app ${target} is already running; use \`clusterctl restart ${target}\` to restart it`,
+      `app ${target} is already running; use \`clusterctl restart ${shellName(target)}\` to restart it`,
     );
   }
   await registry.exclusive(idle, 'resume', async () => {
