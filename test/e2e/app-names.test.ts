@@ -98,6 +98,24 @@ describe('an app named "NearBy Server" from an ecosystem file', () => {
     expect(logs.stdout).toMatch(new RegExp(`${NAME}:[01] out \\| reports-env: instance`));
   });
 
+  it('reload, scale, pid, env, send-signal and reset take the name too', async () => {
+    const before = workerPids(await sb.list(), NAME);
+    await sb.ok(['reload', NAME]);
+    const reloaded = workerPids(await sb.list(), NAME);
+    for (const pid of reloaded) expect(before).not.toContain(pid);
+    await sb.ok(['scale', NAME, '1']);
+    expect(workerPids(await sb.list(), NAME)).toHaveLength(1);
+    const pids = (await sb.ok(['pid', NAME])).stdout.trim().split('\n').map(Number);
+    expect(pids).toEqual(workerPids(await sb.list(), NAME));
+    expect((await sb.ok(['env', NAME, '--show-env'])).stdout).toMatch(/^worker\.id=0$/m);
+    // SIGWINCH: ignored by a Node process without a handler, so the worker stays.
+    await sb.ok(['send-signal', 'SIGWINCH', NAME]);
+    expect(workerPids(await sb.list(), NAME)).toEqual(pids);
+    await sb.ok(['reset', NAME]);
+    await sb.ok(['scale', NAME, '2']);
+    expect(workerPids(await sb.list(), NAME)).toHaveLength(2);
+  });
+
   it('restart replaces the workers; stop, start by name, delete', async () => {
     const before = workerPids(await sb.list(), NAME);
     await sb.ok(['restart', NAME]);
