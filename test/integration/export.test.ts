@@ -137,6 +137,23 @@ describe('clusterctl export', () => {
     expect(env).toContain("PORT='3000'\n");
   });
 
+  it('systemd for a name with a space and a %: the unit file is named by its file form, and verifies', async () => {
+    const out = join(dir, 'units-names');
+    mkdirSync(out);
+    const named = join(dir, 'named.config.js');
+    writeFileSync(named, `module.exports = { apps: [{ name: 'NearBy Server 50%', script: './server.js' }] };\n`);
+    const r = await sb.ok(['export', 'systemd', named, '--dir', out]);
+    expect(r.stdout).toContain(
+      `wrote ${join(out, 'NearBy-Server-50.service')} and ${join(out, 'NearBy-Server-50.env')}`,
+    );
+    expect(readdirSync(out).sort()).toEqual(['NearBy-Server-50.env', 'NearBy-Server-50.service']);
+    const path = join(out, 'NearBy-Server-50.service');
+    expect(verify(path)).toBe('');
+    const unit = readFileSync(path, 'utf8');
+    expect(field(unit, 'Description')).toEqual(['NearBy Server 50%% (1 instance, clusterctl run)']);
+    expect(field(unit, 'ExecStart')[0]).toContain(' --only "NearBy Server 50%%" ');
+  });
+
   it('systemd refuses to replace files (exit 1, nothing changed) unless --force, which keeps the env file 0600', async () => {
     const out = join(dir, 'units');
     chmodSync(join(out, 'api.env'), 0o644);
