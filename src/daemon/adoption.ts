@@ -21,11 +21,17 @@ export async function restore(manager: AppManager): Promise<void> {
   for (const w of warnings) logger.warn({ stateFile: deps.stateFile }, w);
   for (const app of state.apps) {
     if (registry.has(app.spec.name)) continue;
-    registry.add(app.spec, {
-      desired: app.desired,
-      createdAt: app.createdAt,
-      restartOffsets: app.restartOffsets,
-    });
+    try {
+      registry.add(app.spec, {
+        desired: app.desired,
+        createdAt: app.createdAt,
+        restartOffsets: app.restartOffsets,
+      });
+    } catch (err) {
+      // Only a state.json edited by hand holds two names with one file form: keep the first, say so.
+      if (!(err instanceof ClusterctlError) || err.code !== 'E_NAME_CLASH') throw err;
+      logger.warn({ stateFile: deps.stateFile, app: app.spec.name }, `${err.message}; left out`);
+    }
   }
   // One socket per file form: a registered app is looked for under its name's
   // file form; a socket nobody registered is asked who it is (see adopt).

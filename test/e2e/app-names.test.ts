@@ -155,6 +155,29 @@ describe('a new daemon adopts a running "NearBy Server"', () => {
   });
 });
 
+test('a state.json edited to hold two names with one file form: the daemon keeps the first and says so', async () => {
+  const sb = createSandbox();
+  try {
+    await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '--name', 'my app']);
+    await sb.ok(['stop', 'my app']);
+    const daemon = Number(readFileSync(join(sb.home, 'daemon.pid'), 'utf8'));
+    process.kill(daemon, 'SIGKILL');
+    await waitFor(() => !isAlive(daemon), { timeoutMs: 10000, what: 'the daemon to die' });
+    const stateFile = join(sb.home, 'state.json');
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { apps: Array<{ spec: { name: string } }> };
+    const copy = JSON.parse(JSON.stringify(state.apps[0])) as { spec: { name: string } };
+    copy.spec.name = 'my-app';
+    state.apps.push(copy);
+    writeFileSync(stateFile, JSON.stringify(state));
+    expect((await sb.list()).map((a) => [a.name, a.status])).toEqual([['my app', 'stopped']]);
+    expect(readFileSync(join(sb.home, 'daemon.log'), 'utf8')).toContain(
+      'app name \\"my-app\\" has the file form my-app of app \\"my app\\"',
+    );
+  } finally {
+    await sb.cleanup();
+  }
+});
+
 describe('names that clash or cannot be one', () => {
   let sb: Sandbox;
   const dir = useTempDir('clash-', { scope: 'all' });
