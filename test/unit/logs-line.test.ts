@@ -31,3 +31,15 @@ test('lines in no format of ours are returned whole, without instance or time', 
   expect(parseLogLine('{"not":"ours"}')).toEqual({ time: null, instance: null, msg: '{"not":"ours"}' });
   expect(parseLogLine('{broken')).toEqual({ time: null, instance: null, msg: '{broken' });
 });
+
+test('an app name with spaces or a ":" never gets in the way of parsing a line back', () => {
+  // Files hold no name in text lines; json quotes it; run's shared stdout tags `app:instance|` for people only.
+  const json = createLineFormatter('NearBy Server: eu', 2, 'err', 'json', false).format(['up|1'], at);
+  expect(JSON.parse(json) as unknown).toMatchObject({ app: 'NearBy Server: eu', instance: 2, msg: 'up|1' });
+  expect(parseLogLine(json.trimEnd())).toEqual({ time: at.getTime(), instance: 2, msg: 'up|1' });
+  const text = createLineFormatter('NearBy Server', 2, 'out', 'text', true).format(['up'], at);
+  expect(parseLogLine(text.trimEnd())).toEqual({ time: at.getTime(), instance: 2, msg: 'up' });
+  expect(createLineFormatter('NearBy Server', 2, 'out', 'text', false, true).format(['up'], at)).toBe(
+    'NearBy Server:2|up\n',
+  );
+});

@@ -49,7 +49,7 @@ function addAppOptions(command: Command): Command {
       'workers: a number, "max" or 0 (every usable CPU), or -N (every CPU but N)',
       undefined,
     )
-    .option('--name <name>', 'app name (default: the script file name without its extension)')
+    .option('--name <name>', 'app name, spaces allowed (default: the script file name without its extension)')
     .option('--cwd <dir>', 'working directory of the workers (default: the current directory)')
     .option('--node-args <args>', 'Node.js flags for the workers, e.g. "--max-old-space-size=512"')
     .option(
@@ -116,7 +116,10 @@ function addSupervisionOptions(command: Command): Command {
       '--max-memory-restart <size>',
       'replace a worker gracefully when its process tree uses more memory than this, e.g. 300M, 1G',
     )
-    .option('--instance-var <name>', 'variable that carries the instance number (default NODE_APP_INSTANCE)')
+    .option(
+      '--instance-var <name>',
+      'variable that carries the instance number: any name without "=" (default NODE_APP_INSTANCE)',
+    )
     .option(
       '--increment-var <name>',
       'variable increased by the instance number in each worker, e.g. PORT (3000, 3001, ...)',
