@@ -139,6 +139,13 @@ describe('monit text', () => {
     expect(fitLine([{ text: '\x1b[31mab' }], 2)).toBe('ab');
   });
 
+  it('counts a wide character as two columns and a combining accent as none', () => {
+    expect(fitLine([{ text: '日本語 api' }], 5)).toBe('日本 ');
+    expect(fitLine([{ text: 'NearBy Server' }], 20)).toBe('NearBy Server       ');
+    expect(fitLine([{ text: 'e\u0301t\u00e9' }], 4)).toBe('e\u0301t\u00e9 ');
+    expect(fitLine([{ text: '☕ ok' }], 4)).toBe('☕ o');
+  });
+
   it('strips log lines as they enter the buffer, and keeps only the newest `cap`', () => {
     const buffer = new LogBuffer(1000);
     buffer.push(Array.from({ length: 2500 }, (_, i) => ({ text: `\x1b[2J${i}`, err: false })));
