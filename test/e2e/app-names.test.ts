@@ -12,6 +12,7 @@ import { freePort, httpGet } from '../helpers/net';
 import { isAlive, processesOfHome } from '../helpers/proc';
 import { useTempDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/wait';
+import { enableWeb, parseMetrics, sampleValue, webRequest } from '../helpers/web';
 import { textWidth } from '../../src/cli/render/text-width';
 
 const NAME = 'NearBy Server';
@@ -114,6 +115,17 @@ describe('an app named "NearBy Server" from an ecosystem file', () => {
     await sb.ok(['reset', NAME]);
     await sb.ok(['scale', NAME, '2']);
     expect(workerPids(await sb.list(), NAME)).toHaveLength(2);
+  });
+
+  it('the web endpoint: /readyz, /api and /metrics with the name URL-encoded or as a label', async () => {
+    const webPort = await freePort();
+    const token = await enableWeb(sb, webPort);
+    const path = `/${encodeURIComponent(NAME)}`;
+    expect((await webRequest(webPort, `/readyz${path}`)).status).toBe(200);
+    const one = await webRequest(webPort, `/api/apps${path}`, { token });
+    expect((JSON.parse(one.body) as { name: string }).name).toBe(NAME);
+    const metrics = parseMetrics((await webRequest(webPort, '/metrics', { token })).body);
+    expect(sampleValue(metrics, 'clusterctl_worker_up', { app: NAME, instance: '0' })).toBe(1);
   });
 
   it('restart replaces the workers; stop, start by name, delete', async () => {
