@@ -88,6 +88,8 @@ describe('names and ports for Kubernetes', () => {
     expect(k8sName('Shop_API.v2')).toBe('shop-api-v2');
     expect(k8sName('-x-')).toBe('x');
     expect(k8sName('a'.repeat(80))).toHaveLength(63);
+    expect(k8sName('NearBy Server')).toBe('nearby-server');
+    expect(k8sName('日本語')).toMatch(/^app-[0-9a-f]{8}$/);
   });
 
   it('takes --port first, then a numeric PORT variable', () => {

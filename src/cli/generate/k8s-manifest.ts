@@ -7,6 +7,7 @@
  * in a ConfigMap and the secret-looking ones are secretKeyRefs to a Secret
  * named after the app, which is never generated: no secret value is written.
  */
+import { appFileName } from '../../protocol/app-name';
 import type { SourcedApp } from './app-source';
 import { splitSecrets } from './app-env';
 import { runArgs, stopBudgetSeconds } from './run-command';
@@ -31,9 +32,9 @@ export interface K8sOptions {
 
 export type K8sObject = Record<string, unknown> & { kind: string };
 
-/** An app name as a DNS-1123 label (lowercase letters, digits, "-"). */
+/** An app name as a DNS-1123 label (lowercase letters, digits, "-"), from its file form (a name of no ASCII gets its hash). */
 export function k8sName(name: string): string {
-  const label = name
+  const label = appFileName(name)
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/^-+|-+$/g, '')
