@@ -60,7 +60,7 @@ export function primaryLockName(home: string, app: string): string {
  * would then share a file with the out log of app "web".
  */
 export function defaultCombinedLogPath(home: string, app: string): string {
-  return join(home, 'logs', `${app}-combined.log`);
+  return join(home, 'logs', `${appFileName(app)}-combined.log`);
 }
 
 /**

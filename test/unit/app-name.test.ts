@@ -1,6 +1,12 @@
 // Display names and their file form (src/protocol/app-name.ts): pure, no process.
 import { appFileName, appNameProblem, isAppName, shellName, MAX_APP_NAME_BYTES } from '../../src/protocol/app-name';
-import { defaultLogPaths, primaryLogPath, primaryLockName, primarySocketPath } from '../../src/protocol/paths';
+import {
+  defaultCombinedLogPath,
+  defaultLogPaths,
+  primaryLogPath,
+  primaryLockName,
+  primarySocketPath,
+} from '../../src/protocol/paths';
 
 describe('appFileName', () => {
   it('keeps every name of the old pattern as it is, so old homes keep their paths', () => {
@@ -45,6 +51,7 @@ describe('appFileName', () => {
       err: '/h/logs/NearBy-Server-err.log',
     });
     expect(primarySocketPath('/h', 'web')).toBe('/h/run/web.sock');
+    expect(defaultCombinedLogPath('/h', 'NearBy Server')).toBe('/h/logs/NearBy-Server-combined.log');
     expect(primaryLockName('/h', 'my app')).toBe(primaryLockName('/h', 'my-app'));
     expect(primaryLockName('/h', 'web')).toMatch(/-app:web$/);
   });
