@@ -5,6 +5,7 @@
  * Pure: the daemon and `clusterctl run --http` both pass their AppInfo[].
  */
 import type { AppInfo } from '../protocol/types';
+import { servingWorkers } from '../protocol/workers';
 
 export interface NotOnlineWorker {
   instance: number;
@@ -37,8 +38,9 @@ export interface Readiness {
 
 function appReadiness(app: AppInfo): AppReadiness {
   const expected = app.status === 'stopped' ? 0 : app.spec.instances;
-  const online = app.workers.filter((w) => w.status === 'online').length;
-  const notOnline = app.workers
+  const workers = servingWorkers(app.workers);
+  const online = workers.filter((w) => w.status === 'online').length;
+  const notOnline = workers
     .filter((w) => w.status !== 'online')
     .map((w) => ({ instance: w.instance, status: w.status, reason: w.reason }));
   return {
