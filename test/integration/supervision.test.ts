@@ -398,3 +398,44 @@ test('a worker whose listen fails is not online even when the app swallows the e
     expect(w.reason).toMatch(reason);
   }
 });
+
+test('a waiting restart carries restartAt, and ls counts down from it at the moment it prints', async () => {
+  const port = await freePort();
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'hello.js'),
+    '--name',
+    'later',
+    '--restart-delay',
+    '30000',
+    '--env',
+    `PORT=${port}`,
+  ]);
+  const [w] = (await app('later')).workers;
+  process.kill(w.pid as number, 'SIGKILL');
+  const waiting = await waitFor(
+    async () => {
+      const x = (await app('later')).workers[0] as Worker & { restartAt?: number | null };
+      return x.status === 'waiting-restart' ? x : null;
+    },
+    { timeoutMs: 15000, what: 'waiting-restart' },
+  );
+  // The primary sends only the why; the time is a field.
+  expect(waiting.reason).toBe('was killed by SIGKILL');
+  expect(typeof waiting.restartAt).toBe('number');
+  expect(waiting.restartAt as number).toBeGreaterThan(Date.now() + 20000);
+  expect(waiting.restartAt as number).toBeLessThan(Date.now() + 31000);
+
+  // Nothing changes in the primary meanwhile (no push), yet each ls prints a smaller number.
+  const left = async (): Promise<number> => {
+    const out = (await sb.ok(['ls'])).stdout;
+    const m = /later #0 waiting-restart: was killed by SIGKILL; restarting in (\d+) ms/.exec(out);
+    if (!m) throw new Error(`no countdown in:\n${out}`);
+    return Number(m[1]);
+  };
+  const first = await left();
+  expect(first).toBeLessThanOrEqual(30000);
+  await waitFor(async () => (await left()) < first - 200, { timeoutMs: 15000, what: 'the countdown to decrease' });
+  const described = (await sb.ok(['describe', 'later'])).stdout;
+  expect(described).toMatch(/reason: was killed by SIGKILL; restarting in \d+ ms/);
+});
