@@ -3,7 +3,7 @@
  * slot with new pids, exponential backoff, crash loops that end in
  * `errored`, stop exit codes, and memory-limit replacements under load.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
 import { freePort, httpGet } from '../helpers/net';
@@ -438,4 +438,55 @@ test('a waiting restart carries restartAt, and ls counts down from it at the mom
   await waitFor(async () => (await left()) < first - 200, { timeoutMs: 15000, what: 'the countdown to decrease' });
   const described = (await sb.ok(['describe', 'later'])).stdout;
   expect(described).toMatch(/reason: was killed by SIGKILL; restarting in \d+ ms/);
+});
+
+describe.each(['cluster', 'fork'])('%s mode: the working directory removed under a running app', (mode) => {
+  test('a restart fails as a start failure naming the directory; stop and delete still finish', async () => {
+    const port = await freePort();
+    const cwd = join(sb.home, 'appdir');
+    mkdirSync(cwd);
+    await sb.ok([
+      'start',
+      join(FIXTURES, 'hello.js'),
+      '--name',
+      'gone',
+      '--exec-mode',
+      mode,
+      '--cwd',
+      cwd,
+      '--restart-delay',
+      '100',
+      '--max-restarts',
+      '2',
+      '--env',
+      `PORT=${port}`,
+    ]);
+    const [w] = (await app('gone')).workers;
+    rmSync(cwd, { recursive: true });
+    process.kill(w.pid as number, 'SIGKILL');
+    const failed = await waitFor(
+      async () => {
+        const x = (await app('gone')).workers[0];
+        return (x.status === 'waiting-restart' || x.status === 'errored') && /working directory/.test(x.reason ?? '')
+          ? x
+          : null;
+      },
+      { timeoutMs: 20000, what: 'a restart failing for the missing working directory' },
+    );
+    expect(failed.reason).toContain(`could not start in ${cwd}: the working directory no longer exists`);
+    expect(failed.reason).toContain('clusterctl delete gone');
+    // The restart policy runs its course: errored after the unstable restarts, never a tight loop.
+    const errored = await waitFor(
+      async () => {
+        const x = (await app('gone')).workers[0];
+        return x.status === 'errored' ? x : null;
+      },
+      { timeoutMs: 20000, what: 'errored' },
+    );
+    expect(errored.reason).toMatch(/working directory no longer exists.*crash loop|crash loop/);
+    expect((await sb.cli(['stop', 'gone'], { timeoutMs: 20000 })).code).toBe(0);
+    expect((await sb.cli(['delete', 'gone'], { timeoutMs: 20000 })).code).toBe(0);
+    expect(await sb.list()).toEqual([]);
+    expect(isAlive(w.pid as number)).toBe(false);
+  });
 });

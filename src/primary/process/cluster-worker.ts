@@ -13,6 +13,7 @@ import type { StickyRouter } from '../sticky/router';
 import { workerEnv } from '../worker-env';
 import type { StopOptions } from './managed-process';
 import { ProcessBase, listen } from './process-base';
+import { spawnFailure, type SpawnFailure } from './spawn-failure';
 
 const PRELOAD = join(__dirname, '..', 'preload.js');
 
@@ -27,7 +28,8 @@ export function forkClusterWorker(spec: AppSpec, instance: number, sticky: Stick
     silent: true,
     serialization: 'json',
   });
-  return new ClusterWorker(cluster.fork(workerEnv(spec, instance)), instance, sticky);
+  const failed = (err: NodeJS.ErrnoException): SpawnFailure => spawnFailure(err, process.execPath, spec.cwd, spec.name);
+  return new ClusterWorker(cluster.fork(workerEnv(spec, instance)), instance, sticky, failed);
 }
 
 export class ClusterWorker extends ProcessBase {
@@ -35,10 +37,18 @@ export class ClusterWorker extends ProcessBase {
     private readonly worker: Worker,
     instance: number,
     private readonly sticky: StickyRouter | null = null,
+    failed: (err: NodeJS.ErrnoException) => SpawnFailure = (err) => ({ code: 1, failure: err.message }),
   ) {
     super(worker.process.pid ?? -1, instance, false);
     sticky?.attach(worker, instance);
     worker.once('exit', (code: number | null, signal: string | null) => this.recordExit(code, signal));
+    // node:cluster re-emits its process's errors on the worker, and an 'error' nobody listens to is thrown in
+    // the primary. With no pid the fork itself failed (a missing cwd): no 'exit' follows, so this is its end.
+    worker.on('error', (err: NodeJS.ErrnoException) => {
+      if (worker.process.pid !== undefined) return; // a live worker's IPC error: its exit comes as usual
+      const { code, failure } = failed(err);
+      this.recordExit(code, null, failure);
+    });
     worker.process.on('internalMessage', (msg: unknown) => this.onInternalMessage(msg));
   }
 

@@ -13,11 +13,9 @@ import type { Readable } from 'node:stream';
 import type { AppSpec } from '../../protocol/types';
 import { workerEnv } from '../worker-env';
 import { commandOf } from './fork-command';
+import { spawnFailure, type SpawnFailure } from './spawn-failure';
 import type { StopOptions } from './managed-process';
 import { ProcessBase, internalCmd, listen } from './process-base';
-
-/** Exit codes a shell gives an exec that failed, so the restart policy treats them as crashes. */
-const EXEC_FAILED_CODE: Record<string, number> = { ENOENT: 127, EACCES: 126 };
 
 export function spawnForked(spec: AppSpec, instance: number): ForkProcess {
   const cmd = commandOf(spec);
@@ -28,7 +26,7 @@ export function spawnForked(spec: AppSpec, instance: number): ForkProcess {
     stdio: cmd.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     serialization: 'json',
   });
-  return new ForkProcess(child, instance, cmd.ipc, cmd.file);
+  return new ForkProcess(child, instance, cmd.ipc, (err) => spawnFailure(err, cmd.file, spec.cwd, spec.name));
 }
 
 export class ForkProcess extends ProcessBase {
@@ -36,18 +34,15 @@ export class ForkProcess extends ProcessBase {
     private readonly child: ChildProcess,
     instance: number,
     private readonly ipc: boolean,
-    file: string,
+    failed: (err: NodeJS.ErrnoException) => SpawnFailure,
   ) {
     // Without our preload nothing reports the script running: its clock starts at spawn.
     super(child.pid ?? -1, instance, !ipc);
     child.on('error', (err: NodeJS.ErrnoException) => {
+      // After a spawn, 'error' is only an IPC send failing; it could not run only when there is no pid.
       if (child.pid !== undefined && err.code !== 'ENOENT' && err.code !== 'EACCES') return;
-      const what = err.code === 'ENOENT' ? 'not found' : err.code === 'EACCES' ? 'permission denied' : err.message;
-      this.recordExit(
-        EXEC_FAILED_CODE[err.code ?? ''] ?? 1,
-        null,
-        `could not run ${file}: ${what} (${err.code ?? 'error'})`,
-      );
+      const { code, failure } = failed(err);
+      this.recordExit(code, null, failure);
     });
     child.once('exit', (code, signal) => this.recordExit(code, signal));
     child.on('internalMessage', (msg: unknown) => this.onInternalMessage(msg));
