@@ -11,6 +11,8 @@ export interface NotOnlineWorker {
   instance: number;
   status: string;
   reason: string | null;
+  /** waiting-restart: epoch ms the restart is due, else null. */
+  restartAt: number | null;
 }
 
 export interface AppReadiness {
@@ -42,7 +44,7 @@ function appReadiness(app: AppInfo): AppReadiness {
   const online = workers.filter((w) => w.status === 'online').length;
   const notOnline = workers
     .filter((w) => w.status !== 'online')
-    .map((w) => ({ instance: w.instance, status: w.status, reason: w.reason }));
+    .map((w) => ({ instance: w.instance, status: w.status, reason: w.reason, restartAt: w.restartAt ?? null }));
   return {
     name: app.name,
     ready: app.status === 'stopped' || (online >= expected && notOnline.length === 0),
