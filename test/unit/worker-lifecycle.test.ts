@@ -155,9 +155,7 @@ describe('worker lifecycle: the data each transition carries', () => {
 
   test('a failed listen is shown while launching', () => {
     const s = transition(at(STATUSES.launching), EVENTS.listenFailed, T0);
-    expect(renderReason(s.status)).toBe(
-      'could not listen: listen EADDRINUSE: address already in use 127.0.0.1:3000',
-    );
+    expect(renderReason(s.status)).toBe('could not listen: listen EADDRINUSE: address already in use 127.0.0.1:3000');
   });
 
   test('a stop exit code or autorestart off: stopped with the policy’s reason; halted clears it', () => {
