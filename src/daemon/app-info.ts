@@ -5,6 +5,7 @@
  * stop/start and a primary restart.
  */
 import type { AppInfo, AppStatus, WorkerInfo } from '../protocol/types';
+import { servingWorkers, withWorkerDefaults } from '../protocol/workers';
 import { busyOp } from './lifecycle/app-phase';
 import type { AppEntry } from './registry';
 
@@ -39,11 +40,15 @@ function offset(entry: AppEntry, instance: number): number {
 
 function workersOf(entry: AppEntry): WorkerInfo[] {
   if (entry.primary && entry.status) {
-    return entry.status.workers.map((w) => ({ ...w, restarts: w.restarts + offset(entry, w.instance) }));
+    return entry.status.workers.map((w) =>
+      withWorkerDefaults({ ...w, restarts: w.restarts + offset(entry, w.instance) }),
+    );
   }
   // A primary being launched: its workers as they fork, each launching with its pid.
   if (!entry.primary && entry.launching)
-    return entry.launching.workers.map((w) => ({ ...w, restarts: w.restarts + offset(entry, w.instance) }));
+    return entry.launching.workers.map((w) =>
+      withWorkerDefaults({ ...w, restarts: w.restarts + offset(entry, w.instance) }),
+    );
   // The primary died and a new one is on its way, or it could not be kept running: show each instance, with why.
   const phase = entry.phase;
   if (phase.kind === 'reviving') return placeholders(entry, 'waiting-restart', phase.reason);
@@ -63,6 +68,8 @@ function placeholders(entry: AppEntry, status: 'waiting-restart' | 'errored', re
     memory: null,
     lastExit: null,
     reason,
+    role: 'serving',
+    restartAt: null,
   }));
 }
 
@@ -88,10 +95,10 @@ export function appStatus(entry: AppEntry): AppStatus {
   const busy = entry.status.busy ?? busyOp(phase);
   if (busy === 'reload') return 'reloading';
   if (busy === 'stop') return 'stopping';
-  return fromWorkers(entry.status.workers);
+  return fromWorkers(servingWorkers(entry.status.workers));
 }
 
-/** A running primary's app, summed up from its workers. */
+/** A running primary's app, summed up from its serving workers (one per instance). */
 function fromWorkers(workers: WorkerInfo[]): AppStatus {
   if (workers.length === 0) return 'launching';
   const count = (s: WorkerInfo['status']): number => workers.filter((w) => w.status === s).length;

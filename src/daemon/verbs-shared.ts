@@ -1,6 +1,7 @@
 /** Small pieces several verbs share: targets, spec overrides, restart counts, running on many apps. */
 import type { LifecycleOverrides, PrimaryStatus } from '../protocol/api';
 import type { AppSpec } from '../protocol/types';
+import { servingWorkers } from '../protocol/workers';
 import type { AppEntry } from './registry';
 
 /** `all` leaves out the apps someone stopped on purpose; a name is taken as asked, stopped or not. */
@@ -21,7 +22,7 @@ export function settled(status: PrimaryStatus): PrimaryStatus {
 export function foldRestarts(entry: AppEntry, status: PrimaryStatus | null, crashed: boolean): void {
   if (!status) return;
   const seen = new Set<number>();
-  for (const w of status.workers) {
+  for (const w of servingWorkers(status.workers)) {
     if (seen.has(w.instance)) continue;
     seen.add(w.instance);
     const key = String(w.instance);

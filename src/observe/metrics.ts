@@ -10,6 +10,7 @@
 import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { MetricFamilyJson } from '../protocol/api';
 import type { AppInfo, WorkerInfo, WorkerStatus } from '../protocol/types';
+import { servingWorkers } from '../protocol/workers';
 
 export const WORKER_STATUSES: readonly WorkerStatus[] = [
   'launching',
@@ -124,7 +125,8 @@ export async function appsMetricsText(apps: AppInfo[]): Promise<string> {
   const g = appGauges(registry);
   for (const app of apps) {
     g.instances.set({ app: app.name }, app.status === 'stopped' ? 0 : app.spec.instances);
-    for (const w of app.workers) recordWorker(g, app.name, w);
+    // Series are per instance: its serving process, not a replacement or a retiring one.
+    for (const w of servingWorkers(app.workers)) recordWorker(g, app.name, w);
   }
   return registry.metrics();
 }

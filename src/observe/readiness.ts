@@ -5,11 +5,14 @@
  * Pure: the daemon and `clusterctl run --http` both pass their AppInfo[].
  */
 import type { AppInfo } from '../protocol/types';
+import { servingWorkers } from '../protocol/workers';
 
 export interface NotOnlineWorker {
   instance: number;
   status: string;
   reason: string | null;
+  /** waiting-restart: epoch ms the restart is due, else null. */
+  restartAt: number | null;
 }
 
 export interface AppReadiness {
@@ -37,10 +40,11 @@ export interface Readiness {
 
 function appReadiness(app: AppInfo): AppReadiness {
   const expected = app.status === 'stopped' ? 0 : app.spec.instances;
-  const online = app.workers.filter((w) => w.status === 'online').length;
-  const notOnline = app.workers
+  const workers = servingWorkers(app.workers);
+  const online = workers.filter((w) => w.status === 'online').length;
+  const notOnline = workers
     .filter((w) => w.status !== 'online')
-    .map((w) => ({ instance: w.instance, status: w.status, reason: w.reason }));
+    .map((w) => ({ instance: w.instance, status: w.status, reason: w.reason, restartAt: w.restartAt ?? null }));
   return {
     name: app.name,
     ready: app.status === 'stopped' || (online >= expected && notOnline.length === 0),

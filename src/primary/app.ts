@@ -11,7 +11,7 @@ import { ClusterctlError } from '../protocol/errors';
 import type { AppSpec, CronStatus, WatchStatus } from '../protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { TreeWalker } from '../os/process-tree';
-import { toWorkerInfo } from './lifecycle/render';
+import { slotRows } from './lifecycle/render';
 import { SlotTable, strictTransitions, type Slot } from './lifecycle/slot-table';
 import { createLogCapture, type LogCapture } from './logs';
 import { onProcessExit } from './mechanisms/crash-restart';
@@ -97,13 +97,12 @@ export class App {
   }
 
   status(): PrimaryStatus {
-    const now = Date.now();
     return {
       pid: process.pid,
       name: this.spec.name,
       initialised: true,
       spec: this.spec,
-      workers: this.table.all().map((s) => toWorkerInfo(s.instance, s.state, now, (pid) => this.samples.get(pid))),
+      workers: this.table.all().flatMap((s) => slotRows(s, (pid) => this.samples.get(pid))),
       busy: this.busy,
       startedAt: this.startedAt,
       protocol: PROTOCOL_VERSION,
@@ -214,11 +213,11 @@ export class App {
     return this.status();
   }
 
-  /** Every process of the app alive now: the serving ones and replacements coming online. */
+  /** Every process of the app alive now: the serving ones, replacements coming online, replaced ones draining. */
   liveProcesses(): ManagedProcess[] {
     const out: ManagedProcess[] = [];
     for (const s of this.table.all()) {
-      for (const p of [s.current, s.pending]) if (p && !p.exit) out.push(p);
+      for (const p of [s.current, s.pending, ...s.retiring]) if (p && !p.exit) out.push(p);
     }
     return out;
   }

@@ -3,6 +3,7 @@
  * checked as it crosses the socket, then folded into the last status.
  */
 import type { PrimaryMetrics, PrimaryStatus } from './api';
+import { servingWorkers } from './workers';
 
 export function isPrimaryMetrics(data: unknown): data is PrimaryMetrics {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
@@ -17,7 +18,8 @@ export function isPrimaryMetrics(data: unknown): data is PrimaryMetrics {
 
 /** `status` with each listed instance's cpu and memory replaced (in place: the daemon owns this copy). */
 export function applyMetrics(status: PrimaryStatus, metrics: PrimaryMetrics): void {
-  for (const w of status.workers) {
+  // The figures are per instance, for its serving process: a replacement's row keeps its own.
+  for (const w of servingWorkers(status.workers)) {
     const m = metrics[String(w.instance)] as [number, number] | undefined;
     if (m && w.pid !== null) [w.cpu, w.memory] = m;
   }

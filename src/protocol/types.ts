@@ -187,7 +187,18 @@ export interface WorkerInfo {
   lastExit: ExitRecord | null;
   /** Why the worker is not online (errored, failed listen, waiting), or null. */
   reason: string | null;
+  /**
+   * Which process of the instance this row is: 'serving' (the one row every
+   * instance has), 'replacement' (a reload's or memory replacement's new
+   * process coming online) or 'retiring' (the replaced process draining).
+   * Absent from primaries of earlier builds: read it with `workerRole()` (src/protocol/workers.ts).
+   */
+  role?: WorkerRole;
+  /** waiting-restart: epoch ms the restart is due (the CLI counts down from it); null otherwise. Absent from earlier builds. */
+  restartAt?: number | null;
 }
+
+export type WorkerRole = 'serving' | 'replacement' | 'retiring';
 
 export type AppStatus = 'online' | 'launching' | 'stopping' | 'stopped' | 'errored' | 'reloading' | 'degraded';
 

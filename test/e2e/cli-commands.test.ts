@@ -106,12 +106,16 @@ describe('start, ls, describe, stop, restart, delete, ping, kill', () => {
         'memory',
         'pid',
         'reason',
+        'restartAt',
         'restarts',
+        'role',
         'startedAt',
         'status',
       ]);
       expect(w).toMatchObject({
         status: 'online',
+        role: 'serving',
+        restartAt: null,
         restarts: 0,
         pid: anyNumber(),
         startedAt: anyNumber(),

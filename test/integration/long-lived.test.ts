@@ -220,3 +220,56 @@ test('--shutdown-with-message: the worker receives "shutdown" over IPC and no si
   const describe = await sb.ok(['describe', 'msg']);
   expect(describe.stdout).toMatch(/stop signal\s+message 'shutdown' \(no signal\)/);
 });
+
+/** GET /wait on the long-poll fixture: resolves `held` once the app holds it, `body` when it is answered. */
+function longPoll(port: number): { held: Promise<void>; body: Promise<{ text: string; at: number }> } {
+  let onHeld = (): void => undefined;
+  const held = new Promise<void>((r) => (onHeld = r));
+  const body = new Promise<{ text: string; at: number }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/wait', agent: false }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.startsWith('waiting\n')) onHeld();
+      });
+      res.on('end', () => resolve({ text, at: Date.now() }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  return { held, body };
+}
+
+describe.each(['cluster', 'fork'])(
+  '%s mode: a request held open does not hold the stop signal for the kill timeout',
+  (mode) => {
+    test('with --kill-timeout 20000 the app is signalled after the drain grace (5 s), not 20 s', async () => {
+      const port = await freePort();
+      await sb.ok([
+        'start',
+        join(FIXTURES, 'long-poll.js'),
+        '--name',
+        'poll',
+        '--exec-mode',
+        mode,
+        '--kill-timeout',
+        '20000',
+        '--env',
+        `PORT=${port}`,
+      ]);
+      const poll = longPoll(port);
+      await poll.held;
+      const started = Date.now();
+      const stop = sb.cli(['stop', 'poll'], { timeoutMs: 60000 });
+      const answered = await poll.body;
+      expect(answered.text).toMatch(/^waiting\nbye \d+ \d+\n$/);
+      const signalledAfter = answered.at - started;
+      // The drain waits min(5 s, killTimeout / 2) for it, then the app is signalled and answers.
+      expect(signalledAfter).toBeGreaterThanOrEqual(4000);
+      expect(signalledAfter).toBeLessThan(12000);
+      expect((await stop).code).toBe(0);
+    });
+  },
+);

@@ -4,7 +4,7 @@
  * `Connection: close`, give zero failed requests. Every pid is new after each
  * reload and the instance numbers do not change.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
 import { freePort, httpGet } from '../helpers/net';
@@ -172,4 +172,56 @@ test('an app that never listens (a queue consumer) reloads too', async () => {
   expect(after.map((w) => w.instance)).toEqual([0, 1]);
   for (const w of after) expect(before.map((b) => b.pid)).not.toContain(w.pid);
   for (const b of before) expect(isAlive(b.pid as number)).toBe(false);
+});
+
+test('while a replacement comes online, ls lists it as its own launching row next to the old online one', async () => {
+  const ready = join(sb.home, 'ready');
+  writeFileSync(ready, '');
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'ready-when-file-exists.js'),
+    '-i',
+    '2',
+    '--name',
+    'slow',
+    '--wait-ready',
+    '--listen-timeout',
+    '60000',
+    '--env',
+    `READY_FILE=${ready}`,
+  ]);
+  const before = await workersOf('slow');
+  // Replacements now wait for the file: the test decides when they are ready.
+  rmSync(ready);
+  const reload = sb.cli(['reload', 'slow']);
+  type Row = { instance: number; pid: number | null; status: string; role?: string };
+  const rows = await waitFor(
+    async () => {
+      const ws = (await workersOf('slow')) as Row[];
+      const fresh = ws.find((w) => w.role === 'replacement' && w.status === 'launching');
+      return fresh && ws.some((w) => w.instance === fresh.instance && w.role === 'serving' && w.status === 'online')
+        ? ws
+        : null;
+    },
+    { timeoutMs: 30000, what: 'a launching replacement row next to its online serving row' },
+  );
+  const fresh = rows.find((w) => w.role === 'replacement') as Row;
+  const old = rows.find((w) => w.instance === fresh.instance && w.role === 'serving') as Row;
+  expect(before.map((w) => w.pid)).toContain(old.pid);
+  expect(before.map((w) => w.pid)).not.toContain(fresh.pid);
+  expect(isAlive(fresh.pid as number)).toBe(true);
+  // The table shows it too, labelled, and the app is not counted twice.
+  const table = await sb.ok(['ls']);
+  expect(table.stdout).toMatch(new RegExp(`│ ${fresh.instance} \\(new\\) +│ ${fresh.pid} +│ launching`));
+  expect(((await sb.list()).find((a) => a.name === 'slow') as { status: string }).status).toBe('reloading');
+
+  writeFileSync(ready, '');
+  const done = await reload;
+  expect(done.code).toBe(0);
+  const after = (await workersOf('slow')) as Row[];
+  expect(after.map((w) => [w.instance, w.status, w.role])).toEqual([
+    [0, 'online', 'serving'],
+    [1, 'online', 'serving'],
+  ]);
+  for (const w of after) expect(before.map((b) => b.pid)).not.toContain(w.pid);
 });

@@ -3,7 +3,7 @@
  * slot with new pids, exponential backoff, crash loops that end in
  * `errored`, stop exit codes, and memory-limit replacements under load.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
 import { freePort, httpGet } from '../helpers/net';
@@ -397,4 +397,96 @@ test('a worker whose listen fails is not online even when the app swallows the e
     expect(w.status).not.toBe('online');
     expect(w.reason).toMatch(reason);
   }
+});
+
+test('a waiting restart carries restartAt, and ls counts down from it at the moment it prints', async () => {
+  const port = await freePort();
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'hello.js'),
+    '--name',
+    'later',
+    '--restart-delay',
+    '30000',
+    '--env',
+    `PORT=${port}`,
+  ]);
+  const [w] = (await app('later')).workers;
+  process.kill(w.pid as number, 'SIGKILL');
+  const waiting = await waitFor(
+    async () => {
+      const x = (await app('later')).workers[0] as Worker & { restartAt?: number | null };
+      return x.status === 'waiting-restart' ? x : null;
+    },
+    { timeoutMs: 15000, what: 'waiting-restart' },
+  );
+  // The primary sends only the why; the time is a field.
+  expect(waiting.reason).toBe('was killed by SIGKILL');
+  expect(typeof waiting.restartAt).toBe('number');
+  expect(waiting.restartAt as number).toBeGreaterThan(Date.now() + 20000);
+  expect(waiting.restartAt as number).toBeLessThan(Date.now() + 31000);
+
+  // Nothing changes in the primary meanwhile (no push), yet each ls prints a smaller number.
+  const left = async (): Promise<number> => {
+    const out = (await sb.ok(['ls'])).stdout;
+    const m = /later #0 waiting-restart: was killed by SIGKILL; restarting in (\d+) ms/.exec(out);
+    if (!m) throw new Error(`no countdown in:\n${out}`);
+    return Number(m[1]);
+  };
+  const first = await left();
+  expect(first).toBeLessThanOrEqual(30000);
+  await waitFor(async () => (await left()) < first - 200, { timeoutMs: 15000, what: 'the countdown to decrease' });
+  const described = (await sb.ok(['describe', 'later'])).stdout;
+  expect(described).toMatch(/reason: was killed by SIGKILL; restarting in \d+ ms/);
+});
+
+describe.each(['cluster', 'fork'])('%s mode: the working directory removed under a running app', (mode) => {
+  test('a restart fails as a start failure naming the directory; stop and delete still finish', async () => {
+    const port = await freePort();
+    const cwd = join(sb.home, 'appdir');
+    mkdirSync(cwd);
+    await sb.ok([
+      'start',
+      join(FIXTURES, 'hello.js'),
+      '--name',
+      'gone',
+      '--exec-mode',
+      mode,
+      '--cwd',
+      cwd,
+      '--restart-delay',
+      '100',
+      '--max-restarts',
+      '2',
+      '--env',
+      `PORT=${port}`,
+    ]);
+    const [w] = (await app('gone')).workers;
+    rmSync(cwd, { recursive: true });
+    process.kill(w.pid as number, 'SIGKILL');
+    const failed = await waitFor(
+      async () => {
+        const x = (await app('gone')).workers[0];
+        return (x.status === 'waiting-restart' || x.status === 'errored') && /working directory/.test(x.reason ?? '')
+          ? x
+          : null;
+      },
+      { timeoutMs: 20000, what: 'a restart failing for the missing working directory' },
+    );
+    expect(failed.reason).toContain(`could not start in ${cwd}: the working directory no longer exists`);
+    expect(failed.reason).toContain('clusterctl delete gone');
+    // The restart policy runs its course: errored after the unstable restarts, never a tight loop.
+    const errored = await waitFor(
+      async () => {
+        const x = (await app('gone')).workers[0];
+        return x.status === 'errored' ? x : null;
+      },
+      { timeoutMs: 20000, what: 'errored' },
+    );
+    expect(errored.reason).toMatch(/working directory no longer exists.*crash loop|crash loop/);
+    expect((await sb.cli(['stop', 'gone'], { timeoutMs: 20000 })).code).toBe(0);
+    expect((await sb.cli(['delete', 'gone'], { timeoutMs: 20000 })).code).toBe(0);
+    expect(await sb.list()).toEqual([]);
+    expect(isAlive(w.pid as number)).toBe(false);
+  });
 });

@@ -34,11 +34,37 @@ describe('readiness', () => {
   });
   it('names the app and the workers that are not online', () => {
     const r = readiness([
-      app('a', 'degraded', [worker(0, 'online'), worker(1, 'waiting-restart', { reason: 'crashed' })]),
+      app('a', 'degraded', [worker(0, 'online'), worker(1, 'waiting-restart', { reason: 'crashed', restartAt: 5000 })]),
     ]);
     expect(r.ok).toBe(false);
     expect(r.body.notReady).toEqual(['a']);
-    expect(r.body.apps[0]?.notOnline).toEqual([{ instance: 1, status: 'waiting-restart', reason: 'crashed' }]);
+    expect(r.body.apps[0]?.notOnline).toEqual([
+      { instance: 1, status: 'waiting-restart', reason: 'crashed', restartAt: 5000 },
+    ]);
+  });
+  it('a replacement coming online or a retiring process is not an instance: ready, counted once', () => {
+    const r = readiness([
+      app(
+        'a',
+        'online',
+        [
+          worker(0, 'online'),
+          worker(0, 'launching', { pid: 9, role: 'replacement' }),
+          worker(1, 'online'),
+          worker(1, 'stopping', { pid: 8, role: 'retiring' }),
+        ],
+        2,
+      ),
+    ]);
+    expect(r.ok).toBe(true);
+    expect(r.body.apps[0]).toMatchObject({ online: 2, expected: 2, notOnline: [] });
+  });
+  it('metrics: one series per instance, from its serving row', async () => {
+    const text = await appsMetricsText([
+      app('a', 'online', [worker(0, 'online'), worker(0, 'launching', { pid: 9, role: 'replacement', memory: 99 })], 1),
+    ]);
+    expect(text).toMatch(/clusterctl_worker_up\{app="a",instance="0"\} 1/);
+    expect(text).not.toMatch(/clusterctl_worker_resident_memory_bytes\{app="a",instance="0"\} 99/);
   });
   it('counts missing workers (fewer than the spec asks for) as not ready; an unknown name is not found', () => {
     expect(readiness([app('a', 'online', [worker(0, 'online')], 2)]).ok).toBe(false);

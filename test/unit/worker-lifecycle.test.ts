@@ -3,7 +3,7 @@
  * illegal one refused, and the reason texts derived from the status's data.
  * No process is started.
  */
-import { renderReason, toWorkerInfo } from '../../src/primary/lifecycle/render';
+import { renderReason, slotRows, toWorkerInfo } from '../../src/primary/lifecycle/render';
 import {
   ALLOWED_FROM,
   IllegalTransition,
@@ -15,7 +15,7 @@ import {
   type SlotState,
   type SlotStatus,
 } from '../../src/primary/lifecycle/slot-status';
-import { SlotTable } from '../../src/primary/lifecycle/slot-table';
+import { SlotTable, type Slot } from '../../src/primary/lifecycle/slot-table';
 import { freshHistory } from '../../src/supervision/restart-policy';
 
 const T0 = 1_000_000;
@@ -118,9 +118,9 @@ describe('worker lifecycle: the data each transition carries', () => {
     expect(s.status).toEqual({ kind: 'waiting-restart', at: T0 + 1000, why: 'exited with code 1' });
     s = transition(s, { type: 'forked', pid: 11, cause: 'crash-restart', after: 'exited with code 1' }, T0 + 1000);
     expect(s).toMatchObject({ restarts: 1, history, lastExit: crash });
-    expect(renderReason(s.status, T0 + 1000)).toBe('exited with code 1; restarting now');
+    expect(renderReason(s.status)).toBe('exited with code 1; restarting now');
     s = transition(s, { type: 'cameOnline' }, T0 + 1100);
-    expect(renderReason(s.status, T0 + 1100)).toBeNull();
+    expect(renderReason(s.status)).toBeNull();
   });
 
   test('a person’s restart counts a restart and resets the backoff history', () => {
@@ -149,15 +149,13 @@ describe('worker lifecycle: the data each transition carries', () => {
       { type: 'stopRequested', reason: 'not-online', failure: 'did not listen within 100 ms (--listen-timeout)' },
       T0,
     );
-    expect(renderReason(s.status, T0)).toBe('did not listen within 100 ms (--listen-timeout)');
-    expect(renderReason(STATUSES.stopping, T0)).toBeNull();
+    expect(renderReason(s.status)).toBe('did not listen within 100 ms (--listen-timeout)');
+    expect(renderReason(STATUSES.stopping)).toBeNull();
   });
 
   test('a failed listen is shown while launching', () => {
     const s = transition(at(STATUSES.launching), EVENTS.listenFailed, T0);
-    expect(renderReason(s.status, T0)).toBe(
-      'could not listen: listen EADDRINUSE: address already in use 127.0.0.1:3000',
-    );
+    expect(renderReason(s.status)).toBe('could not listen: listen EADDRINUSE: address already in use 127.0.0.1:3000');
   });
 
   test('a stop exit code or autorestart off: stopped with the policy’s reason; halted clears it', () => {
@@ -167,23 +165,16 @@ describe('worker lifecycle: the data each transition carries', () => {
   });
 });
 
-describe('worker lifecycle: a waiting-restart reason is rendered from its data', () => {
+describe('worker lifecycle: a waiting restart goes out as its why and its time', () => {
   const waiting: SlotStatus = { kind: 'waiting-restart', at: T0 + 1500, why: 'exited with code 1' };
 
-  test('the time left, counted from `at`', () => {
-    expect(renderReason(waiting, T0)).toBe('exited with code 1; restarting in 1500 ms');
-    expect(renderReason(waiting, T0 + 1000)).toBe('exited with code 1; restarting in 500 ms');
-    expect(renderReason(waiting, T0 + 1499.5)).toBe('exited with code 1; restarting in 1 ms');
+  test("the reason is only the why: the countdown is the reader's, from restartAt", () => {
+    expect(renderReason(waiting)).toBe('exited with code 1');
   });
 
-  test('"restarting now" once `at` has come', () => {
-    expect(renderReason(waiting, T0 + 1500)).toBe('exited with code 1; restarting now');
-    expect(renderReason(waiting, T0 + 9000)).toBe('exited with code 1; restarting now');
-  });
-
-  test('as WorkerInfo: no pid, the last exit, the rendered reason', () => {
+  test('as WorkerInfo: no pid, the last exit, the why and restartAt', () => {
     const state: SlotState = { ...at(waiting), lastExit: crash, restarts: 2 };
-    expect(toWorkerInfo(3, state, T0 + 500, () => ({ cpu: 1, memory: 2 }))).toEqual({
+    expect(toWorkerInfo(3, state, () => ({ cpu: 1, memory: 2 }))).toEqual({
       instance: 3,
       pid: null,
       status: 'waiting-restart',
@@ -193,13 +184,70 @@ describe('worker lifecycle: a waiting-restart reason is rendered from its data',
       cpuSeconds: null,
       memory: null,
       lastExit: crash,
-      reason: 'exited with code 1; restarting in 1000 ms',
+      reason: 'exited with code 1',
+      role: 'serving',
+      restartAt: T0 + 1500,
     });
   });
 
-  test('a live worker as WorkerInfo: its pid, start time and usage', () => {
-    const info = toWorkerInfo(0, at(STATUSES.online), T0, (pid) => (pid === 10 ? { cpu: 5, memory: 7 } : undefined));
+  test('a live worker as WorkerInfo: its pid, start time and usage, no restartAt', () => {
+    const info = toWorkerInfo(0, at(STATUSES.online), (pid) => (pid === 10 ? { cpu: 5, memory: 7 } : undefined));
     expect(info).toMatchObject({ pid: 10, status: 'online', startedAt: T0, cpu: 5, memory: 7, reason: null });
+    expect(info).toMatchObject({ role: 'serving', restartAt: null });
+  });
+});
+
+describe('worker rows of a slot during a replacement', () => {
+  interface P {
+    pid: number;
+    startedAt: number;
+    exit: unknown;
+  }
+  const usage = (pid: number): { cpu: number; memory: number } | undefined =>
+    pid === 21 ? { cpu: 3, memory: 4 } : undefined;
+
+  function slotWith(pending: P | null, retiring: P[]): Slot<P> {
+    const table = new SlotTable<P>(() => undefined);
+    const slot = table.add(1);
+    table.apply(slot, { type: 'forked', pid: 20, cause: 'start' }, T0);
+    table.apply(slot, { type: 'cameOnline' }, T0);
+    slot.pending = pending;
+    for (const r of retiring) slot.retiring.add(r);
+    return slot;
+  }
+
+  test('no replacement: the one serving row', () => {
+    expect(slotRows(slotWith(null, []), usage).map((r) => [r.pid, r.status, r.role])).toEqual([
+      [20, 'online', 'serving'],
+    ]);
+  });
+
+  test('a replacement coming online is its own launching row, with its pid, start time and usage', () => {
+    const rows = slotRows(slotWith({ pid: 21, startedAt: T0 + 10, exit: null }, []), usage);
+    expect(rows.map((r) => [r.instance, r.pid, r.status, r.role])).toEqual([
+      [1, 20, 'online', 'serving'],
+      [1, 21, 'launching', 'replacement'],
+    ]);
+    expect(rows[1]).toMatchObject({ startedAt: T0 + 10, cpu: 3, memory: 4, reason: null, restartAt: null });
+  });
+
+  test('a replaced process still draining is a stopping row; one that has exited is not listed', () => {
+    const rows = slotRows(
+      slotWith(null, [
+        { pid: 19, startedAt: T0 - 5, exit: null },
+        { pid: 18, startedAt: T0 - 9, exit: { code: 0 } },
+      ]),
+      usage,
+    );
+    expect(rows.map((r) => [r.pid, r.status, r.role])).toEqual([
+      [20, 'online', 'serving'],
+      [19, 'stopping', 'retiring'],
+    ]);
+  });
+
+  test('an exited replacement is not listed', () => {
+    const rows = slotRows(slotWith({ pid: 21, startedAt: T0, exit: { code: 1 } }, []), usage);
+    expect(rows).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,6 @@
 /** `clusterctl pid <name>`: the pids of the app's workers, one a line (for scripts). */
 import type { Command } from 'commander';
+import { servingWorkers } from '../../protocol/workers';
 import { print } from '../output';
 import { withClient } from '../session';
 
@@ -17,7 +18,8 @@ Examples:
     )
     .action(async (name: string) => {
       const app = await withClient((client) => client.describe({ name }));
-      const pids = [...app.workers]
+      // One pid per instance: during a reload, the serving one (not the replacement or the retiring one).
+      const pids = servingWorkers(app.workers)
         .sort((a, b) => a.instance - b.instance)
         .flatMap((w) => (w.pid === null ? [] : [String(w.pid)]));
       print(pids.map((p) => `${p}\n`).join(''));

@@ -15,6 +15,7 @@ import { waitForExit } from '../../os/liveness';
 import { homePaths, resolveHome } from '../../protocol/paths';
 import type { AppInfo } from '../../protocol/types';
 import { packageVersion } from '../../protocol/version';
+import { servingWorkers } from '../../protocol/workers';
 import { notice, print } from '../output';
 import { renderAppTable } from '../render/table';
 import { connectIfRunning } from '../session';
@@ -24,7 +25,15 @@ const GRACEFUL_EXIT_MS = 10000;
 const FORCED_EXIT_MS = 5000;
 
 function workerPids(apps: AppInfo[]): Map<string, string> {
-  return new Map(apps.map((a) => [a.name, a.workers.map((w) => w.pid ?? '-').join(',')]));
+  // Serving rows only: a replacement under way (memory limit) is not a restart by the update.
+  return new Map(
+    apps.map((a) => [
+      a.name,
+      servingWorkers(a.workers)
+        .map((w) => w.pid ?? '-')
+        .join(','),
+    ]),
+  );
 }
 
 interface OldDaemon {

@@ -5,7 +5,9 @@
  * size and time give the same frame, so it is tested without a terminal.
  */
 import type { AppInfo } from '../../protocol/types';
+import { servingWorkers } from '../../protocol/workers';
 import { humanBytes, humanCpu, humanDuration } from '../render/format';
+import { instanceLabel, sortedWorkers } from '../render/worker-text';
 import type { LogLine } from './log-buffer';
 import type { MonitModel } from './model';
 import type { MonitPalette } from './palette';
@@ -46,15 +48,14 @@ function rowsOf(apps: readonly AppInfo[], now: number): Row[] {
       rows.push({ app: app.name, status: app.status, cells: [app.name, '-', '-', app.status, '-', '-', '-', '-'] });
       continue;
     }
-    const workers = [...app.workers].sort((a, b) => a.instance - b.instance || (a.startedAt ?? 0) - (b.startedAt ?? 0));
-    for (const w of workers) {
+    for (const w of sortedWorkers(app.workers)) {
       const up = w.startedAt === null || w.status !== 'online' ? '-' : humanDuration(now - w.startedAt);
       rows.push({
         app: app.name,
         status: w.status,
         cells: [
           app.name,
-          String(w.instance),
+          instanceLabel(w),
           w.pid === null ? '-' : String(w.pid),
           w.status,
           String(w.restarts),
@@ -104,7 +105,8 @@ function titleLine(input: ScreenInput): string {
   const apps = input.model.apps;
   if (apps === null)
     return fitLine([{ text: 'clusterctl monit: waiting for the daemon…', paint: input.palette.bold }], input.size.cols);
-  const workers = apps.flatMap((a) => a.workers);
+  // One per instance: a replacement coming online or a retiring process is not another worker.
+  const workers = apps.flatMap((a) => servingWorkers(a.workers));
   const online = workers.filter((w) => w.status === 'online').length;
   const text = `clusterctl monit: ${apps.length} app${apps.length === 1 ? '' : 's'}, ${online}/${workers.length} workers online`;
   return fitLine([{ text, paint: input.palette.bold }], input.size.cols);

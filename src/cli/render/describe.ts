@@ -3,6 +3,7 @@ import type { AppInfo, ExitRecord } from '../../protocol/types';
 import { paintStatus } from './colors';
 import { humanBytes, isoTime } from './format';
 import { triggerLines } from './triggers';
+import { instanceLabel, reasonText, sortedWorkers } from './worker-text';
 
 function exitText(exit: ExitRecord | null): string {
   if (!exit) return '-';
@@ -25,7 +26,7 @@ function probeText(s: AppInfo['spec']): string {
   return '-';
 }
 
-export function renderDescribe(app: AppInfo): string {
+export function renderDescribe(app: AppInfo, now: number = Date.now()): string {
   const s = app.spec;
   const lines: Array<[string, string]> = [
     ['name', app.name],
@@ -69,10 +70,11 @@ export function renderDescribe(app: AppInfo): string {
   let out = lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
   if (app.workers.length === 0) return out + '\nno workers running\n';
   out += '\nworkers:\n';
-  for (const w of [...app.workers].sort((a, b) => a.instance - b.instance)) {
-    out += `  #${w.instance}  pid ${w.pid ?? '-'}  ${paintStatus(w.status)}  started ${isoTime(w.startedAt)}  restarts ${w.restarts}\n`;
+  for (const w of sortedWorkers(app.workers)) {
+    out += `  #${instanceLabel(w)}  pid ${w.pid ?? '-'}  ${paintStatus(w.status)}  started ${isoTime(w.startedAt)}  restarts ${w.restarts}\n`;
     out += `      last exit: ${exitText(w.lastExit)}\n`;
-    if (w.reason !== null) out += `      reason: ${w.reason}\n`;
+    const reason = reasonText(w, now);
+    if (reason !== null) out += `      reason: ${reason}\n`;
   }
   return out;
 }

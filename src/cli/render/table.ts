@@ -8,6 +8,7 @@ import { renderBoxTable } from './box-table';
 import { paintStatus } from './colors';
 import { humanBytes, humanCpu, humanDuration } from './format';
 import { triggerNotes } from './triggers';
+import { instanceLabel, reasonText, sortedWorkers } from './worker-text';
 
 export const HEAD = ['app', 'id', 'pid', 'status', 'restarts', 'uptime', 'cpu', 'mem', 'mode'];
 
@@ -23,11 +24,10 @@ export function appRows(apps: AppInfo[], now: number = Date.now()): string[][] {
       rows.push([app.name, '-', '-', paintStatus(app.status), '-', '-', '-', '-', modeOf(app)]);
       continue;
     }
-    const workers = [...app.workers].sort((a, b) => a.instance - b.instance || (a.startedAt ?? 0) - (b.startedAt ?? 0));
-    for (const w of workers) {
+    for (const w of sortedWorkers(app.workers)) {
       rows.push([
         app.name,
-        String(w.instance),
+        instanceLabel(w),
         w.pid === null ? '-' : String(w.pid),
         paintStatus(w.status),
         String(w.restarts),
@@ -41,18 +41,20 @@ export function appRows(apps: AppInfo[], now: number = Date.now()): string[][] {
   return rows;
 }
 
-export function workerNotes(apps: AppInfo[]): string[] {
+export function workerNotes(apps: AppInfo[], now: number = Date.now()): string[] {
   const notes: string[] = [];
   for (const app of apps) {
     for (const w of app.workers) {
-      if (w.reason !== null && w.status !== 'online') notes.push(`${app.name} #${w.instance} ${w.status}: ${w.reason}`);
+      const reason = reasonText(w, now);
+      if (reason !== null && w.status !== 'online')
+        notes.push(`${app.name} #${instanceLabel(w)} ${w.status}: ${reason}`);
     }
   }
   return notes;
 }
 
-export function renderAppTable(apps: AppInfo[]): string {
+export function renderAppTable(apps: AppInfo[], now: number = Date.now()): string {
   if (apps.length === 0) return 'no apps: start one with `clusterctl start app.js`\n';
-  const notes = [...workerNotes(apps), ...triggerNotes(apps)];
-  return `${renderBoxTable(HEAD, appRows(apps))}\n${notes.map((n) => `${n}\n`).join('')}`;
+  const notes = [...workerNotes(apps, now), ...triggerNotes(apps)];
+  return `${renderBoxTable(HEAD, appRows(apps, now))}\n${notes.map((n) => `${n}\n`).join('')}`;
 }

@@ -6,6 +6,7 @@
  */
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo } from '../../protocol/types';
+import { servingWorkers } from '../../protocol/workers';
 import { toAppInfo } from '../app-info';
 import type { DaemonContext } from '../context';
 
@@ -17,7 +18,7 @@ export function resetHandler(ctx: DaemonContext) {
     for (const entry of entries) {
       const offsets: Record<string, number> = {};
       const live = entry.primary && !entry.primary.isGone ? entry.status : null;
-      for (const w of live?.workers ?? []) offsets[String(w.instance)] = -w.restarts;
+      for (const w of servingWorkers(live?.workers ?? [])) offsets[String(w.instance)] = -w.restarts;
       entry.restartOffsets = offsets;
       logger.info({ app: entry.name }, 'restart counters reset');
     }

@@ -1,6 +1,7 @@
 import type { ScaleTarget } from '../../protocol/api';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo } from '../../protocol/types';
+import { servingWorkers } from '../../protocol/workers';
 import { applyScaleTarget } from '../../config/instances';
 import { toAppInfo } from '../app-info';
 import type { AppManager } from '../apps';
@@ -16,7 +17,7 @@ export async function scaleApp(manager: AppManager, name: string, target: ScaleT
   await excludeIncompatible(manager, [entry], name);
   await registry.exclusive([entry], 'scale', async () => {
     const instances = applyScaleTarget(target, entry.spec.instances, manager.deps.cpus(), entry.name);
-    const running = entry.status ? entry.status.workers.length : 0;
+    const running = entry.status ? servingWorkers(entry.status.workers).length : 0;
     if (instances === entry.spec.instances && (entry.primary === null || running === instances)) return;
     const spec = { ...entry.spec, instances };
     if (entry.primary) entry.status = settled(await entry.primary.scale(instances));

@@ -27,9 +27,18 @@ function mb(bytes) {
   return bytes == null ? '–' : (bytes / 1048576).toFixed(1) + ' MB';
 }
 
+// An instance's serving row; a replacement coming online or a retiring process is an extra row of it.
+function serving(w) {
+  return !w.role || w.role === 'serving';
+}
+
+function label(w) {
+  return w.role === 'replacement' ? w.instance + ' (new)' : w.role === 'retiring' ? w.instance + ' (old)' : String(w.instance);
+}
+
 function remember(apps) {
   for (const app of apps) {
-    for (const w of app.workers) {
+    for (const w of app.workers.filter(serving)) {
       const key = app.name + '/' + w.instance;
       const h = history.get(key) || { cpu: [], mem: [] };
       if (w.cpu == null || w.memory == null) continue; // no sample yet (a worker just started)
@@ -54,10 +63,10 @@ function render(apps) {
   for (const app of apps) {
     rows.push('<tr class="app" data-app="' + esc(app.name) + '"><td>' + esc(app.name) + '</td><td>' + (app.primaryPid || '–') +
       '</td><td><span class="st st-' + esc(app.status) + '">' + esc(app.status) + '</span></td><td>' +
-      app.workers.reduce((n, w) => n + w.restarts, 0) + '</td><td></td><td></td><td>' + buttons(app.name) + '</td></tr>');
+      app.workers.filter(serving).reduce((n, w) => n + w.restarts, 0) + '</td><td></td><td></td><td>' + buttons(app.name) + '</td></tr>');
     for (const w of app.workers) {
-      const h = history.get(app.name + '/' + w.instance) || { cpu: [], mem: [] };
-      rows.push('<tr class="worker" data-app="' + esc(app.name) + '" data-instance="' + w.instance + '"><td>&nbsp;&nbsp;#' + w.instance +
+      const h = (serving(w) && history.get(app.name + '/' + w.instance)) || { cpu: [], mem: [] };
+      rows.push('<tr class="worker" data-app="' + esc(app.name) + '" data-instance="' + w.instance + '"><td>&nbsp;&nbsp;#' + esc(label(w)) +
         '</td><td class="pid">' + (w.pid || '–') + '</td><td><span class="st st-' + esc(w.status) + '">' + esc(w.status) +
         '</span>' + (w.reason ? ' <small>' + esc(w.reason) + '</small>' : '') + '</td><td>' + w.restarts + '</td><td>' +
         spark(h.cpu, 100, '#3b82c4') + ' ' + (w.cpu == null ? '–' : w.cpu + '%') + '</td><td>' +

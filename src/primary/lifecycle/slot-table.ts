@@ -14,6 +14,8 @@ export interface Slot<P> {
   current: P | null;
   /** A replacement coming online during a reload or memory replacement. */
   pending: P | null;
+  /** Replaced processes still draining after their replacement took over. */
+  readonly retiring: Set<P>;
 }
 
 interface MutableSlot<P> extends Slot<P> {
@@ -37,7 +39,13 @@ export class SlotTable<P> {
   ) {}
 
   add(instance: number): Slot<P> {
-    const slot: MutableSlot<P> = { instance, state: initialSlotState(), current: null, pending: null };
+    const slot: MutableSlot<P> = {
+      instance,
+      state: initialSlotState(),
+      current: null,
+      pending: null,
+      retiring: new Set(),
+    };
     this.slots.set(instance, slot);
     this.onChange();
     return slot;

@@ -53,7 +53,7 @@ export function waitOnline(proc: ManagedProcess, rule: ReadinessRule): Promise<v
     if (rule.probe) unhook.push(startProbe(proc, rule.probe, () => settle(null)));
     else if (rule.waitReady) unhook.push(proc.onReady(() => settle(null)));
     else unhook.push(proc.onListening(() => settle(null)));
-    void proc.exited.then((e) => settle(`${describeExit(e.code, e.signal)} before coming online`));
+    void proc.exited.then((e) => settle(e.failure ?? `${describeExit(e.code, e.signal)} before coming online`));
     const stable = !rule.waitReady && !rule.probe && rule.stableAfterMs !== null;
     if (stable) {
       // The stability clock starts when the script runs, not at fork: a loaded

@@ -49,8 +49,13 @@ async function replacementFailed(
 
 /** Drain and stop the replaced process in the background; the primary waits for it before exiting. */
 function retire(app: App, slot: AppSlot, old: ManagedProcess, reason: string): void {
+  // Listed as the instance's 'retiring' row (status stopping) until it has exited.
+  slot.retiring.add(old);
+  app.changed();
   const stopped = old.stop(app.stopOptions()).then((e) => {
+    slot.retiring.delete(old);
     app.table.apply(slot, { type: 'retired', exit: { code: e.code, signal: e.signal, at: e.at, reason } });
+    app.changed();
     return e;
   });
   app.retiring.add(stopped);
