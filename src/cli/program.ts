@@ -6,6 +6,7 @@
  */
 import { Command } from 'commander';
 import { packageVersion } from '../protocol/version';
+import { commandName, isVersionOnly } from './argv';
 
 type Register = (program: Command) => void;
 
@@ -40,54 +41,107 @@ interface CommandModules {
   jlist: typeof import('./commands/jlist');
 }
 
-function commandModule<F extends keyof CommandModules>(file: F): CommandModules[F] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand so a run pays only for the command it names
-  return require(`./commands/${file}`) as CommandModules[F];
+/**
+ * How to load each command module. The paths are literals, one per command,
+ * so that the CLI bundle (scripts/bundle-cli.js) can tell the commands it
+ * carries from those it leaves out; each is required only when called.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-return -- typed by CommandModules */
+const LOADERS: { [F in keyof CommandModules]: () => CommandModules[F] } = {
+  start: () => require('./commands/start'),
+  ls: () => require('./commands/ls'),
+  stop: () => require('./commands/stop'),
+  restart: () => require('./commands/restart'),
+  reload: () => require('./commands/reload'),
+  scale: () => require('./commands/scale'),
+  delete: () => require('./commands/delete'),
+  describe: () => require('./commands/describe'),
+  logs: () => require('./commands/logs'),
+  flush: () => require('./commands/flush'),
+  'reload-logs': () => require('./commands/reload-logs'),
+  ping: () => require('./commands/ping'),
+  apply: () => require('./commands/apply'),
+  save: () => require('./commands/save'),
+  resurrect: () => require('./commands/resurrect'),
+  update: () => require('./commands/update'),
+  kill: () => require('./commands/kill'),
+  init: () => require('./commands/init'),
+  startup: () => require('./commands/startup'),
+  export: () => require('./commands/export'),
+  web: () => require('./commands/web'),
+  monit: () => require('./commands/monit'),
+  reset: () => require('./commands/reset'),
+  'send-signal': () => require('./commands/send-signal'),
+  env: () => require('./commands/env'),
+  pid: () => require('./commands/pid'),
+  jlist: () => require('./commands/jlist'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports, @typescript-eslint/no-unsafe-return */
+
+type CommandFile = keyof CommandModules;
+
+interface CommandEntry {
+  /** The names (and aliases) it answers to. */
+  names: string[];
+  /** Its module, under ./commands. */
+  file: CommandFile;
+  load: () => Register;
+}
+
+function command<F extends CommandFile>(
+  file: F,
+  names: string[],
+  pick: (m: CommandModules[F]) => Register,
+): CommandEntry {
+  return { names, file, load: () => pick(LOADERS[file]()) };
 }
 
 /**
- * Every command, in help order: the names (and aliases) it answers to, and
- * how to load its module. Add a command by adding a line here.
+ * Every command, in help order: its module, the names (and aliases) it
+ * answers to, and its register function. Add a command by adding a line here.
  */
-const COMMANDS: Array<{ names: string[]; load: () => Register }> = [
-  { names: ['start'], load: () => commandModule('start').registerStart },
-  { names: ['ls', 'list'], load: () => commandModule('ls').registerLs },
-  { names: ['stop'], load: () => commandModule('stop').registerStop },
-  { names: ['restart'], load: () => commandModule('restart').registerRestart },
-  { names: ['reload'], load: () => commandModule('reload').registerReload },
-  { names: ['scale'], load: () => commandModule('scale').registerScale },
-  { names: ['delete', 'del'], load: () => commandModule('delete').registerDelete },
-  { names: ['describe', 'show', 'info'], load: () => commandModule('describe').registerDescribe },
-  { names: ['logs'], load: () => commandModule('logs').registerLogs },
-  { names: ['flush'], load: () => commandModule('flush').registerFlush },
-  { names: ['reload-logs'], load: () => commandModule('reload-logs').registerReloadLogs },
-  { names: ['ping'], load: () => commandModule('ping').registerPing },
-  { names: ['apply'], load: () => commandModule('apply').registerApply },
-  { names: ['save'], load: () => commandModule('save').registerSave },
-  { names: ['resurrect'], load: () => commandModule('resurrect').registerResurrect },
-  { names: ['update', 'daemon'], load: () => commandModule('update').registerUpdate },
-  { names: ['kill'], load: () => commandModule('kill').registerKill },
-  { names: ['init', 'ecosystem'], load: () => commandModule('init').registerInit },
-  { names: ['startup', 'unstartup'], load: () => commandModule('startup').registerStartup },
-  { names: ['export'], load: () => commandModule('export').registerExport },
-  { names: ['web'], load: () => commandModule('web').registerWeb },
-  { names: ['monit'], load: () => commandModule('monit').registerMonit },
-  { names: ['reset'], load: () => commandModule('reset').registerReset },
-  { names: ['send-signal', 'sendSignal'], load: () => commandModule('send-signal').registerSendSignal },
-  { names: ['env'], load: () => commandModule('env').registerEnv },
-  { names: ['pid'], load: () => commandModule('pid').registerPid },
-  { names: ['jlist'], load: () => commandModule('jlist').registerJlist },
+const COMMANDS: CommandEntry[] = [
+  command('start', ['start'], (m) => m.registerStart),
+  command('ls', ['ls', 'list'], (m) => m.registerLs),
+  command('stop', ['stop'], (m) => m.registerStop),
+  command('restart', ['restart'], (m) => m.registerRestart),
+  command('reload', ['reload'], (m) => m.registerReload),
+  command('scale', ['scale'], (m) => m.registerScale),
+  command('delete', ['delete', 'del'], (m) => m.registerDelete),
+  command('describe', ['describe', 'show', 'info'], (m) => m.registerDescribe),
+  command('logs', ['logs'], (m) => m.registerLogs),
+  command('flush', ['flush'], (m) => m.registerFlush),
+  command('reload-logs', ['reload-logs'], (m) => m.registerReloadLogs),
+  command('ping', ['ping'], (m) => m.registerPing),
+  command('apply', ['apply'], (m) => m.registerApply),
+  command('save', ['save'], (m) => m.registerSave),
+  command('resurrect', ['resurrect'], (m) => m.registerResurrect),
+  command('update', ['update', 'daemon'], (m) => m.registerUpdate),
+  command('kill', ['kill'], (m) => m.registerKill),
+  command('init', ['init', 'ecosystem'], (m) => m.registerInit),
+  command('startup', ['startup', 'unstartup'], (m) => m.registerStartup),
+  command('export', ['export'], (m) => m.registerExport),
+  command('web', ['web'], (m) => m.registerWeb),
+  command('monit', ['monit'], (m) => m.registerMonit),
+  command('reset', ['reset'], (m) => m.registerReset),
+  command('send-signal', ['send-signal', 'sendSignal'], (m) => m.registerSendSignal),
+  command('env', ['env'], (m) => m.registerEnv),
+  command('pid', ['pid'], (m) => m.registerPid),
+  command('jlist', ['jlist'], (m) => m.registerJlist),
 ];
 
 /** The commands a run needs: the one argv names, none for a bare --version, else all. */
-function commandsFor(argv: readonly string[] | undefined): typeof COMMANDS {
+function commandsFor(argv: readonly string[] | undefined): CommandEntry[] {
   if (argv === undefined) return COMMANDS;
-  const rest = argv.slice(2);
-  // The root program's options take no value, so the first operand is the command.
-  const name = rest.find((a) => !a.startsWith('-'));
-  if (name === undefined) return rest.length > 0 && rest.every((a) => a === '-v' || a === '--version') ? [] : COMMANDS;
+  const name = commandName(argv);
+  if (name === undefined) return isVersionOnly(argv) ? [] : COMMANDS;
   const one = COMMANDS.find((c) => c.names.includes(name));
   return one ? [one] : COMMANDS;
+}
+
+/** The command modules a run of `argv` loads (what the CLI bundle's routing is tested against). */
+export function commandFilesFor(argv: readonly string[]): CommandFile[] {
+  return commandsFor(argv).map((c) => c.file);
 }
 
 /** The program for `argv` (process.argv); without it, every command is registered. */
