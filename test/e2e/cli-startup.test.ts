@@ -1,0 +1,118 @@
+/**
+ * What the CLI loads to answer `ls`, `ping`, `jlist` and `--version`, against
+ * a real daemon: the bundle and package.json, none of the heavy packages
+ * (zod, yaml, pino, chokidar, croner, prom-client) and no other module of
+ * ours, so the start-up time measured in bench/PROFILE.md §2 cannot regress
+ * unnoticed. A bundle older than one of its inputs is not used, and a
+ * daemon is found from the bundle as from dist/.
+ */
+import { cpSync, existsSync, readFileSync, symlinkSync, utimesSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createSandbox, FIXTURES, ROOT, runNode, type Sandbox } from '../helpers/sandbox';
+import { freePort } from '../helpers/net';
+import { useTempDir } from '../helpers/tmp';
+
+const RECORDER = join(FIXTURES, 'records-loaded-modules.js');
+/** What a run served by the bundle loads, in order. */
+const BUNDLED_RUN = [
+  join('bin', 'clusterctl'),
+  join('dist', 'cli', 'route.js'),
+  join('dist', 'cli', 'bundle.js'),
+  'package.json',
+];
+const HEAVY = ['zod', 'yaml', 'pino', 'chokidar', 'croner', 'prom-client', 'chalk', 'cli-table3'];
+
+/** Runs `node -r recorder <root>/bin/clusterctl ...args` and returns its result with the modules it loaded. */
+async function recorded(sb: Sandbox, root: string, out: string, args: string[]) {
+  const r = await runNode(['-r', RECORDER, join(root, 'bin', 'clusterctl'), ...args], {
+    env: { ...sb.env, RECORD_MODULES_TO: out },
+  });
+  const modules = (JSON.parse(readFileSync(out, 'utf8')) as string[])
+    .filter((m) => m !== RECORDER)
+    .map((m) => relative(root, m));
+  return { ...r, modules };
+}
+
+const heavyIn = (modules: string[]): string[] =>
+  modules.filter((m) => HEAVY.some((h) => m.startsWith(join('node_modules', h, '/'))));
+
+describe('CLI start-up', () => {
+  const tmp = useTempDir('startup-', { scope: 'all' });
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = createSandbox();
+    const port = await freePort();
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'web', '-i', '2', '--env', `PORT=${port}`]);
+  });
+  afterAll(async () => {
+    await sb.cleanup();
+  });
+
+  it('the build made the bundle and the list of its inputs', () => {
+    for (const f of ['route.js', 'bundle.js']) expect(existsSync(join(ROOT, 'dist', 'cli', f))).toBe(true);
+    expect(existsSync(join(ROOT, 'dist', 'cli', 'bundle.js.inputs.json'))).toBe(true);
+  });
+
+  it.each([[['ls']], [['ls', '--json']], [['list']], [['ping']], [['jlist']], [['--version']]])(
+    '%j loads only the router, the bundle and package.json',
+    async (args) => {
+      const r = await recorded(sb, ROOT, join(tmp(), 'modules.json'), args);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.modules).toEqual(BUNDLED_RUN);
+    },
+  );
+
+  it('ls prints the table from the bundle', async () => {
+    const r = await recorded(sb, ROOT, join(tmp(), 'modules.json'), ['ls']);
+    expect(r.stdout).toMatch(/│ web +│ 0 +│ \d+ +│ online/);
+    expect(r.stdout).toMatch(/│ web +│ 1 +│ \d+ +│ online/);
+  });
+
+  it('a command the bundle does not carry runs from dist/ without the bundle', async () => {
+    const r = await recorded(sb, ROOT, join(tmp(), 'modules.json'), ['describe', 'web']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^name +web$/m);
+    expect(r.modules).not.toContain(join('dist', 'cli', 'bundle.js'));
+    expect(r.modules).toContain(join('dist', 'cli', 'main.js'));
+    expect(heavyIn(r.modules).filter((m) => !m.startsWith('node_modules/zod/'))).toEqual([]);
+  });
+
+  it('a bundle older than one of its inputs is left alone: ls runs from dist/, with the same output', async () => {
+    // A copy of the package, so that the stale bundle is seen by this test only.
+    const copy = join(tmp(), 'pkg');
+    for (const part of ['bin', 'dist', 'package.json'])
+      cpSync(join(ROOT, part), join(copy, part), { recursive: true, preserveTimestamps: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    const fresh = await recorded(sb, copy, join(tmp(), 'fresh.json'), ['ls', '--json']);
+    expect(fresh.modules).toContain(join('dist', 'cli', 'bundle.js'));
+    expect(fresh.modules).not.toContain(join('dist', 'cli', 'main.js'));
+
+    const later = Date.now() / 1000 + 60;
+    utimesSync(join(copy, 'dist', 'cli', 'render', 'table.js'), later, later);
+    const stale = await recorded(sb, copy, join(tmp(), 'stale.json'), ['ls', '--json']);
+    expect(stale.code).toBe(0);
+    expect(stale.modules).toContain(join('dist', 'cli', 'main.js'));
+    expect(stale.modules).toContain(join('dist', 'cli', 'render', 'table.js'));
+    expect(JSON.parse(stale.stdout)).toEqual(JSON.parse(fresh.stdout));
+  });
+});
+
+describe('CLI start-up with no daemon', () => {
+  const tmp = useTempDir('startup-nodaemon-');
+  let sb: Sandbox;
+  beforeEach(() => {
+    sb = createSandbox();
+  });
+  afterEach(async () => {
+    await sb.cleanup();
+  });
+
+  it('ping from the bundle starts the daemon (found at dist/daemon/main.js from the bundle too)', async () => {
+    const r = await recorded(sb, ROOT, join(tmp(), 'modules.json'), ['ping']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^daemon pid \d+, version \S+ \(protocol \d+\), up \S+, home /);
+    expect(r.modules).toEqual(BUNDLED_RUN);
+  });
+});
