@@ -6,20 +6,24 @@
  * unnoticed. A bundle older than one of its inputs is not used, and a
  * daemon is found from the bundle as from dist/.
  */
-import { cpSync, existsSync, readFileSync, symlinkSync, utimesSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, relative } from 'node:path';
 import { createSandbox, FIXTURES, ROOT, runNode, type Sandbox } from '../helpers/sandbox';
 import { freePort } from '../helpers/net';
 import { useTempDir } from '../helpers/tmp';
 
 const RECORDER = join(FIXTURES, 'records-loaded-modules.js');
-/** What a run served by the bundle loads, in order. */
-const BUNDLED_RUN = [
-  join('bin', 'clusterctl'),
-  join('dist', 'cli', 'route.js'),
-  join('dist', 'cli', 'bundle.js'),
-  'package.json',
-];
+/** What a run served by the bundle loads, in order (the bundle itself runs through vm, outside require's cache). */
+const BUNDLED_RUN = [join('bin', 'clusterctl'), join('dist', 'cli', 'route.js'), 'package.json'];
 const HEAVY = ['zod', 'yaml', 'pino', 'chokidar', 'croner', 'prom-client', 'chalk', 'cli-table3'];
 
 /** Runs `node -r recorder <root>/bin/clusterctl ...args` and returns its result with the modules it loaded. */
@@ -85,8 +89,7 @@ describe('CLI start-up', () => {
       cpSync(join(ROOT, part), join(copy, part), { recursive: true, preserveTimestamps: true });
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
     const fresh = await recorded(sb, copy, join(tmp(), 'fresh.json'), ['ls', '--json']);
-    expect(fresh.modules).toContain(join('dist', 'cli', 'bundle.js'));
-    expect(fresh.modules).not.toContain(join('dist', 'cli', 'main.js'));
+    expect(fresh.modules).toEqual(BUNDLED_RUN);
 
     const later = Date.now() / 1000 + 60;
     utimesSync(join(copy, 'dist', 'cli', 'render', 'table.js'), later, later);
@@ -95,6 +98,66 @@ describe('CLI start-up', () => {
     expect(stale.modules).toContain(join('dist', 'cli', 'main.js'));
     expect(stale.modules).toContain(join('dist', 'cli', 'render', 'table.js'));
     expect(JSON.parse(stale.stdout)).toEqual(JSON.parse(fresh.stdout));
+  });
+});
+
+describe('the code cache of the bundle', () => {
+  let sb: Sandbox;
+  beforeAll(async () => {
+    sb = createSandbox();
+    await sb.ok(['ping']);
+  });
+  afterAll(async () => {
+    await sb.cleanup();
+  });
+  const cacheFiles = (): string[] => readdirSync(join(sb.home, 'cache')).map((f) => join(sb.home, 'cache', f));
+
+  it('is written once, then used as it is', async () => {
+    await sb.ok(['ls']);
+    const [file, ...others] = cacheFiles();
+    expect(others).toEqual([]);
+    expect(file).toMatch(new RegExp(`cli-bundle-${process.version}-${process.arch}-\\d+-\\d+-\\d+\\.v8$`));
+    expect(statSync(join(sb.home, 'cache')).mode & 0o777).toBe(0o700);
+    const before = statSync(file).mtimeMs;
+    const r = await sb.ok(['ls']);
+    expect(r.stdout).toBe('no apps: start one with `clusterctl start app.js`\n');
+    expect(cacheFiles()).toEqual([file]);
+    expect(statSync(file).mtimeMs).toBe(before);
+  });
+
+  it.each([
+    ['garbage of the same length', (len: number) => Buffer.alloc(len, 0xa5)],
+    ['a truncated file', (len: number) => Buffer.alloc(Math.floor(len / 2), 0)],
+    ['an empty file', () => Buffer.alloc(0)],
+  ])('a cache holding %s is refused and rewritten; the command is unaffected', async (_what, bad) => {
+    const [file] = cacheFiles();
+    const good = readFileSync(file);
+    writeFileSync(file, bad(good.length));
+    const r = await sb.ok(['ping']);
+    expect(r.stdout).toMatch(/^daemon pid \d+/);
+    expect(r.stderr).toBe('');
+    expect(cacheFiles()).toEqual([file]);
+    expect(readFileSync(file).length).toBeGreaterThan(1000);
+    expect(readFileSync(file).equals(bad(good.length))).toBe(false);
+  });
+
+  it('a cache of another bundle or Node is removed when this one is written', async () => {
+    const old = join(sb.home, 'cache', 'cli-bundle-v0.0.0-x64-1-2-3.v8');
+    writeFileSync(old, 'old');
+    // Empty the current cache so that this run writes one.
+    for (const f of cacheFiles()) if (f !== old) writeFileSync(f, '');
+    await sb.ok(['ls']);
+    expect(cacheFiles()).toHaveLength(1);
+    expect(existsSync(old)).toBe(false);
+  });
+
+  it('is never the reason CLUSTERCTL_HOME gets created', async () => {
+    const home = join(sb.home, 'not-yet');
+    const r = await runNode([join(ROOT, 'bin', 'clusterctl'), '--version'], {
+      env: { ...sb.env, CLUSTERCTL_HOME: home },
+    });
+    expect(r.code).toBe(0);
+    expect(existsSync(home)).toBe(false);
   });
 });
 
