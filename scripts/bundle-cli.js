@@ -56,7 +56,9 @@ async function main() {
   });
   const inputs = [route, bundle]
     .flatMap((r) => Object.keys(r.metafile.inputs))
-    .filter((f, i, all) => !f.startsWith('left-out:') && all.indexOf(f) === i)
+    // Only our compiled files: the bundle carries its own copy of commander, and an installed
+    // package's node_modules may be hoisted elsewhere (a missing input would mean "stale").
+    .filter((f, i, all) => !f.startsWith('left-out:') && !f.includes('node_modules/') && all.indexOf(f) === i)
     .map((f) => relative(CLI, join(ROOT, f)));
   writeFileSync(inputsFileOf(OUT), `${JSON.stringify(inputs, null, 1)}\n`);
 }

@@ -40,6 +40,7 @@ export function bundleIsFresh(bundleFile: string): boolean {
     const inputs: unknown = JSON.parse(readFileSync(inputsFileOf(bundleFile), 'utf8'));
     if (!Array.isArray(inputs) || inputs.length === 0) return false;
     const dir = dirname(bundleFile);
+    // Not newer, rather than older: npm unpacks a package with one fixed mtime on every file.
     return inputs.every((f) => typeof f === 'string' && statSync(join(dir, f)).mtimeMs <= built);
   } catch {
     return false;

@@ -91,6 +91,12 @@ describe('CLI start-up', () => {
     const fresh = await recorded(sb, copy, join(tmp(), 'fresh.json'), ['ls', '--json']);
     expect(fresh.modules).toEqual(BUNDLED_RUN);
 
+    // As npm unpacks a package: one fixed mtime on every file (1985-10-26); the bundle is still used.
+    const unpacked = new Date('1985-10-26T08:15:00Z');
+    for (const f of readdirSync(join(copy, 'dist'), { recursive: true, encoding: 'utf8' }))
+      utimesSync(join(copy, 'dist', f), unpacked, unpacked);
+    expect((await recorded(sb, copy, join(tmp(), 'unpacked.json'), ['ls', '--json'])).modules).toEqual(BUNDLED_RUN);
+
     const later = Date.now() / 1000 + 60;
     utimesSync(join(copy, 'dist', 'cli', 'render', 'table.js'), later, later);
     const stale = await recorded(sb, copy, join(tmp(), 'stale.json'), ['ls', '--json']);
