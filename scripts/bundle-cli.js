@@ -50,8 +50,9 @@ async function main() {
     entryPoints: [join(CLI, 'main.js')],
     outfile: OUT,
     banner: BANNER,
-    // Read at run time as the compiled files do: the version from package.json, chalk only on a terminal.
-    external: ['../../package.json', 'chalk'],
+    // Read at run time as the compiled files do: the version from package.json, chalk only on a
+    // terminal, string-width only for a cell that is not ASCII.
+    external: ['../../package.json', 'chalk', 'string-width'],
     plugins: [leaveOutCommands],
   });
   const inputs = [route, bundle]
