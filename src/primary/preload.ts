@@ -94,8 +94,9 @@ function track(server: net.Server): void {
   const connEvent =
     typeof (server as { addContext?: unknown }).addContext === 'function' ? 'secureConnection' : 'connection';
   // One 'close' handler per server, not a closure and a once() wrapper per
-  // connection: a few µs of every new connection (bench/PROFILE.md §6).
-  // 'close' is emitted once per socket, so on() is enough.
+  // connection ('close' is emitted once per socket, so on() is enough). With
+  // it the workers cost what a raw cluster's cost per connection, within what
+  // the machine resolves (bench/PROFILE.md §6).
   function onClose(this: net.Socket): void {
     t.sockets.delete(this);
   }
