@@ -32,13 +32,19 @@ function tickNumber(line: string): number {
   return Number(n);
 }
 
-/** Every line of the rotated set once `done instance=I` of each instance is in one of its files. */
-async function linesOnceDone(path: string, instances: number[]): Promise<string[]> {
-  const done = (): boolean => {
+/**
+ * Every line of the rotated set once it holds `count` lines and the `done
+ * instance=I` line of each instance. "done" goes to stdout after the last
+ * stderr line was written, but the two pipes are read independently, so the
+ * last stderr lines may land after it: wait for the count too (a lost line
+ * then fails the wait instead of racing it).
+ */
+async function linesOnceDone(path: string, instances: number[], count: number): Promise<string[]> {
+  const complete = (): boolean => {
     const all = rotationSet(path).flatMap(fileLines);
-    return instances.every((i) => all.includes(`${i}|done instance=${i}`));
+    return all.length >= count && instances.every((i) => all.includes(`${i}|done instance=${i}`));
   };
-  await waitFor(() => done() || undefined, { timeoutMs: 30000, what: `${path} to be complete` });
+  await waitFor(() => complete() || undefined, { timeoutMs: 30000, what: `${path} to hold ${count} lines` });
   return rotationSet(path).flatMap(finishedFileLines);
 }
 
@@ -59,7 +65,7 @@ test('log_file in an ecosystem file: its folder is created with a notice, and it
   const combined = join(project, 'logs', 'combined.log');
   expect(r.stderr).toContain(`log_file: created the log folder ${join(project, 'logs')}`);
 
-  const all = await linesOnceDone(combined, [0, 1]);
+  const all = await linesOnceDone(combined, [0, 1], 2 * 400 + 2);
   // 200 lines on each stream of each instance, and one "done" line per instance: none lost, none twice.
   expect(all).toHaveLength(2 * 400 + 2);
   checkBothStreamsOnce(all, [0, 1], 400);
@@ -81,7 +87,7 @@ test('-l FILE from the command line, relative to the caller, with --log-max-size
     { cwd: sb.home },
   );
   const combined = join(sb.home, 'all.log');
-  const all = await linesOnceDone(combined, [0, 1]);
+  const all = await linesOnceDone(combined, [0, 1], 2 * 300 + 2);
   expect(all).toHaveLength(2 * 300 + 2);
   checkBothStreamsOnce(all, [0, 1], 300);
   const files = rotationSet(combined);
