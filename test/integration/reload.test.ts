@@ -4,7 +4,7 @@
  * `Connection: close`, give zero failed requests. Every pid is new after each
  * reload and the instance numbers do not change.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
 import { freePort, httpGet } from '../helpers/net';
@@ -224,4 +224,41 @@ test('while a replacement comes online, ls lists it as its own launching row nex
     [1, 'online', 'serving'],
   ]);
   for (const w of after) expect(before.map((b) => b.pid)).not.toContain(w.pid);
+});
+
+test('a stop while a scheduled replacement starts wins: both processes end, nothing is handed over', async () => {
+  const ready = join(sb.home, 'ready');
+  writeFileSync(ready, '');
+  // The worker never listens and ignores the 'shutdown' message, so a stop
+  // ends it only at the kill timeout: the replacement (a cron restart, which
+  // runs beside the person's commands) becomes ready while the stop is under
+  // way, deterministically.
+  await sb.ok([
+    ...['start', join(FIXTURES, 'ready-when-file-exists.js'), '--name', 'race', '--wait-ready'],
+    ...['--shutdown-with-message', '--kill-timeout', '6000', '--env', `READY_FILE=${ready}`],
+    ...['--cron-restart', '* * * * * *'],
+  ]);
+  rmSync(ready);
+  type Row = { pid: number | null; status: string; role?: string };
+  const rows = await waitFor(
+    async () => {
+      const ws = (await workersOf('race')) as Row[];
+      return ws.some((w) => w.role === 'replacement' && w.pid !== null) ? ws : undefined;
+    },
+    { timeoutMs: 30000, what: 'the scheduled replacement row' },
+  );
+  const stop = sb.cli(['stop', 'race']);
+  await waitFor(async () => (await workersOf('race')).some((w) => w.status === 'stopping') || undefined, {
+    timeoutMs: 30000,
+    what: 'the stop under way',
+  });
+  writeFileSync(ready, '');
+  const stopped = await stop;
+  expect(stopped.code).toBe(0);
+  for (const w of rows) expect(isAlive(w.pid as number)).toBe(false);
+  expect((await sb.list()).find((a) => a.name === 'race')?.status).toBe('stopped');
+  // The replacement came online during the stop and was not handed the slot.
+  expect(readFileSync(join(sb.home, 'logs', 'race-primary.log'), 'utf8')).toContain(
+    'instance 0 was stopped while its replacement started',
+  );
 });

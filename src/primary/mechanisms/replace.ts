@@ -21,6 +21,16 @@ export async function replaceSlot(app: App, slot: AppSlot, reason: string): Prom
   } catch (err) {
     throw await replacementFailed(app, slot, proc, err);
   }
+  const kind = slot.state.status.kind;
+  if (kind === 'stopping' || kind === 'stopped') {
+    // A stop (stop, delete, scale down) took the slot while the replacement
+    // started: it is stopping both processes already, so there is nothing
+    // to hand over (recording it would be an illegal transition).
+    if (slot.pending === proc) slot.pending = null;
+    await proc.stop(app.stopOptions());
+    app.changed();
+    throw new ClusterctlError('E_RELOAD_FAILED', `instance ${slot.instance} was stopped while its replacement started`);
+  }
   // The old process may have died meanwhile, handing the slot over already.
   slot.pending = null;
   slot.current = proc;
