@@ -11,7 +11,13 @@ import { parseLogLine } from '../../src/logfile/line';
 import type { LogSpec } from '../../src/protocol/types';
 import { FIXTURES } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
-import { checkEveryLineOnceInOrder, fileLines, finishedFileLines as lines, rotationSet } from './logs-helpers';
+import {
+  checkEveryLineOnceInOrder,
+  fileLines,
+  finishedFileLines as lines,
+  rotationSet,
+  logSpecIn,
+} from './logs-helpers';
 import { useTempDir } from '../helpers/tmp';
 
 const children: ChildProcess[] = [];
@@ -24,17 +30,7 @@ afterEach(async () => {
 });
 
 function spec(over: Partial<LogSpec> = {}): LogSpec {
-  return {
-    out: join(dir(), 'app-out.log'),
-    err: join(dir(), 'app-err.log'),
-    time: false,
-    format: 'text',
-    maxSize: 10 * 1024 * 1024,
-    retain: 5,
-    compress: false,
-    combined: null,
-    ...over,
-  };
+  return logSpecIn(dir(), over);
 }
 
 function capture(s: LogSpec): { cap: LogCapture; errors: Error[] } {

@@ -11,7 +11,7 @@ import type { LogSpec } from '../../src/protocol/types';
 import { FIXTURES } from '../helpers/sandbox';
 import { useTempDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/wait';
-import { checkBothStreamsOnce, fileLines, finishedFileLines as lines, rotationSet } from './logs-helpers';
+import { checkBothStreamsOnce, fileLines, finishedFileLines as lines, rotationSet, logSpecIn } from './logs-helpers';
 
 const children: ChildProcess[] = [];
 const captures: LogCapture[] = [];
@@ -23,17 +23,7 @@ afterEach(async () => {
 });
 
 function spec(over: Partial<LogSpec> = {}): LogSpec {
-  return {
-    out: join(dir(), 'app-out.log'),
-    err: join(dir(), 'app-err.log'),
-    time: false,
-    format: 'text',
-    maxSize: 10 * 1024 * 1024,
-    retain: 5,
-    compress: false,
-    combined: join(dir(), 'app.log'),
-    ...over,
-  };
+  return logSpecIn(dir(), { combined: join(dir(), 'app.log'), ...over });
 }
 
 function capture(s: LogSpec): { cap: LogCapture; errors: Error[] } {

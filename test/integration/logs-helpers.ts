@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseLogLine } from '../../src/logfile/line';
+import type { LogSpec } from '../../src/protocol/types';
 
 function readText(path: string): string {
   if (!existsSync(path)) return '';
@@ -40,12 +41,19 @@ export function rotationSet(path: string): string[] {
 }
 
 /**
- * Checks that the `line instance=I seq=N` lines of each instance are 0..total-1,
- * each exactly once and in order, and tagged with their own instance. Plain
- * checks rather than expect(): 200,000 expect() calls take seconds.
+ * The `line instance=I seq=N` lines, split into sequences by `keyOf`: each
+ * sequence must run from its first seq up to `total` by `step`, every line
+ * once and in order, each tagged with its own instance. Plain checks rather
+ * than expect(): 200,000 expect() calls take seconds.
  */
-export function checkEveryLineOnceInOrder(lines: readonly string[], instances: readonly number[], total: number): void {
-  const next = new Map(instances.map((i) => [i, 0]));
+function checkSequences(
+  lines: readonly string[],
+  first: Map<string, number>,
+  keyOf: (instance: number, seq: number) => string,
+  step: number,
+  total: number,
+): void {
+  const next = new Map(first);
   for (const raw of lines) {
     const parsed = parseLogLine(raw);
     const m = /^line instance=(\d+) seq=(\d+)/.exec(parsed.msg);
@@ -53,15 +61,23 @@ export function checkEveryLineOnceInOrder(lines: readonly string[], instances: r
     const instance = Number(m[1]);
     if (parsed.instance !== instance)
       throw new Error(`line tagged ${parsed.instance} comes from instance ${instance}: "${raw}"`);
-    const want = next.get(instance);
-    if (want === undefined) throw new Error(`unexpected instance ${instance}: "${raw}"`);
     const seq = Number(m[2]);
-    if (seq !== want) throw new Error(`instance ${instance}: expected seq ${want}, got ${seq} ("${raw}")`);
-    next.set(instance, seq + 1);
+    const key = keyOf(instance, seq);
+    const want = next.get(key);
+    if (want === undefined) throw new Error(`unexpected instance ${instance}: "${raw}"`);
+    if (seq !== want) throw new Error(`${key}: expected seq ${want}, got ${seq} ("${raw}")`);
+    next.set(key, seq + step);
   }
-  for (const i of instances) {
-    if (next.get(i) !== total) throw new Error(`instance ${i}: ${next.get(i)} of ${total} lines found`);
+  for (const [key, n] of next) {
+    // Just past the last seq below total: every line of that sequence was seen, and none beyond.
+    if (n < total || n >= total + step) throw new Error(`${key}: lines up to seq ${n - step} of ${total} found`);
   }
+}
+
+/** Every `line instance=I seq=N` of each instance is there, 0..total-1, once and in order. */
+export function checkEveryLineOnceInOrder(lines: readonly string[], instances: readonly number[], total: number): void {
+  const first = new Map(instances.map((i) => [`instance ${i}`, 0]));
+  checkSequences(lines, first, (i) => `instance ${i}`, 1, total);
 }
 
 /** True once `done instance=I` is in the log for every instance. */
@@ -78,30 +94,25 @@ export function allDone(path: string, instances: readonly number[]): boolean {
  * read as their data arrives, so their relative order is not checked.
  */
 export function checkBothStreamsOnce(lines: readonly string[], instances: readonly number[], total: number): void {
-  const next = new Map<string, number>();
+  const first = new Map<string, number>();
   for (const i of instances) {
-    next.set(`${i}:out`, 0);
-    next.set(`${i}:err`, 1);
+    first.set(`${i}:out`, 0);
+    first.set(`${i}:err`, 1);
   }
-  for (const raw of lines) {
-    const parsed = parseLogLine(raw);
-    const m = /^line instance=(\d+) seq=(\d+)/.exec(parsed.msg);
-    if (!m) continue;
-    const instance = Number(m[1]);
-    if (parsed.instance !== instance)
-      throw new Error(`line tagged ${parsed.instance} comes from instance ${instance}: "${raw}"`);
-    const seq = Number(m[2]);
-    const key = `${instance}:${seq % 2 === 0 ? 'out' : 'err'}`;
-    const want = next.get(key);
-    if (want === undefined) throw new Error(`unexpected instance ${instance}: "${raw}"`);
-    if (seq !== want) throw new Error(`${key}: expected seq ${want}, got ${seq} ("${raw}")`);
-    next.set(key, seq + 2);
-  }
-  for (const i of instances) {
-    const out = next.get(`${i}:out`) as number;
-    const err = next.get(`${i}:err`) as number;
-    // Both past the last seq below total: every line of both streams was seen.
-    if (out < total || err < total)
-      throw new Error(`instance ${i}: stdout up to seq ${out - 2}, stderr up to seq ${err - 2}, of ${total} lines`);
-  }
+  checkSequences(lines, first, (i, seq) => `${i}:${seq % 2 === 0 ? 'out' : 'err'}`, 2, total);
+}
+
+/** The LogSpec the capture tests start from: out and err files in `dir`, no combined log, 10 MB rotation. */
+export function logSpecIn(dir: string, over: Partial<LogSpec> = {}): LogSpec {
+  return {
+    out: join(dir, 'app-out.log'),
+    err: join(dir, 'app-err.log'),
+    time: false,
+    format: 'text',
+    maxSize: 10 * 1024 * 1024,
+    retain: 5,
+    compress: false,
+    combined: null,
+    ...over,
+  };
 }
