@@ -61,6 +61,7 @@ export function defaultSpec(
     scheduling: 'rr',
     shutdownWithMessage: false,
     sticky: false,
+    primaryGroup: null,
     logs: {
       out: logs.out,
       err: logs.err,

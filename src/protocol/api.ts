@@ -201,6 +201,8 @@ export interface PrimaryStatus {
   watch?: WatchStatus | null;
   /** The schedule's state, absent or null when the app has none. */
   cron?: CronStatus | null;
+  /** The primary group whose host runs the app (`--primary-group`); absent or null: a primary of its own. */
+  group?: string | null;
 }
 
 /** The 'metrics' event: each sampled live instance's `[cpu %, memory bytes]`, keyed by instance number. */
@@ -218,7 +220,11 @@ export interface PrimaryApi {
    * until the caller disconnects.
    */
   subscribe: { params: Record<string, never>; result: null };
-  /** Stop every worker gracefully; the primary exits right after replying. */
+  /**
+   * Stop every worker gracefully; the primary exits right after replying. A
+   * group host closes this app's socket instead, and exits only once it
+   * hosts no app.
+   */
   stop: { params: Record<string, never>; result: PrimaryStatus };
   /** Stop every worker, then start them from `spec`. */
   restart: { params: { spec: AppSpec }; result: PrimaryStatus };
@@ -238,6 +244,33 @@ export interface PrimaryApi {
 }
 
 export type PrimaryMethod = keyof PrimaryApi;
+
+/** What a primary group host answers `hello` with, on its own socket (paths.ts groupSocketPath). */
+export interface GroupHello {
+  pid: number;
+  group: string;
+  /** The apps it hosts now (display names), each on its own PrimaryApi socket. */
+  apps: string[];
+  /** The host's process.execPath: every app of the group runs on this node. */
+  interpreter: string;
+  /** node:cluster's scheduling, frozen by the first cluster-mode app; null before one started. */
+  scheduling: 'rr' | 'none' | null;
+  protocol: number;
+  version: string;
+}
+
+/** What the daemon calls on a primary group host (src/primary/main.ts with --group). */
+export interface GroupApi {
+  hello: { params: HelloParams; result: GroupHello };
+  /**
+   * Opens the control socket of app `name` in this host (nothing if it is
+   * open already) and resolves with its path once it listens; the daemon then
+   * speaks PrimaryApi there, as with a primary of its own.
+   */
+  host: { params: { name: string }; result: { socket: string } };
+}
+
+export type GroupMethod = keyof GroupApi;
 
 /** One metric family as prom-client's `registry.getMetricsAsJSON()` gives it (its cluster protocol's payload). */
 export interface MetricFamilyJson {

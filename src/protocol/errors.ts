@@ -19,6 +19,11 @@ export const ERROR_CODES = {
     exit: 1,
     summary: 'Another app has a name with the same file form (its logs and socket would be shared); rename one.',
   },
+  E_GROUP_CONFLICT: {
+    exit: 1,
+    summary:
+      'The app cannot join that primary group (another node binary, another scheduling, or a port another app of the group serves).',
+  },
   E_APP_NOT_FOUND: { exit: 1, summary: 'No app matches the name given.' },
   E_START_FAILED: { exit: 1, summary: 'A worker could not come online (it threw, exited, or its port was taken).' },
   E_RELOAD_FAILED: { exit: 1, summary: 'A replacement worker did not come online; the old workers keep serving.' },

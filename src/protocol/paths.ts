@@ -56,6 +56,23 @@ export function primaryLockName(home: string, app: string): string {
 }
 
 /**
+ * A primary group host (`--primary-group NAME`): its control socket, its own
+ * log and its lock. In folders of their own, so no app name's files can
+ * collide with a group's.
+ */
+export function groupSocketPath(home: string, group: string): string {
+  return join(home, 'run', 'groups', `${appFileName(group)}.sock`);
+}
+
+export function groupLogPath(home: string, group: string): string {
+  return join(home, 'logs', 'groups', `${appFileName(group)}.log`);
+}
+
+export function groupLockName(home: string, group: string): string {
+  return lockName(home, `group:${appFileName(group)}`);
+}
+
+/**
  * The combined log of `log_file: true`. Not `<app>.log`: app "web-out"
  * would then share a file with the out log of app "web".
  */

@@ -153,6 +153,11 @@ export const checkAppSpec = exact<AppSpec>({
   readyLog: (v, p) => (v === null ? null : str(v, p)),
   shutdownWithMessage: bool,
   sticky: bool,
+  primaryGroup: (v, p) => {
+    if (v === null) return null;
+    const why = appNameProblem(str(v, p));
+    return why === null ? (v as string) : fail(p, `not a primary group name: ${why}`);
+  },
 });
 
 const none = exact<Record<string, never>>({});

@@ -109,6 +109,11 @@ export const appSpecSchema = z
     // Defaulted: state.json and dump.json written before these fields existed still load.
     shutdownWithMessage: z.boolean().default(false),
     sticky: z.boolean().default(false),
+    primaryGroup: z
+      .string()
+      .refine((g) => appNameProblem(g) === null, { message: 'not a primary group name' })
+      .nullable()
+      .default(null),
   })
   .strict();
 

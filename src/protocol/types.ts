@@ -109,6 +109,12 @@ export interface AppSpec {
   shutdownWithMessage: boolean;
   /** The app primary routes every connection of one client to the same worker (socket.io polling). */
   sticky: boolean;
+  /**
+   * `--primary-group NAME`: the app shares one primary process with the other
+   * apps of that group (less memory, no isolation between them); null: the
+   * app has a primary of its own.
+   */
+  primaryGroup: string | null;
 }
 
 /** `--watch`: what is watched, what is ignored on top of the fixed ignores, how changes are batched. */
