@@ -49,7 +49,8 @@ const SCENARIOS = [
 /**
  * @typedef {Object} Context
  * @property {boolean} quick
- * @property {{ clusterctl: ClusterctlEngine | null, pm2: Pm2Engine | null, raw: RawEngine, direct: DirectLogEngine }} engines
+ * @property {{ clusterctl: ClusterctlEngine | null, pm2: Pm2Engine | null, raw: RawEngine, rawAgain: RawEngine, direct: DirectLogEngine }} engines
+ *   rawAgain: a second, identical limit (the A/A control: how far two equal engines differ in this run)
  * @property {{ clusterctl?: string, pm2?: string }} skipped why an engine is absent
  * @property {{ hello: string, cpu: string, flood: string }} apps
  * @property {number} maxInstances what -i max means here
@@ -177,13 +178,14 @@ async function main() {
     pm2Version = 'skipped (--no-pm2)';
   }
   const raw = new RawEngine({ root: ROOT, runTag });
+  const rawAgain = new RawEngine({ root: ROOT, runTag, id: 'raw-again' });
   const direct = new DirectLogEngine({ runTag });
-  toClean.push(raw, direct);
+  toClean.push(raw, rawAgain, direct);
 
   /** @type {Context} */
   const ctx = {
     quick: opts.quick,
-    engines: { clusterctl, pm2, raw, direct },
+    engines: { clusterctl, pm2, raw, rawAgain, direct },
     skipped,
     apps: {
       hello: join(__dirname, 'apps', 'hello.js'),
@@ -264,9 +266,10 @@ async function main() {
 
 /** Between scenarios: nothing of the previous one may skew the next. */
 async function resetEngines(ctx) {
-  const { clusterctl, pm2, raw, direct } = ctx.engines;
+  const { clusterctl, pm2, raw, rawAgain, direct } = ctx.engines;
   for (const engine of [clusterctl, pm2]) if (engine) await engine.deleteAll().catch(() => undefined);
   raw.cleanup();
+  rawAgain.cleanup();
   direct.cleanup();
 }
 

@@ -248,10 +248,13 @@ class SpawnEngine {
 
 /** The limit: a bare node:cluster primary per app (bench/apps/raw-primary.js). */
 class RawEngine extends SpawnEngine {
-  /** @param {{ root: string, runTag: string }} o */
+  /**
+   * @param {{ root: string, runTag: string, id?: string }} o id: another one
+   * ('raw-again') is the A/A control, its own tag so its pids are its own
+   */
   constructor(o) {
     // SIGTERM: the primary kills its workers before it exits.
-    super({ id: 'raw', tagVar: 'CLUSTERCTL_BENCH_RAW', stopSignal: 'SIGTERM', runTag: o.runTag });
+    super({ id: o.id ?? 'raw', tagVar: 'CLUSTERCTL_BENCH_RAW', stopSignal: 'SIGTERM', runTag: o.runTag });
     this.version = process.version;
     this.primary = join(o.root, 'bench', 'apps', 'raw-primary.js');
   }

@@ -7,8 +7,13 @@ const { mkdirSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { summarize, ratio, formatRatio, formatNumber } = require('./stats');
 
-/** @typedef {'clusterctl' | 'pm2' | 'limit'} Side */
-const SIDES = /** @type {const} */ (['clusterctl', 'pm2', 'limit']);
+/**
+ * 'aa' is the A/A control: a second, identical limit taking turns with the
+ * others, so a row states its own resolution (how far two equal engines
+ * differ in this very run).
+ * @typedef {'clusterctl' | 'pm2' | 'limit' | 'aa'} Side
+ */
+const SIDES = /** @type {const} */ (['clusterctl', 'pm2', 'limit', 'aa']);
 
 /**
  * @typedef {Object} Row
@@ -21,7 +26,7 @@ const SIDES = /** @type {const} */ (['clusterctl', 'pm2', 'limit']);
  * @property {Partial<Record<Side, string>>} unavailable why a side has no figure
  * @property {Record<string, unknown>[]} runs per-run details (error breakdowns, pids…)
  * @property {Partial<Record<Side, import('./stats').Summary>>} [summary]
- * @property {{ vsLimit: number | null, vsPm2: number | null }} [ratios]
+ * @property {{ vsLimit: number | null, vsPm2: number | null, aaVsLimit: number | null }} [ratios] aaVsLimit: the A/A control's median over the limit's
  */
 
 /**
@@ -57,7 +62,7 @@ function markUnavailable(rows, side, err) {
     row.unavailable[side] ??= err instanceof Error ? err.message : String(err);
 }
 
-/** Medians, min, max per side, and clusterctl's ratio to each reference. @param {Row} row */
+/** Medians, min, max per side, clusterctl's ratio to each reference, and the A/A control's to the limit. @param {Row} row */
 function finalizeRow(row) {
   row.summary = {};
   for (const side of SIDES)
@@ -66,6 +71,7 @@ function finalizeRow(row) {
   row.ratios = {
     vsLimit: ratio(c, row.summary.limit?.median ?? null),
     vsPm2: ratio(c, row.summary.pm2?.median ?? null),
+    aaVsLimit: ratio(row.summary.aa?.median ?? null, row.summary.limit?.median ?? null),
   };
   return row;
 }
@@ -77,6 +83,23 @@ function cell(row, side) {
   if (!s || s.n === 0) return side === 'limit' && !row.limitLabel ? '' : '—';
   if (s.n === 1 || s.min === s.max) return formatNumber(s.median);
   return `${formatNumber(s.median)} (${formatNumber(s.min)}–${formatNumber(s.max)})`;
+}
+
+/** Whether a row has an A/A side at all (figures, or a reason it has none). @param {Row} row */
+function hasAa(row) {
+  return (row.values.aa?.length ?? 0) > 0 || row.unavailable.aa !== undefined;
+}
+
+/**
+ * The A/A control's cell: its figures and its ratio to the limit, the
+ * resolution of this row's "× limit". Empty for a row without one.
+ * @param {Row} row @param {string} sep between the figures and the ratio
+ */
+function aaCell(row, sep) {
+  if (!hasAa(row)) return '';
+  const c = cell(row, 'aa');
+  const r = row.ratios?.aaVsLimit ?? null;
+  return r === null ? c : `${c}${sep}${formatRatio(r)} limit`;
 }
 
 /** @param {Row} row */
@@ -97,11 +120,13 @@ function limitCell(row) {
  */
 function terminalTable(scenario) {
   const Table = require('cli-table3');
+  // The A/A column only where a scenario ran the control: other tables keep their width.
+  const aa = scenario.rows.some(hasAa);
   const table = new Table({
-    head: ['metric', 'clusterctl', 'PM2', 'limit', '× limit', '× PM2'],
+    head: ['metric', 'clusterctl', 'PM2', 'limit', ...(aa ? [AA_HEAD] : []), '× limit', '× PM2'],
     style: { head: [], border: [] },
     wordWrap: true,
-    colWidths: [34, 22, 22, 22, 9, 9],
+    colWidths: [34, 22, 22, 22, ...(aa ? [22] : []), 9, 9],
   });
   for (const row of scenario.rows) {
     table.push([
@@ -109,6 +134,7 @@ function terminalTable(scenario) {
       cell(row, 'clusterctl'),
       cell(row, 'pm2'),
       limitCell(row),
+      ...(aa ? [aaCell(row, '\n')] : []),
       formatRatio(row.ratios?.vsLimit ?? null),
       formatRatio(row.ratios?.vsPm2 ?? null),
     ]);
@@ -120,6 +146,8 @@ function terminalTable(scenario) {
   for (const n of unavailableNotes(scenario.rows)) lines.push(`  ${n}`);
   return lines.join('\n');
 }
+
+const AA_HEAD = 'limit again (A/A)';
 
 /**
  * One line per side and reason, naming the rows it concerns: a skipped PM2
@@ -141,7 +169,7 @@ function unavailableNotes(rows) {
   return [...byReason].map(([key, metrics]) => {
     const [side, why] = key.split('\u0000');
     const which = metrics.length === rows.length ? 'every row' : metrics.join('; ');
-    return `${side} not available (${which}): ${why}`;
+    return `${side === 'aa' ? 'A/A control' : side} not available (${which}): ${why}`;
   });
 }
 
@@ -178,20 +206,12 @@ function markdown(report, meta) {
     out.push(require('./summary').summaryMarkdown(report.summary), '');
   }
   out.push(
-    'Each cell is the median, then (min–max) over the runs; engines took turns run by run. "× limit" and "× PM2" are clusterctl\'s median divided by that column\'s median (below 1 is faster or smaller for a time or a size, slower for a throughput).',
+    'Each cell is the median, then (min–max) over the runs; engines took turns run by run. "× limit" and "× PM2" are clusterctl\'s median divided by that column\'s median (below 1 is faster or smaller for a time or a size, slower for a throughput). Where a table has a "limit again (A/A)" column, a second, identical limit took turns with the others: its ratio to the limit is how far two equal engines differed in that run, the resolution of the row\'s "× limit".',
   );
   for (const s of report.scenarios) {
     out.push('', `## ${s.title}`, '');
     if (s.error) out.push(`Scenario failed: ${s.error}`, '');
-    if (s.rows.length) {
-      out.push('| metric | clusterctl | PM2 | limit | × limit | × PM2 |', '|---|---|---|---|---|---|');
-      for (const row of s.rows) {
-        const lim = cell(row, 'limit');
-        out.push(
-          `| ${mdEscape(label(row))} | ${mdEscape(cell(row, 'clusterctl'))} | ${mdEscape(cell(row, 'pm2'))} | ${mdEscape(lim && row.limitLabel ? `${lim} (${row.limitLabel})` : lim)} | ${formatRatio(row.ratios?.vsLimit ?? null)} | ${formatRatio(row.ratios?.vsPm2 ?? null)} |`,
-        );
-      }
-    }
+    if (s.rows.length) out.push(...markdownTable(s.rows));
     const notes = [...s.notes, ...unavailableNotes(s.rows)];
     if (notes.length) {
       out.push('');
@@ -200,6 +220,31 @@ function markdown(report, meta) {
   }
   out.push('');
   return out.join('\n');
+}
+
+/**
+ * One scenario's rows as a markdown table, with the A/A column when a row has one.
+ * @param {Row[]} rows
+ * @returns {string[]}
+ */
+function markdownTable(rows) {
+  const aa = rows.some(hasAa);
+  const head = ['metric', 'clusterctl', 'PM2', 'limit', ...(aa ? [AA_HEAD] : []), '× limit', '× PM2'];
+  const out = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    const lim = cell(row, 'limit');
+    const cells = [
+      label(row),
+      cell(row, 'clusterctl'),
+      cell(row, 'pm2'),
+      lim && row.limitLabel ? `${lim} (${row.limitLabel})` : lim,
+      ...(aa ? [aaCell(row, ', ')] : []),
+      formatRatio(row.ratios?.vsLimit ?? null),
+      formatRatio(row.ratios?.vsPm2 ?? null),
+    ];
+    out.push(`| ${cells.map(mdEscape).join(' | ')} |`);
+  }
+  return out;
 }
 
 /**
@@ -214,4 +259,4 @@ function writeResults(dir, report, meta, stem) {
   writeFileSync(join(dir, `${stem}.md`), markdown(report, meta));
 }
 
-module.exports = { newRow, push, markUnavailable, finalizeRow, terminalTable, markdown, writeResults };
+module.exports = { newRow, push, markUnavailable, finalizeRow, terminalTable, markdownTable, markdown, writeResults };

@@ -159,6 +159,7 @@ function goalHolds(g, m) {
  * @property {{ clusterctl: number | null, pm2: number | null, limit: number | null }} medians
  * @property {string | null} limitLabel
  * @property {{ vsLimit: string, vsPm2: string }} ratios
+ * @property {{ median: number | null, vsLimit: number | null } | null} aa the A/A control (a second limit) when the row ran one: the run's own resolution
  * @property {string} target
  * @property {'PASS' | 'MISS' | 'n/a'} verdict
  * @property {string | null} why why there is no verdict, or which goal missed
@@ -186,6 +187,7 @@ function summaryLines(scenarios, figures = FIGURES) {
       if (side === 'limit' && !row.limitLabel && !f.goals.some((g) => g.ref === 'limit')) return '—';
       return row.unavailable[side] ? 'not available' : '—';
     };
+    const aa = aaOf(row, medians.limit);
     const results = f.goals.map((g) => ({ g, ok: goalHolds(g, medians) }));
     const missed = results.filter((r) => r.ok === false);
     const unjudged = results.filter((r) => r.ok === null);
@@ -195,6 +197,8 @@ function summaryLines(scenarios, figures = FIGURES) {
     if (missed.length > 0) {
       verdict = 'MISS';
       why = `missed ${missed.map((r) => goalText(r.g)).join(' and ')}`;
+      const noise = aa ? noiseNote(missed.map((r) => r.g), medians, aa) : null;
+      if (noise) why += `; ${noise}`;
     } else if (unjudged.length > 0) {
       verdict = 'n/a';
       const missing = !scenario
@@ -222,11 +226,43 @@ function summaryLines(scenarios, figures = FIGURES) {
         vsLimit: formatRatio(ratio(medians.clusterctl, medians.limit)),
         vsPm2: formatRatio(ratio(medians.clusterctl, medians.pm2)),
       },
+      aa,
       target: f.goals.map(goalText).join(', '),
       verdict,
       why,
     };
   });
+}
+
+/**
+ * The A/A side of a row, or null when the row ran no control.
+ * @param {import('./report').Row | undefined} row
+ * @param {number | null} limit the limit's median
+ */
+function aaOf(row, limit) {
+  if (!row || (row.summary?.aa === undefined && row.unavailable.aa === undefined)) return null;
+  const m = row.summary?.aa?.median;
+  const median = typeof m === 'number' ? m : null;
+  return { median, vsLimit: ratio(median, limit) };
+}
+
+/**
+ * Whether a miss against the limit is inside the run's noise: how far
+ * clusterctl fell short of k × limit, next to how far the A/A control was
+ * from the limit. The verdict stays MISS either way; this says how much it means.
+ * @param {Goal[]} missed
+ * @param {{ clusterctl: number | null, pm2: number | null, limit: number | null }} m
+ * @param {{ median: number | null, vsLimit: number | null }} aa
+ * @returns {string | null}
+ */
+function noiseNote(missed, m, aa) {
+  const g = missed.find((x) => x.ref === 'limit');
+  if (!g || m.clusterctl === null || m.limit === null || aa.vsLimit === null || !(m.limit > 0)) return null;
+  const short = Math.abs(m.clusterctl / (g.k * m.limit) - 1);
+  const spread = Math.abs(aa.vsLimit - 1);
+  const pct = (x) => `${(x * 100).toFixed(0)} %`;
+  const where = short <= spread ? 'inside' : 'outside';
+  return `${goalText(g)} is ${pct(short)} short, ${where} the A/A spread of this run (two identical limits ${pct(spread)} apart)`;
 }
 
 const HEAD = ['figure', 'clusterctl', 'PM2', 'limit', '× limit', '× PM2', 'target', 'verdict'];
@@ -239,7 +275,7 @@ function lineCells(l) {
     l.cells.clusterctl,
     l.cells.pm2,
     limit,
-    l.ratios.vsLimit,
+    l.aa ? `${l.ratios.vsLimit}, A/A ${formatRatio(l.aa.vsLimit)}` : l.ratios.vsLimit,
     l.ratios.vsPm2,
     l.target,
     l.verdict,
@@ -287,10 +323,10 @@ function summaryTerminal(lines) {
     head: HEAD,
     style: { head: [], border: [] },
     wordWrap: true,
-    colWidths: [36, 12, 14, 18, 8, 8, 16, 9],
+    colWidths: [34, 12, 14, 18, 18, 8, 16, 9],
   });
   for (const l of lines) table.push(lineCells(l));
   return ['\nSummary: targets', table.toString(), ...explanations(lines).map((n) => `  ${n}`)].join('\n');
 }
 
-module.exports = { FIGURES, explanations, summaryLines, summaryMarkdown, summaryTerminal, goalText, goalHolds };
+module.exports = { FIGURES, aaOf, noiseNote, explanations, summaryLines, summaryMarkdown, summaryTerminal, goalText, goalHolds };
