@@ -197,7 +197,13 @@ function summaryLines(scenarios, figures = FIGURES) {
     if (missed.length > 0) {
       verdict = 'MISS';
       why = `missed ${missed.map((r) => goalText(r.g)).join(' and ')}`;
-      const noise = aa ? noiseNote(missed.map((r) => r.g), medians, aa) : null;
+      const noise = aa
+        ? noiseNote(
+            missed.map((r) => r.g),
+            medians,
+            aa,
+          )
+        : null;
       if (noise) why += `; ${noise}`;
     } else if (unjudged.length > 0) {
       verdict = 'n/a';
@@ -329,4 +335,14 @@ function summaryTerminal(lines) {
   return ['\nSummary: targets', table.toString(), ...explanations(lines).map((n) => `  ${n}`)].join('\n');
 }
 
-module.exports = { FIGURES, aaOf, noiseNote, explanations, summaryLines, summaryMarkdown, summaryTerminal, goalText, goalHolds };
+module.exports = {
+  FIGURES,
+  aaOf,
+  noiseNote,
+  explanations,
+  summaryLines,
+  summaryMarkdown,
+  summaryTerminal,
+  goalText,
+  goalHolds,
+};

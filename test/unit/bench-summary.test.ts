@@ -1,13 +1,21 @@
 // The summary table is what a reader of a bench run looks at first: its
 // verdicts must follow the targets exactly, including when PM2 is missing or
 // the limit is zero.
-import { FIGURES, explanations, goalHolds, goalText, summaryLines, summaryMarkdown } from '../../bench/lib/summary';
+import {
+  FIGURES,
+  explanations,
+  goalHolds,
+  goalText,
+  noiseNote,
+  summaryLines,
+  summaryMarkdown,
+} from '../../bench/lib/summary';
 import type { Figure, RowLike } from '../../bench/lib/summary';
 import { summarize } from '../../bench/lib/stats';
 
 function row(
   key: string,
-  values: { clusterctl?: number[]; pm2?: number[]; limit?: number[] },
+  values: { clusterctl?: number[]; pm2?: number[]; limit?: number[]; aa?: number[] },
   o: Partial<RowLike> = {},
 ) {
   const r: RowLike = {
@@ -17,7 +25,7 @@ function row(
     unavailable: o.unavailable ?? {},
     summary: {},
   };
-  for (const side of ['clusterctl', 'pm2', 'limit'] as const) {
+  for (const side of ['clusterctl', 'pm2', 'limit', 'aa'] as const) {
     const v = values[side];
     if (v && r.summary) r.summary[side] = summarize(v);
   }
@@ -135,5 +143,46 @@ describe('explanations', () => {
   it('says nothing of a passing figure whose counts agree or whose label has none', () => {
     expect(lsAt('ls, 50 apps × 2 workers [ms]', 'ls, 50 apps × 2 workers')).toEqual([]);
     expect(lsAt('ls [ms]', 'ls, 10 apps running')).toEqual([]);
+  });
+});
+
+describe('the A/A control', () => {
+  const close: Figure = {
+    label: 'hello, new connection [req/s]',
+    scenario: 'throughput',
+    key: 'close',
+    goals: [
+      { ref: 'limit', op: '>=', k: 1 },
+      { ref: 'pm2', op: '>=', k: 1.2 },
+    ],
+  };
+  const lineOf = (values: Parameters<typeof row>[1]) =>
+    summaryLines([{ id: 'throughput', rows: [row('close', values, { limitLabel: 'raw' })] }], [close])[0];
+
+  it('keeps the verdict on the medians against the target and prints the A/A ratio next to × limit', () => {
+    const l = lineOf({ clusterctl: [97], pm2: [70], limit: [100], aa: [95] });
+    expect(l.verdict).toBe('MISS');
+    expect(l.aa).toEqual({ median: 95, vsLimit: 0.95 });
+    expect(summaryMarkdown([l])).toContain('| 97 | 70 | 100 (raw) | 0.97×, A/A 0.95× | 1.39× |');
+  });
+  it('says whether a miss against the limit is inside the spread of two identical limits', () => {
+    expect(lineOf({ clusterctl: [97], pm2: [70], limit: [100], aa: [95] }).why).toBe(
+      'missed ≥ limit; ≥ limit is 3 % short, inside the A/A spread of this run (two identical limits 5 % apart)',
+    );
+    expect(lineOf({ clusterctl: [90], pm2: [70], limit: [100], aa: [103] }).why).toBe(
+      'missed ≥ limit; ≥ limit is 10 % short, outside the A/A spread of this run (two identical limits 3 % apart)',
+    );
+  });
+  it('adds nothing when the miss is against PM2 only or the row ran no control', () => {
+    expect(lineOf({ clusterctl: [101], pm2: [100], limit: [100], aa: [95] }).why).toBe('missed ≥ 1.2× PM2');
+    const l = lineOf({ clusterctl: [90], pm2: [70], limit: [100] });
+    expect(l.aa).toBeNull();
+    expect(l.why).toBe('missed ≥ limit');
+    expect(summaryMarkdown([l])).toContain('| 0.90× | 1.29× |');
+  });
+  it('cannot measure a spread without the limit or the control', () => {
+    const g = [{ ref: 'limit', op: '>=', k: 1 }] as const;
+    expect(noiseNote([...g], { clusterctl: 90, pm2: null, limit: 100 }, { median: null, vsLimit: null })).toBeNull();
+    expect(noiseNote([...g], { clusterctl: 90, pm2: null, limit: 0 }, { median: 95, vsLimit: null })).toBeNull();
   });
 });
