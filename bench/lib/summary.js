@@ -253,7 +253,7 @@ function aaOf(row, limit) {
 }
 
 /**
- * Whether a miss against the limit is inside the run's noise: how far
+ * How a miss against the limit compares with the run's noise: how far
  * clusterctl fell short of k × limit, next to how far the A/A control was
  * from the limit. The verdict stays MISS either way; this says how much it means.
  * @param {Goal[]} missed
@@ -267,8 +267,9 @@ function noiseNote(missed, m, aa) {
   const short = Math.abs(m.clusterctl / (g.k * m.limit) - 1);
   const spread = Math.abs(aa.vsLimit - 1);
   const pct = (x) => `${(x * 100).toFixed(0)} %`;
-  const where = short <= spread ? 'inside' : 'outside';
-  return `${goalText(g)} is ${pct(short)} short, ${where} the A/A spread of this run (two identical limits ${pct(spread)} apart)`;
+  // One A/A pair is one sample of the noise, not its bound: say how the two compare, claim no significance.
+  const than = short <= spread ? 'no more than' : 'more than';
+  return `${goalText(g)} is ${pct(short)} short, ${than} the ${pct(spread)} between two identical limits in this run (A/A)`;
 }
 
 const HEAD = ['figure', 'clusterctl', 'PM2', 'limit', '× limit', '× PM2', 'target', 'verdict'];

@@ -165,12 +165,12 @@ describe('the A/A control', () => {
     expect(l.aa).toEqual({ median: 95, vsLimit: 0.95 });
     expect(summaryMarkdown([l])).toContain('| 97 | 70 | 100 (raw) | 0.97×, A/A 0.95× | 1.39× |');
   });
-  it('says whether a miss against the limit is inside the spread of two identical limits', () => {
+  it('says how a miss against the limit compares with the gap between two identical limits', () => {
     expect(lineOf({ clusterctl: [97], pm2: [70], limit: [100], aa: [95] }).why).toBe(
-      'missed ≥ limit; ≥ limit is 3 % short, inside the A/A spread of this run (two identical limits 5 % apart)',
+      'missed ≥ limit; ≥ limit is 3 % short, no more than the 5 % between two identical limits in this run (A/A)',
     );
     expect(lineOf({ clusterctl: [90], pm2: [70], limit: [100], aa: [103] }).why).toBe(
-      'missed ≥ limit; ≥ limit is 10 % short, outside the A/A spread of this run (two identical limits 3 % apart)',
+      'missed ≥ limit; ≥ limit is 10 % short, more than the 3 % between two identical limits in this run (A/A)',
     );
   });
   it('adds nothing when the miss is against PM2 only or the row ran no control', () => {
