@@ -11,9 +11,10 @@
  * The new-connection rows also run a second raw primary (the A/A control,
  * "limit again"): two identical engines differ by several per cent on a
  * shared machine, and that spread is the resolution of the row's ratio.
- * They warm each engine up for 10 s: the workers' JIT keeps compiling for
- * the first ~13,000 connections, even after the keep-alive runs (`--trace-opt`,
- * bench/PROFILE.md §6), and a run inside that phase measures the compiler.
+ * They warm each engine up for 10 s and on to 15,000 connections: the
+ * workers' JIT keeps compiling for the first ~13,000, even after the
+ * keep-alive runs (`--trace-opt`, bench/PROFILE.md §6), and a run inside
+ * that phase measures the compiler.
  * The warm-up goes by the second, and its rates are in the notes, so every
  * run shows whether the rate had settled.
  */
@@ -161,7 +162,7 @@ async function throughput(ctx) {
         });
         if (r.failed > 0)
           notes.push(
-            `${side}, ${app.label}, ${mode}, run ${round + 1}: ${r.failed} failed requests (${JSON.stringify(r.errors)}, non-2xx ${r.non2xx})`,
+            `${SIDE_NAMES[side]}, ${app.label}, ${mode}, run ${round + 1}: ${r.failed} failed requests (${JSON.stringify(r.errors)}, non-2xx ${r.non2xx})`,
           );
       }
       rows.push(rps, p99, cpu);
