@@ -14,6 +14,7 @@ export function ratio(value: number | null | undefined, reference: number | null
 export function formatRatio(r: number | null): string;
 export function formatNumber(v: number | null): string;
 export function alternate<T>(engines: readonly T[], rounds: number): Array<{ round: number; engine: T }>;
+export function alternateBothWays<T>(engines: readonly T[], rounds: number): Array<{ round: number; engine: T }>;
 export function cpuPercent(
   ticksBefore: number,
   ticksAfter: number,

@@ -130,6 +130,23 @@ function alternate(engines, rounds) {
 }
 
 /**
+ * Like alternate(), but every other round runs backwards (A B C, C B A, …):
+ * with three or more engines a fixed order always puts the same engine
+ * right after the same other one, and whatever a run leaves behind (a busy
+ * core, a cold cache) falls on its successor alone.
+ * @template T
+ * @param {readonly T[]} engines
+ * @param {number} rounds
+ * @returns {{ round: number, engine: T }[]}
+ */
+function alternateBothWays(engines, rounds) {
+  return alternate(engines, rounds).map(({ round }, i) => {
+    const at = i % engines.length;
+    return { round, engine: engines[round % 2 === 0 ? at : engines.length - 1 - at] };
+  });
+}
+
+/**
  * CPU use in percent of one core between two readings of a process's
  * utime+stime clock ticks.
  * @param {number} ticksBefore
@@ -152,5 +169,6 @@ module.exports = {
   formatRatio,
   formatNumber,
   alternate,
+  alternateBothWays,
   cpuPercent,
 };

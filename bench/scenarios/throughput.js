@@ -19,7 +19,7 @@
  * run shows whether the rate had settled.
  */
 const { newRow, push, markUnavailable } = require('../lib/report');
-const { alternate } = require('../lib/stats');
+const { alternateBothWays } = require('../lib/stats');
 const { freePort } = require('../lib/probe');
 const { startLoad } = require('../lib/load');
 const { cpuSnapshot, cpuMsBetween } = require('../lib/proc');
@@ -138,7 +138,7 @@ async function throughput(ctx) {
         warm.push(`${SIDE_NAMES[side]} ${rates.join(' ')} (${ok} connections)`);
       }
       if (!keepAlive) notes.push(`${app.label}, ${mode}: warm-up req/s, second by second: ${warm.join('; ')}`);
-      for (const { round, engine: side } of alternate(live, rounds)) {
+      for (const { round, engine: side } of alternateBothWays(live, rounds)) {
         const engine = /** @type {NonNullable<ReturnType<typeof engineOf>>} */ (engineOf(side));
         // CPU per request drifts far less than throughput on a shared machine,
         // which also depends on how much CPU the scheduler hands out while other jobs run.

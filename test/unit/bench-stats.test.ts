@@ -2,6 +2,7 @@
 // number in bench/results/ is a median, a percentile or a ratio from here.
 import {
   alternate,
+  alternateBothWays,
   cpuPercent,
   formatNumber,
   formatRatio,
@@ -115,6 +116,18 @@ describe('alternate', () => {
     expect(alternate(['A'], 0)).toEqual([]);
     expect(() => alternate(['A'], -1)).toThrow(RangeError);
     expect(() => alternate(['A'], 1.5)).toThrow(RangeError);
+  });
+});
+
+describe('alternateBothWays', () => {
+  it('runs every other round backwards, so no engine always follows the same one', () => {
+    const order = alternateBothWays(['A', 'B', 'C'], 3).map((t) => `${t.round}${t.engine}`);
+    expect(order).toEqual(['0A', '0B', '0C', '1C', '1B', '1A', '2A', '2B', '2C']);
+  });
+  it('gives each engine one turn per round and refuses what alternate refuses', () => {
+    const turns = alternateBothWays(['A', 'B', 'C', 'D'], 10);
+    for (const e of ['A', 'B', 'C', 'D']) expect(turns.filter((t) => t.engine === e)).toHaveLength(10);
+    expect(() => alternateBothWays(['A'], -1)).toThrow(RangeError);
   });
 });
 
