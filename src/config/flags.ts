@@ -38,6 +38,7 @@ export interface StartFlags extends LogFlags, SupervisionFlags, TriggerFlags {
   readyLog?: string;
   shutdownWithMessage?: boolean;
   sticky?: boolean;
+  primaryGroup?: string;
 }
 
 export interface SpecContext {
@@ -56,6 +57,13 @@ export function validateAppName(name: string): string {
   const why = appNameProblem(name);
   if (why !== null) throw new ClusterctlError('E_BAD_NAME', `app name ${JSON.stringify(name)} is not allowed: ${why}`);
   if (name === 'all') throw new ClusterctlError('E_BAD_NAME', 'app name "all" is reserved (it means every app)');
+  return name;
+}
+
+/** A primary group name follows the app-name rules: it names the host's socket and log files the same way. */
+export function validateGroupName(label: string, name: string): string {
+  const why = appNameProblem(name);
+  if (why !== null) throw new ClusterctlError('E_BAD_NAME', `${label} ${JSON.stringify(name)} is not allowed: ${why}`);
   return name;
 }
 
@@ -255,5 +263,6 @@ export function specFromFlags(
   spec.logs = applyLogFlags(spec.logs, flags, ctx.cwd);
   if (flags.shutdownWithMessage === true) spec.shutdownWithMessage = true;
   if (flags.sticky === true) spec.sticky = true;
+  if (flags.primaryGroup !== undefined) spec.primaryGroup = validateGroupName('--primary-group', flags.primaryGroup);
   return { ...applyTriggerFlags(applySupervisionFlags(spec, flags), flags), ...lifecycleOverrides(flags) };
 }

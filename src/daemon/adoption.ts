@@ -98,12 +98,12 @@ async function adopt(manager: AppManager, name: string, handle: PrimaryHandle): 
   return entry;
 }
 
-/** The file forms of the app names that have a socket in run/. */
+/** The file forms of the app names that have a socket in run/ (not run/groups/: the hosts' own sockets). */
 function socketForms(runDir: string): string[] {
   try {
-    return readdirSync(runDir)
-      .filter((f) => f.endsWith('.sock'))
-      .map((f) => f.slice(0, -'.sock'.length));
+    return readdirSync(runDir, { withFileTypes: true })
+      .filter((f) => !f.isDirectory() && f.name.endsWith('.sock'))
+      .map((f) => f.name.slice(0, -'.sock'.length));
   } catch {
     return [];
   }

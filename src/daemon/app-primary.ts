@@ -4,7 +4,6 @@
  * noticing when it is gone. The primary is a separate process in its own
  * session so it outlives the daemon; this handle is only our connection.
  */
-import { join } from 'node:path';
 import type {
   AppMetricsResult,
   PrimaryApi,
@@ -16,64 +15,39 @@ import type {
 } from '../protocol/api';
 import { isPrimaryMetrics } from '../protocol/metrics';
 import { ClusterctlError } from '../protocol/errors';
-import { waitForExit } from '../os/liveness';
+import { isProcessAlive, waitForExit } from '../os/liveness';
 import { killSession } from '../os/session';
-import { logTail, spawnDetached } from '../os/spawn-detached';
-import { primaryLogPath, primarySocketPath } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
 import type { AppSpec, SendableSignal } from '../protocol/types';
-import { PROTOCOL_VERSION, checkProtocol, packageVersion } from '../protocol/version';
+import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
+import { IncompatiblePrimaryError } from './primary-mismatch';
+import { joinGroup, spawnOwnPrimary } from './primary-spawn';
 
-/** The compiled app primary, next to the daemon in dist/. */
-export const PRIMARY_ENTRY = join(__dirname, '..', 'primary', 'main.js');
-const CONNECT_DEADLINE_MS = 10000;
+export { PRIMARY_ENTRY, inheritPrimaryOutput } from './primary-process';
+export { IncompatiblePrimaryError } from './primary-mismatch';
+
 /** Extra time `init` gets beyond the app's own listen timeout (forks, module loading). */
 const INIT_GRACE_MS = 15000;
-
-let inheritOutput = false;
-/**
- * `clusterctl run`: primaries from now on write to this process's stdout and
- * stderr (their workers' lines, their own crash) instead of their log file.
- */
-export function inheritPrimaryOutput(): void {
-  inheritOutput = true;
-}
+/** How long a group host may take to close an app's socket once it answered `stop`. */
+const LEAVE_HOST_MS = 5000;
 
 export interface GoneInfo {
   /** True when we asked it to stop (stop, delete, kill): not a crash. */
   expected: boolean;
   pid: number;
-}
-
-/**
- * A primary that answered `hello` with another protocol version: it was
- * started by another clusterctl, so its messages may mean something else.
- * The daemon leaves it running and does not command it.
- */
-export class IncompatiblePrimaryError extends ClusterctlError {
-  readonly pid: number | null;
-  /** The spec it says it runs, unchecked: its shape is another version's. */
-  readonly spec: unknown;
-  constructor(name: string, hello: { pid?: unknown; protocol?: unknown; version?: unknown; spec?: unknown }) {
-    super('E_PROTOCOL_MISMATCH', protocolMismatchText(name, hello));
-    this.pid = typeof hello.pid === 'number' && Number.isInteger(hello.pid) ? hello.pid : null;
-    this.spec = hello.spec;
-  }
-}
-
-function protocolMismatchText(name: string, hello: { protocol?: unknown; version?: unknown }): string {
-  try {
-    checkProtocol(hello.protocol, `the app primary of ${name}`, hello.version, 'this daemon');
-    return `the app primary of ${name} speaks protocol ${PROTOCOL_VERSION}`;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
+  /**
+   * The session to sweep before a new primary starts: the dead primary's
+   * pid, or 0 when the process lives on (a group host whose other apps it
+   * still runs: only this app's socket closed).
+   */
+  sweep: number;
 }
 
 export class PrimaryHandle {
   private expectingExit = false;
   private goneListeners: Array<(info: GoneInfo) => void> = [];
   private gone = false;
+  private readonly closed: Promise<void>;
 
   private constructor(
     readonly name: string,
@@ -81,54 +55,25 @@ export class PrimaryHandle {
     private readonly rpc: TypedRpc<PrimaryApi>,
     readonly hello: PrimaryStatus,
   ) {
-    rpc.connection.onClose(() => void this.onConnectionClosed());
+    this.closed = new Promise((resolve) =>
+      rpc.connection.onClose(() => {
+        resolve();
+        void this.onConnectionClosed();
+      }),
+    );
+  }
+
+  /** The primary group whose host runs the app, or null: a primary of its own (pid is then the app's alone). */
+  get group(): string | null {
+    return this.hello.group ?? null;
   }
 
   /** Spawns a fresh primary for `spec` and connects to it (it then waits for `init`). */
-  static async spawn(home: string, spec: AppSpec): Promise<PrimaryHandle> {
-    const logPath = primaryLogPath(home, spec.name);
-    const child = spawnDetached(spec.interpreter, [PRIMARY_ENTRY, '--home', home, '--name', spec.name], {
-      logPath,
-      env: primaryEnvironment(home),
-      cwd: home,
-      inheritOutput,
-    });
-    const { pid } = child;
-    const socketPath = primarySocketPath(home, spec.name);
-    const deadline = Date.now() + CONNECT_DEADLINE_MS;
-    let lastError = 'no answer';
-    for (;;) {
-      const ended = child.exited();
-      if (ended !== null) {
-        const how =
-          ended.code === 3
-            ? 'another app primary already runs for this app'
-            : `it exited (${ended.code !== null ? `code ${ended.code}` : (ended.signal ?? 'unknown')})`;
-        throw new ClusterctlError(
-          'E_START_FAILED',
-          `the app primary of ${spec.name} did not start: ${how}${logTail(logPath)}`,
-        );
-      }
-      if (pid !== undefined) {
-        try {
-          const handle = await PrimaryHandle.connect(socketPath, spec.name, 1000);
-          if (handle.pid === pid) return handle;
-          // Someone else's primary answered on this socket: not ours to drive.
-          handle.close();
-          lastError = `socket answered by pid ${handle.pid}, not ${pid}`;
-        } catch (err) {
-          lastError = err instanceof Error ? err.message : String(err);
-        }
-      }
-      if (Date.now() > deadline) {
-        if (pid !== undefined) killSession(pid);
-        throw new ClusterctlError(
-          'E_START_FAILED',
-          `the app primary of ${spec.name} did not answer within ${CONNECT_DEADLINE_MS} ms (${lastError})${logTail(logPath)}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  static spawn(home: string, spec: AppSpec): Promise<PrimaryHandle> {
+    const connect = (socket: string, timeoutMs: number) => PrimaryHandle.connect(socket, spec.name, timeoutMs);
+    return spec.primaryGroup === null
+      ? spawnOwnPrimary(home, spec, connect)
+      : joinGroup(home, spec, spec.primaryGroup, connect);
   }
 
   /** Connects to a primary that is already running (adoption); rejects when nobody answers. */
@@ -210,21 +155,48 @@ export class PrimaryHandle {
       });
   }
 
-  /** Stops every worker; the primary exits after replying. Resolves once its process is gone. */
+  /**
+   * Stops every worker; the primary exits after replying. Resolves once its
+   * process is gone, or, in a group host, once the host closed the app's socket.
+   */
   async stop(killTimeoutMs: number): Promise<PrimaryStatus | null> {
     this.expectingExit = true;
     let final: PrimaryStatus | null = null;
+    let hung = false;
     try {
       // Stopping a worker takes up to its kill timeout; many workers stop in parallel.
       final = await this.rpc.call('stop', {}, { timeoutMs: killTimeoutMs + 15000 });
-    } catch {
-      /* a primary that does not answer is killed below */
+    } catch (err) {
+      hung = err instanceof ClusterctlError && err.code === 'E_TIMEOUT';
+    }
+    if (this.group !== null) {
+      await this.leaveHost(hung);
+      return final;
     }
     // Either it exited (then this sweeps up any worker that escaped its stop) or it hangs (then this ends it).
     await waitForExit(this.pid, 5000);
     killSession(this.pid);
     this.close();
     return final;
+  }
+
+  /**
+   * After `stop` in a group host: the host runs other apps, so its pid is
+   * neither waited on nor killed; the app is out once its socket closed.
+   */
+  private async leaveHost(hung: boolean): Promise<void> {
+    if (hung) {
+      // A host that does not answer can only be ended whole: killing its
+      // session ends every app of the group, whose handles then see their
+      // connections close and whose gone handlers revive them.
+      killSession(this.pid);
+      await waitForExit(this.pid, 5000);
+    } else {
+      await Promise.race([this.closed, new Promise((r) => setTimeout(r, LEAVE_HOST_MS).unref())]);
+      // A host that died meanwhile left its session behind: sweep it, as for a primary of its own.
+      if (!isProcessAlive(this.pid)) killSession(this.pid);
+    }
+    this.close();
   }
 
   restart(spec: AppSpec): Promise<PrimaryStatus> {
@@ -268,7 +240,12 @@ export class PrimaryHandle {
   }
 
   private async onConnectionClosed(): Promise<void> {
-    if (this.expectingExit) {
+    if (this.group !== null) {
+      // A group host: either it died (every app of the group is gone, and
+      // is revived) or it closed only this app's socket and runs on. Never
+      // killed for one app: the others it runs are not this handle's.
+      if (!this.expectingExit) await waitForExit(this.pid, 1000);
+    } else if (this.expectingExit) {
       await waitForExit(this.pid, 5000);
     } else if (!(await waitForExit(this.pid, 3000))) {
       // Alive but not talking to us: it cannot be supervised like that, so end it.
@@ -276,20 +253,8 @@ export class PrimaryHandle {
       await waitForExit(this.pid, 2000);
     }
     this.gone = true;
-    const info: GoneInfo = { expected: this.expectingExit, pid: this.pid };
+    const sweep = this.group !== null && isProcessAlive(this.pid) ? 0 : this.pid;
+    const info: GoneInfo = { expected: this.expectingExit, pid: this.pid, sweep };
     for (const l of this.goneListeners.splice(0)) l(info);
   }
-}
-
-/** The primary's environment: minimal, the app's own comes with the spec. */
-function primaryEnvironment(home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { CLUSTERCTL_HOME: home };
-  if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
-  if (process.env.HOME !== undefined) env.HOME = process.env.HOME;
-  // A daemon started by a test passes the marker on, so an illegal worker
-  // transition inside a real primary fails that test instead of being only
-  // logged (slot-table.ts strictTransitions; the primary reads it before it
-  // empties its environment, so workers never see it).
-  if (process.env.JEST_WORKER_ID !== undefined) env.JEST_WORKER_ID = process.env.JEST_WORKER_ID;
-  return env;
 }

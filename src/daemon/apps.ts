@@ -11,6 +11,7 @@ import { applyMetrics } from '../protocol/metrics';
 import type { AppInfo, AppSpec } from '../protocol/types';
 import type { PrimaryHandle } from './app-primary';
 import { toAppInfo } from './app-info';
+import { checkJoin } from './group-hosts';
 import { Launches, spawnAndInit } from './launch';
 import type { Logger } from './logger';
 import type { AppEntry, Registry } from './registry';
@@ -134,6 +135,24 @@ export class AppManager {
       }
       throw err;
     }
+  }
+
+  /**
+   * `restart` into another primary group, or out of one: a primary cannot
+   * take an app over from another process, so the app stops where it runs
+   * and starts again in its new place (brief downtime, as any restart).
+   */
+  async moveTo(entry: AppEntry, spec: AppSpec): Promise<void> {
+    if (spec.primaryGroup !== null) await checkJoin(this.deps.home, spec, spec.primaryGroup);
+    const handle = entry.primary;
+    if (handle) {
+      const final = await handle.stop(entry.spec.killTimeout);
+      foldRestarts(entry, final ?? entry.status, false);
+      if (entry.primary === handle) entry.primary = null;
+      entry.status = null;
+      this.registry.changed();
+    }
+    await this.startAgain(entry, spec);
   }
 
   /** Stops the app's primary (if any) and leaves the app stopped; the caller put it in `stopping`. */

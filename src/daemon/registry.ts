@@ -87,6 +87,7 @@ export class Registry {
       );
     }
     this.refuseFileFormClash(spec.name);
+    this.refuseGroupClash(spec);
     const entry: AppEntry = {
       name: spec.name,
       spec,
@@ -104,6 +105,24 @@ export class Registry {
     this.apps.set(spec.name, entry);
     this.onChange();
     return entry;
+  }
+
+  /**
+   * Two primary group names with one file form would share one host's socket,
+   * lock and log (run/groups/<form>.sock): the second is refused, as app names are.
+   */
+  refuseGroupClash(spec: AppSpec): void {
+    const group = spec.primaryGroup;
+    if (group === null) return;
+    const form = appFileName(group);
+    for (const other of this.apps.values()) {
+      const theirs = other.spec.primaryGroup;
+      if (other.name === spec.name || theirs === null || theirs === group || appFileName(theirs) !== form) continue;
+      throw new ClusterctlError(
+        'E_NAME_CLASH',
+        `primary group ${JSON.stringify(group)} has the file form ${form} of group ${JSON.stringify(theirs)} (of app ${JSON.stringify(other.name)}, run/groups/${form}.sock); use the same group name or another one`,
+      );
+    }
   }
 
   /** Two names with one file form would share a socket, a lock and log files: the second is refused. */

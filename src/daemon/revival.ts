@@ -31,9 +31,14 @@ export class Revival {
     registry.changed();
     if (registry.get(entry.name) !== entry || entry.desired !== 'running') return;
     const upFor = Date.now() - entry.attachedAt;
-    logger.warn({ app: entry.name, primaryPid: info.pid, upForMs: upFor }, 'app primary exited unexpectedly');
+    // In a group host that lives on (sweep 0), only this app's socket closed: the host is not the app's to end.
+    const why =
+      info.sweep === 0
+        ? `closed by its primary group's host (pid ${info.pid})`
+        : `exited unexpectedly (pid ${info.pid})`;
+    logger.warn({ app: entry.name, primaryPid: info.pid, upForMs: upFor }, `app primary ${why}`);
     registry.persist();
-    this.schedule(entry, `exited unexpectedly (pid ${info.pid})`, info.pid, upFor);
+    this.schedule(entry, why, info.sweep, upFor);
   }
 
   /**
@@ -91,6 +96,7 @@ export class Revival {
     // A person restarted or stopped it meanwhile: that decided for us.
     if (entry.phase !== phase || entry.primary) return;
     // Workers of the dead primary that are still alive would hold the app's ports.
+    // (A dead group host: every app of the group sweeps the same old session, harmlessly.)
     if (deadPid > 0) killSession(deadPid);
     registry.transition(entry, { type: 'launch', op: 'start' });
     const launching = entry.phase;

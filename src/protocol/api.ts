@@ -47,6 +47,8 @@ export interface ReloadOptions extends LifecycleOverrides {
 export interface RestartOptions extends LifecycleOverrides {
   /** With `--update-env`: the app's environment is replaced by this one. */
   env?: Record<string, string>;
+  /** `--primary-group NAME` / `--no-primary-group`: the app moves into that group's host, or to a primary of its own. */
+  primaryGroup?: string | null;
 }
 
 export type ScaleTarget = { mode: 'absolute'; value: number } | { mode: 'relative'; value: number } | { mode: 'max' };

@@ -111,7 +111,7 @@ export const appSpecSchema = z
     sticky: z.boolean().default(false),
     primaryGroup: z
       .string()
-      .refine((g) => appNameProblem(g) === null, { message: 'not a primary group name' })
+      .refine((g) => appNameProblem(g) === null, { error: 'not a primary group name' })
       .nullable()
       .default(null),
   })
@@ -139,7 +139,15 @@ export const daemonParamSchemas = {
     .object({
       target,
       options: z
-        .object({ ...lifecycleOverrides, env: z.record(z.string(), z.string()).optional() })
+        .object({
+          ...lifecycleOverrides,
+          env: z.record(z.string(), z.string()).optional(),
+          primaryGroup: z
+            .string()
+            .refine((g) => appNameProblem(g) === null, { error: 'not a primary group name' })
+            .nullable()
+            .optional(),
+        })
         .strict()
         .optional(),
     })

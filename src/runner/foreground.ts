@@ -48,7 +48,9 @@ function say(line: string): void {
 }
 
 function killEverything(manager: AppManager): void {
-  for (const e of manager.registry.all()) if (e.primary) killSession(e.primary.pid);
+  // Apps of one primary group share their host's pid: each session once.
+  const sessions = new Set(manager.registry.all().flatMap((e) => (e.primary ? [e.primary.pid] : [])));
+  for (const pid of sessions) killSession(pid);
 }
 
 function signalNumber(sig: NodeJS.Signals): number {

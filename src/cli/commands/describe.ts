@@ -21,9 +21,16 @@ Examples:
   $ clusterctl describe web --json | jq '.workers[].lastExit'`,
     )
     .action(async (name: string, opts: { json?: boolean; showEnv?: boolean }) => {
-      const app = await withClient((client) => client.describe({ name }));
+      const { app, all } = await withClient(async (client) => {
+        const described = await client.describe({ name });
+        // Only an app of a primary group needs the others: they say how many share its host.
+        const others = described.spec.primaryGroup === null || opts.json === true ? [described] : await client.list();
+        return { app: described, all: others };
+      });
       print(
-        opts.json ? JSON.stringify(opts.showEnv === true ? app : redactAppInfo(app), null, 2) : renderDescribe(app),
+        opts.json
+          ? JSON.stringify(opts.showEnv === true ? app : redactAppInfo(app), null, 2)
+          : renderDescribe(app, Date.now(), all),
       );
     });
 }

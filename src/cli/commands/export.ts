@@ -92,6 +92,14 @@ function ownVariables(app: SourcedApp): SourcedApp {
   return { ...app, env: own };
 }
 
+/** A primary group shares one process between the apps of a machine; each app exported here is a pod of its own. */
+function groupNotice(app: SourcedApp): string {
+  const { name, primaryGroup } = app.spec;
+  return app.origin.kind === 'config'
+    ? `${name}: primary group ${primaryGroup} is not shared across pods: each app is its own pod, alone in its group there`
+    : `${name}: primary group ${primaryGroup} is not carried: each app is its own pod, with a primary of its own`;
+}
+
 async function exportK8s(target: string, flags: K8sFlags): Promise<void> {
   const replicas = integerFlag('--replicas', flags.replicas, 0, 1000) ?? 1;
   const port = integerFlag('--port', flags.port, 1, 65535);
@@ -112,6 +120,7 @@ async function exportK8s(target: string, flags: K8sFlags): Promise<void> {
     });
     docs.push(...objects);
     if (appPort === null) notice(`${app.spec.name}: no port (--port or a PORT variable): no Service written`);
+    if (app.spec.primaryGroup !== null) notice(groupNotice(app));
     if (secretNames.length > 0) {
       const literals = secretNames.map((n) => `--from-literal=${n}=...`).join(' ');
       notice(

@@ -1,7 +1,7 @@
 /** `clusterctl restart <name|all>`: stop every worker, then start them from the saved spec. */
 import type { Command } from 'commander';
 import { addLifecycleOptions } from './lifecycle-options';
-import { appEnvironment, lifecycleOverrides } from '../../config/flags';
+import { appEnvironment, lifecycleOverrides, validateGroupName } from '../../config/flags';
 import type { RestartOptions } from '../../protocol/api';
 import { print, usage } from '../output';
 import { renderAppTable } from '../render/table';
@@ -16,6 +16,8 @@ interface RestartFlags {
   listenTimeout?: string;
   killTimeout?: string;
   stopSignal?: string;
+  /** A name, or false for --no-primary-group. */
+  primaryGroup?: string | false;
 }
 
 export function registerRestart(program: Command): void {
@@ -27,7 +29,9 @@ export function registerRestart(program: Command): void {
       )
       .argument('<name|all>', 'app name, or "all"')
       .option('--update-env', "replace the app's environment with this shell's (plus --env)")
-      .option('--env <KEY=VALUE>', 'with --update-env: set a variable (repeatable)', collect),
+      .option('--env <KEY=VALUE>', 'with --update-env: set a variable (repeatable)', collect)
+      .option('--primary-group <name>', "move the app into this primary group's shared primary process")
+      .option('--no-primary-group', 'move the app out of its primary group, to a primary of its own'),
   )
     .addHelpText(
       'after',
@@ -35,7 +39,8 @@ export function registerRestart(program: Command): void {
 Examples:
   $ clusterctl restart web
   $ NODE_ENV=staging clusterctl restart web --update-env
-  $ clusterctl restart all --kill-timeout 10000`,
+  $ clusterctl restart all --kill-timeout 10000
+  $ clusterctl restart api --primary-group shared   stop it, start it again in group "shared"`,
     )
     .action(async (target: string, flags: RestartFlags) => {
       if (flags.env !== undefined && flags.updateEnv !== true) {
@@ -43,6 +48,9 @@ Examples:
       }
       const options: RestartOptions = lifecycleOverrides(flags);
       if (flags.updateEnv === true) options.env = appEnvironment(process.env, flags.env ?? []);
+      if (flags.primaryGroup === false) options.primaryGroup = null;
+      else if (flags.primaryGroup !== undefined)
+        options.primaryGroup = validateGroupName('--primary-group', flags.primaryGroup);
       const apps = await withClient((client) => client.restart({ target, options }));
       print(renderAppTable(apps));
     });

@@ -29,6 +29,7 @@ export const NEW_APP_FLAGS: Array<keyof StartFlags> = [
   'readyLog',
   'shutdownWithMessage',
   'sticky',
+  'primaryGroup',
   'out',
   'err',
   'log',
@@ -75,7 +76,11 @@ function addAppOptions(command: Command): Command {
     )
     .option('--only <names>', 'with a config file: start only these apps (comma-separated)')
     .option('--shutdown-with-message', "ask workers to stop with the IPC message 'shutdown' instead of the stop signal")
-    .option('--sticky', "route every connection of one client to the same worker (socket.io's polling transport)");
+    .option('--sticky', "route every connection of one client to the same worker (socket.io's polling transport)")
+    .option(
+      '--primary-group <name>',
+      'share one primary process with the other apps of this group (less memory; one crash of it restarts them all)',
+    );
 }
 
 /** Where the workers' stdout and stderr go, and how those files rotate. */

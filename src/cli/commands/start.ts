@@ -88,6 +88,7 @@ Examples:
   $ clusterctl start api                        start the stopped app "api" again
   $ clusterctl start worker.py -i 2             fork mode: two python3 processes
   $ clusterctl start npm --name web --ready-url http://127.0.0.1:3000/ -- start
+  $ clusterctl start api.js --primary-group shared   one primary for every app of "shared"
   $ clusterctl start ecosystem.config.js --env production --only api,web`,
     )
     .action((target: string, args: string[], flags: StartCommandFlags) => runStart(target, args, flags));

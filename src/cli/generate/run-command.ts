@@ -51,6 +51,8 @@ function specOptions(spec: AppSpec, paths: RunPaths): string[] {
   if (spec.logs.format !== 'text') opt('--log-format', spec.logs.format);
   // The combined log is a file on this machine: kept for systemd, not carried into an image that may lack its folder.
   if (paths.mode === 'absolute' && spec.logs.combined !== null) opt('--log', spec.logs.combined);
+  // A group is shared by the apps of one machine; a pod runs one app (export k8s says so).
+  if (paths.mode === 'absolute' && spec.primaryGroup !== null) opt('--primary-group', spec.primaryGroup);
   return out;
 }
 

@@ -26,12 +26,26 @@ function probeText(s: AppInfo['spec']): string {
   return '-';
 }
 
-export function renderDescribe(app: AppInfo, now: number = Date.now()): string {
+/**
+ * `primary group  G (pid N, K apps)`: the apps that run in the same host,
+ * counted from `all` (every app the daemon lists); nothing for an app with
+ * a primary of its own.
+ */
+function groupLine(app: AppInfo, all: readonly AppInfo[]): Array<[string, string]> {
+  const group = app.spec.primaryGroup;
+  if (group === null) return [];
+  if (app.primaryPid === null) return [['primary group', `${group} (its host does not run this app now)`]];
+  const k = all.filter((a) => a.primaryPid === app.primaryPid && a.spec.primaryGroup === group).length;
+  return [['primary group', `${group} (pid ${app.primaryPid}, ${k} app${k === 1 ? '' : 's'})`]];
+}
+
+export function renderDescribe(app: AppInfo, now: number = Date.now(), all: readonly AppInfo[] = [app]): string {
   const s = app.spec;
   const lines: Array<[string, string]> = [
     ['name', app.name],
     ['status', paintStatus(app.status)],
     ['primary pid', app.primaryPid === null ? '-' : String(app.primaryPid)],
+    ...groupLine(app, all),
     ['created', isoTime(app.createdAt)],
     ['script', s.script],
     ['args', s.args.length === 0 ? '-' : JSON.stringify(s.args)],

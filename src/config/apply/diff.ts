@@ -27,8 +27,12 @@ export interface SpecChanges {
  */
 export const VOLATILE_ENV: ReadonlySet<string> = new Set(['_', 'OLDPWD', 'SHLVL']);
 
-/** Fields that live in the app primary itself: changing them means a new primary (stop, then start). */
-export const PRIMARY_FIELDS: ReadonlySet<string> = new Set(['interpreter', 'scheduling', 'sticky']);
+/**
+ * Fields that live in the app primary itself: changing them means a new
+ * primary (stop, then start). A rolling reload cannot move an app into or
+ * out of a primary group's host either: that is another process too.
+ */
+export const PRIMARY_FIELDS: ReadonlySet<string> = new Set(['interpreter', 'scheduling', 'sticky', 'primaryGroup']);
 
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

@@ -27,6 +27,7 @@ const FILE_KEY: Record<string, string> = {
   scheduling: 'scheduling',
   shutdownWithMessage: 'shutdown_with_message',
   sticky: 'sticky',
+  primaryGroup: 'primary_group',
   'logs.out': 'out_file',
   'logs.err': 'error_file',
   'logs.time': 'time',

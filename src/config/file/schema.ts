@@ -153,6 +153,14 @@ export const appEntrySchema = z.looseObject({
   kill_timeout: durationMs().optional(),
   shutdown_with_message: bool.optional(),
   sticky: bool.optional(),
+  // A clusterctl extension (PM2 has no such key): apps of one group share one primary process.
+  primary_group: z
+    .string(msg('a string'))
+    .superRefine((group, ctx) => {
+      const why = appNameProblem(group);
+      if (why !== null) ctx.addIssue({ code: 'custom', message: `is not allowed: ${why}` });
+    })
+    .optional(),
   wait_ready: bool.optional(),
   listen_timeout: durationMs(1).optional(),
   min_uptime: durationMs().optional(),

@@ -1,4 +1,5 @@
 import type { ProgressEvent, ReloadOptions } from '../../protocol/api';
+import { shellName } from '../../protocol/app-name';
 import { ClusterctlError } from '../../protocol/errors';
 import type { CallContext } from '../../protocol/rpc-server';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
@@ -35,6 +36,15 @@ export async function reloadApps(
     for (const entry of entries) {
       const spec = newSpec ?? withOverrides(entry.spec, options);
       const handle = entry.primary;
+      if (handle && handle.group !== spec.primaryGroup) {
+        // A rolling reload replaces workers inside one process; moving the app into or out of a group's host is another process.
+        const to =
+          spec.primaryGroup === null ? '--no-primary-group' : `--primary-group ${shellName(spec.primaryGroup)}`;
+        throw new ClusterctlError(
+          'E_USAGE',
+          `a reload cannot move ${entry.name} to another primary process; use \`clusterctl restart ${shellName(entry.name)} ${to}\``,
+        );
+      }
       if (handle) {
         entry.status = settled(await handle.reload(spec, parallel, onProgress));
         entry.spec = spec;

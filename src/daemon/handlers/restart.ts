@@ -7,7 +7,11 @@ import { excludeIncompatible } from '../compat';
 import type { DaemonContext } from '../context';
 import { forTarget, settleAll, settled, withOverrides } from '../verbs-shared';
 
-/** `clusterctl restart`: the primary stops and starts every worker; an app with no primary is started again. */
+/**
+ * `clusterctl restart`: the primary stops and starts every worker; an app
+ * with no primary is started again; an app asked into another primary group
+ * (or out of one) is stopped where it runs and started in its new place.
+ */
 export async function restartApps(
   manager: AppManager,
   target: string,
@@ -22,8 +26,14 @@ export async function restartApps(
       entries,
       async (entry) => {
         const spec = withOverrides(entry.spec, options, options.env);
+        if (options.primaryGroup !== undefined) {
+          spec.primaryGroup = options.primaryGroup;
+          registry.refuseGroupClash(spec);
+        }
         const handle = entry.primary;
-        if (handle) {
+        if (handle && handle.group !== spec.primaryGroup) {
+          await manager.moveTo(entry, spec);
+        } else if (handle) {
           entry.status = settled(await handle.restart(spec));
           entry.spec = spec;
         } else {
