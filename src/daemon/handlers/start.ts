@@ -1,14 +1,20 @@
 import { ClusterctlError } from '../../protocol/errors';
-import { MAX_SOCKET_PATH_BYTES, primarySocketPath } from '../../protocol/paths';
+import { MAX_SOCKET_PATH_BYTES, groupSocketPath, primarySocketPath } from '../../protocol/paths';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
 import type { AppInfo, AppSpec } from '../../protocol/types';
 import { toAppInfo } from '../app-info';
 import type { AppManager } from '../apps';
 import type { DaemonContext } from '../context';
 
-function checkName(home: string, name: string): void {
+function checkName(home: string, name: string, group: string | null): void {
   if (name === 'all') throw new ClusterctlError('E_BAD_NAME', 'app name "all" is reserved (it means every app)');
   const socket = primarySocketPath(home, name);
+  if (group !== null && Buffer.byteLength(groupSocketPath(home, group)) > MAX_SOCKET_PATH_BYTES) {
+    throw new ClusterctlError(
+      'E_BAD_NAME',
+      `primary group ${group} makes its host's socket path ${Buffer.byteLength(groupSocketPath(home, group))} bytes long (at most ${MAX_SOCKET_PATH_BYTES}); use a shorter group name or a shorter CLUSTERCTL_HOME`,
+    );
+  }
   if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) {
     // The kernel refuses longer Unix socket paths (sun_path is 108 bytes with its terminator).
     throw new ClusterctlError(
@@ -22,7 +28,7 @@ function checkName(home: string, name: string): void {
 export async function startApp(manager: AppManager, spec: AppSpec): Promise<AppInfo> {
   const { registry, logger } = manager;
   manager.refuseWhileShuttingDown();
-  checkName(manager.deps.home, spec.name);
+  checkName(manager.deps.home, spec.name, spec.primaryGroup);
   const entry = registry.add(spec, { phase: { kind: 'starting', op: 'start' }, registered: false });
   const starting = entry.phase;
   try {
