@@ -5,7 +5,7 @@
  * the memory limit) in mechanisms/, and every status change goes through the
  * slot table's one transition function.
  */
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import type { PrimaryMetrics, PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import type { AppSpec, CronStatus, WatchStatus } from '../protocol/types';
@@ -18,7 +18,8 @@ import { onProcessExit } from './mechanisms/crash-restart';
 import { enforceMemoryLimit } from './mechanisms/memory-limit';
 import type { ReadinessRule } from './mechanisms/readiness';
 import { probeOf } from './mechanisms/probe';
-import { forkClusterWorker } from './process/cluster-worker';
+import { forkClusterWorker, type WorkerCompany } from './process/cluster-worker';
+import type { GroupContext } from './group-context';
 import { spawnForked } from './process/fork-process';
 import { installAdapterRelay } from './sticky/adapter-relay';
 import { StickyRouter } from './sticky/router';
@@ -65,14 +66,20 @@ export class App {
   private readonly startedAt = Date.now();
   /** `--sticky`: the router that owns the app's ports (null: node:cluster's own balancing). */
   readonly sticky: StickyRouter | null;
+  /** What this app's cluster workers share: its sticky router, its live workers, the group's port owners. */
+  private readonly company: WorkerCompany;
 
+  /** `group`: the primary group host this app runs in, or null for a primary of its own. */
   constructor(
     spec: AppSpec,
     readonly log: Logger,
     strict = strictTransitions(),
+    readonly group: GroupContext | null = null,
   ) {
     this.spec = spec;
-    if (spec.scheduling === 'none') cluster.schedulingPolicy = cluster.SCHED_NONE;
+    // In a group host the group sets the policy (group-context.ts): it is one per process.
+    if (group) group.adopt(spec);
+    else if (spec.scheduling === 'none') cluster.schedulingPolicy = cluster.SCHED_NONE;
     else cluster.schedulingPolicy = cluster.SCHED_RR;
     this.table = new SlotTable<ManagedProcess>(
       (msg, fields) => this.log.error(msg, fields),
@@ -83,6 +90,7 @@ export class App {
       this.log.error('log capture failed', { err: err.message }),
     );
     this.sticky = spec.sticky ? new StickyRouter() : null;
+    this.company = { sticky: this.sticky, peers: new Set(), ports: group?.ports ?? null };
     installAdapterRelay();
     this.scheduleSample();
   }
@@ -109,7 +117,13 @@ export class App {
       version: packageVersion(),
       watch: this.triggerStatus.watch?.() ?? null,
       cron: this.triggerStatus.cron?.() ?? null,
+      group: this.group?.name ?? null,
     };
+  }
+
+  /** The app's live node:cluster workers (never another app's, in a group host). */
+  clusterWorkers(): Iterable<Worker> {
+    return this.company.peers;
   }
 
   subscribe(listener: (s: PrimaryStatus) => void): () => void {
@@ -162,7 +176,7 @@ export class App {
     const proc =
       this.spec.execMode === 'fork'
         ? spawnForked(this.spec, slot.instance)
-        : forkClusterWorker(this.spec, slot.instance, this.sticky);
+        : forkClusterWorker(this.spec, slot.instance, this.company);
     this.logs.attach(slot.instance, proc.pid, proc.stdout, proc.stderr);
     proc.onListening(() => {
       this.listens = true;

@@ -14,7 +14,7 @@
  * daemon, which loads prom-client anyway: the primary, whose memory is a
  * watched figure, never loads it.
  */
-import cluster, { type Worker } from 'node:cluster';
+import type { Worker } from 'node:cluster';
 import type { AppMetricsResult, MetricFamilyJson } from '../protocol/api';
 
 export const METRICS_REQ = 'NODE_CLUSTERCTL_METRICS_REQ';
@@ -75,9 +75,17 @@ function askOne(worker: Worker, app: string, timeoutMs: number): Promise<MetricF
   });
 }
 
-/** Asks every connected worker at once; a worker that does not answer within `timeoutMs` is counted missing. */
-export async function gatherWorkerMetrics(app: string, timeoutMs: number): Promise<AppMetricsResult> {
-  const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
+/**
+ * Asks every connected worker of the app at once (only its own: a group host
+ * is the cluster primary of other apps too); a worker that does not answer
+ * within `timeoutMs` is counted missing.
+ */
+export async function gatherWorkerMetrics(
+  app: string,
+  timeoutMs: number,
+  peers: Iterable<Worker>,
+): Promise<AppMetricsResult> {
+  const workers = [...peers].filter((w) => w.isConnected());
   const answers = await Promise.all(workers.map((w) => askOne(w, app, timeoutMs)));
   const got = answers.filter((a): a is MetricFamilyJson[] => a !== null);
   return { workers: got.filter((a) => a.length > 0), missing: answers.length - got.length };

@@ -186,3 +186,17 @@ export const primaryParams = {
     })(v, 'signal params'),
   env: (v: unknown) => exact<{ instance: number }>({ instance: int(0, MAX_INSTANCES) })(v, 'env params'),
 };
+
+/** One checker per GroupApi method (what the daemon sends a primary group host, on the host's own socket). */
+export const groupParams = {
+  hello: primaryParams.hello,
+  host: (v: unknown) =>
+    exact<{ name: string }>({
+      name: (x, p) => {
+        const why = appNameProblem(str(x, p));
+        if (why !== null)
+          throw new ClusterctlError('E_BAD_NAME', `app name ${JSON.stringify(x)} is not allowed: ${why}`);
+        return x as string;
+      },
+    })(v, 'host params'),
+};

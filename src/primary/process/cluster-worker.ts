@@ -9,16 +9,28 @@ import type { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AppSpec } from '../../protocol/types';
+import { joinRelay } from '../sticky/adapter-relay';
 import type { StickyRouter } from '../sticky/router';
 import { workerEnv } from '../worker-env';
 import type { StopOptions } from './managed-process';
 import { ProcessBase, listen } from './process-base';
+import { serverQueryOf, type PortClaims } from './port-claims';
 import { spawnFailure, type SpawnFailure } from './spawn-failure';
 
 const PRELOAD = join(__dirname, '..', 'preload.js');
 
-/** Forks one worker of `spec` for `instance`; in sticky mode `sticky` owns its ports. */
-export function forkClusterWorker(spec: AppSpec, instance: number, sticky: StickyRouter | null = null): ClusterWorker {
+/** What one app's workers share inside a primary that may run other apps too (a primary group host). */
+export interface WorkerCompany {
+  /** In sticky mode the router that owns the app's ports, else null (node:cluster's own balancing). */
+  sticky: StickyRouter | null;
+  /** The app's live cluster workers: the only ones its metrics and socket.io relay reach. */
+  peers: Set<Worker>;
+  /** In a group host, who owns each listening handle (null in a primary of its own: no check at all). */
+  ports: PortClaims | null;
+}
+
+/** Forks one worker of `spec` for `instance`, among the other workers of its app (`company`). */
+export function forkClusterWorker(spec: AppSpec, instance: number, company: WorkerCompany): ClusterWorker {
   // Settings persist between setupPrimary calls; set all of them every time.
   cluster.setupPrimary({
     exec: spec.script,
@@ -29,7 +41,11 @@ export function forkClusterWorker(spec: AppSpec, instance: number, sticky: Stick
     serialization: 'json',
   });
   const failed = (err: NodeJS.ErrnoException): SpawnFailure => spawnFailure(err, process.execPath, spec.cwd, spec.name);
-  return new ClusterWorker(cluster.fork(workerEnv(spec, instance)), instance, sticky, failed);
+  const worker = cluster.fork(workerEnv(spec, instance));
+  joinRelay(worker, company.peers);
+  const proc = new ClusterWorker(worker, instance, company.sticky, failed);
+  if (company.ports) proc.guardPorts(spec.name, company.ports);
+  return proc;
 }
 
 export class ClusterWorker extends ProcessBase {
@@ -50,6 +66,32 @@ export class ClusterWorker extends ProcessBase {
       this.recordExit(code, null, failure);
     });
     worker.process.on('internalMessage', (msg: unknown) => this.onInternalMessage(msg));
+  }
+
+  /**
+   * In a group host: a listen on a handle another app of the group owns is
+   * refused. Prepended, so it sees the worker's queryServer before
+   * node:cluster's own listener does; `exitedAfterDisconnect` makes node's
+   * queryServer return at once (`if (worker.exitedAfterDisconnect) return;`,
+   * lib/internal/cluster/primary.js in Node 20), so the worker never joins the
+   * other app's handle. It runs per internal message, which is never per
+   * connection in a primary of its own: there it is not installed at all.
+   */
+  guardPorts(app: string, ports: PortClaims): void {
+    this.worker.process.prependListener('internalMessage', (msg: unknown) => {
+      const query = serverQueryOf(msg);
+      if (!query) return;
+      const refusal = ports.claim(app, query);
+      if (refusal === null) return;
+      this.worker.exitedAfterDisconnect = true;
+      // Reported as the preload reports an EADDRINUSE, so readiness and `ls` treat both alike.
+      this.worker.process.emit('internalMessage', {
+        cmd: 'NODE_CLUSTERCTL_LISTEN_ERROR',
+        message: refusal,
+        code: 'EADDRINUSE',
+      });
+      void this.kill();
+    });
   }
 
   get stdout(): Readable | null {

@@ -22,6 +22,8 @@ function isAdapterMessage(msg: unknown): msg is AdapterMessage {
 
 /** The adapter uids (one per namespace) each worker has sent from. */
 const uidsOf = new WeakMap<Worker, Set<string>>();
+/** Each worker's app: the set of that app's live workers. */
+const peersOf = new WeakMap<Worker, Set<Worker>>();
 let installed = false;
 
 function forward(to: Worker, msg: AdapterMessage): void {
@@ -39,7 +41,7 @@ function relay(from: Worker, msg: AdapterMessage): void {
     uids.add(msg.uid);
     uidsOf.set(from, uids);
   }
-  const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w !== from);
+  const workers = [...(peersOf.get(from) ?? [])].filter((w) => w !== from);
   if (typeof msg.requesterUid === 'string') {
     const requester = workers.find((w) => uidsOf.get(w)?.has(msg.requesterUid as string));
     if (requester) {
@@ -50,7 +52,14 @@ function relay(from: Worker, msg: AdapterMessage): void {
   for (const w of workers) forward(w, msg);
 }
 
-/** Once per app primary. */
+/** `worker` belongs to the app whose live workers are `peers`; it leaves the set when it exits. */
+export function joinRelay(worker: Worker, peers: Set<Worker>): void {
+  peers.add(worker);
+  peersOf.set(worker, peers);
+  worker.once('exit', () => peers.delete(worker));
+}
+
+/** Once per process (a group host runs it for its first app). */
 export function installAdapterRelay(): void {
   if (installed) return;
   installed = true;
