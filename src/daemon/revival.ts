@@ -4,6 +4,7 @@
  * decided by the same restart policy as a crashed worker's, with the
  * primaries' own PolicySpec; a crash loop ends in the `gave-up` phase.
  */
+import { sessionOf } from '../os/liveness';
 import { killSession } from '../os/session';
 import { decideRestart } from '../supervision/restart-policy';
 import type { GoneInfo, PrimaryHandle } from './app-primary';
@@ -13,6 +14,18 @@ import { busyOp } from './lifecycle/app-phase';
 import { PRIMARY_POLICY } from './lifecycle/primary-policy';
 import type { AppEntry } from './registry';
 import { foldRestarts } from './verbs-shared';
+
+/** What a dead primary may have left running: its session, and its fork-mode children's sessions. */
+interface LeftBehind {
+  deadPid: number;
+  strays: number[];
+}
+
+/** The pids of the fork-mode children the app's primary last reported. */
+function forkChildren(entry: AppEntry): number[] {
+  if (entry.spec.execMode !== 'fork' || !entry.status) return [];
+  return entry.status.workers.flatMap((w) => (w.pid === null ? [] : [w.pid]));
+}
 
 /** How long a due revival waits for an operation holding the app before it tries again. */
 const BUSY_RETRY_MS = 500;
@@ -25,6 +38,7 @@ export class Revival {
   onPrimaryGone(entry: AppEntry, handle: PrimaryHandle, info: GoneInfo): void {
     const { registry, logger } = this.manager;
     if (entry.primary !== handle || info.expected || this.manager.isShuttingDown) return;
+    const strays = forkChildren(entry);
     foldRestarts(entry, entry.status, true);
     entry.primary = null;
     entry.status = null;
@@ -38,15 +52,16 @@ export class Revival {
         : `exited unexpectedly (pid ${info.pid})`;
     logger.warn({ app: entry.name, primaryPid: info.pid, upForMs: upFor }, `app primary ${why}`);
     registry.persist();
-    this.schedule(entry, why, info.sweep, upFor);
+    this.schedule(entry, why, info.sweep, upFor, strays);
   }
 
   /**
    * Asks the primary policy what to do about a primary that is gone after
    * `uptimeMs`: revive it after the backoff, or give up. `deadPid` is the
-   * session to sweep before the next primary starts (0: none).
+   * session to sweep before the next primary starts (0: none); `strays` the
+   * fork-mode children it ran, each leading a session of its own.
    */
-  schedule(entry: AppEntry, why: string, deadPid: number, uptimeMs: number): void {
+  schedule(entry: AppEntry, why: string, deadPid: number, uptimeMs: number, strays: number[] = []): void {
     const { registry, logger } = this.manager;
     this.cancel(entry);
     const decision = decideRestart(PRIMARY_POLICY, { code: null, signal: null, uptimeMs }, entry.revivals);
@@ -62,7 +77,7 @@ export class Revival {
     const kind = entry.phase.kind;
     const type = kind === 'starting' || kind === 'stopped' || kind === 'reviving' ? 'revive-again' : 'primary-died';
     if (!registry.transition(entry, { type, at: Date.now(), reason })) return;
-    this.arm(entry, entry.phase, deadPid, decision.delayMs);
+    this.arm(entry, entry.phase, { deadPid, strays }, decision.delayMs);
     logger.info(
       { app: entry.name, delayMs: decision.delayMs, attempt: entry.revivals.backoffStep },
       'app primary restart scheduled',
@@ -75,29 +90,32 @@ export class Revival {
     this.timers.delete(entry);
   }
 
-  private arm(entry: AppEntry, phase: AppPhase, deadPid: number, delayMs: number): void {
+  private arm(entry: AppEntry, phase: AppPhase, left: LeftBehind, delayMs: number): void {
     this.timers.set(
       entry,
       setTimeout(() => {
         this.timers.delete(entry);
-        void this.revive(entry, phase, deadPid);
+        void this.revive(entry, phase, left);
       }, delayMs),
     );
   }
 
-  private async revive(entry: AppEntry, phase: AppPhase, deadPid: number): Promise<void> {
+  private async revive(entry: AppEntry, phase: AppPhase, left: LeftBehind): Promise<void> {
     const { registry, logger } = this.manager;
     if (this.manager.isShuttingDown || registry.get(entry.name) !== entry || entry.desired !== 'running') return;
     if (busyOp(entry.phase) !== null) {
       // Another operation holds the app (a scale goes back to this phase): try again shortly rather than interleave.
-      this.arm(entry, phase, deadPid, BUSY_RETRY_MS);
+      this.arm(entry, phase, left, BUSY_RETRY_MS);
       return;
     }
     // A person restarted or stopped it meanwhile: that decided for us.
     if (entry.phase !== phase || entry.primary) return;
     // Workers of the dead primary that are still alive would hold the app's ports.
     // (A dead group host: every app of the group sweeps the same old session, harmlessly.)
-    if (deadPid > 0) killSession(deadPid);
+    if (left.deadPid > 0) killSession(left.deadPid);
+    // A fork-mode child leads its own session, out of the primary's reach: it
+    // outlives a primary killed with -9 and would keep the app's port.
+    for (const pid of left.strays) if (sessionOf(pid) === pid) killSession(pid);
     registry.transition(entry, { type: 'launch', op: 'start' });
     const launching = entry.phase;
     try {
