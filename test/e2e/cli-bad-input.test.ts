@@ -97,6 +97,28 @@ describe('bad input', () => {
     );
   });
 
+  it.each([
+    ['start', join(FIXTURES, 'hello.js'), '--primary-group'],
+    ['restart', 'keeper', '--primary-group'],
+  ])('a primary group name with / (%s)', async (...args) => {
+    expectOneLineError(await sb.cli([...args, 'a/b']), 2, /--primary-group "a\/b" is not allowed: it contains "\/"/);
+  });
+
+  it('a primary_group in a config file that is not a string', async () => {
+    const file = join(scratch(), 'group.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ apps: [{ name: 'g1', script: join(FIXTURES, 'hello.js'), primary_group: 7 }] }),
+    );
+    expectOneLineError(await sb.cli(['start', file]), 2, /primary_group/);
+  });
+
+  it('--primary-group with a config file (set it in the file)', async () => {
+    const file = join(scratch(), 'group2.config.json');
+    writeFileSync(file, JSON.stringify({ apps: [{ name: 'g2', script: join(FIXTURES, 'hello.js') }] }));
+    expectOneLineError(await sb.cli(['start', file, '--primary-group', 'g']), 2, /--primary-group: with a config file/);
+  });
+
   it('a name over 128 bytes', async () => {
     expectOneLineError(
       await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'n'.repeat(129)]),
