@@ -288,6 +288,26 @@ describe('clusterctl export', () => {
     expect(text).toContain('port: 8080\n');
   });
 
+  it('a primary group: systemd carries --primary-group; k8s says in one line that a pod does not', async () => {
+    await sb.ok(['start', join(FIXTURES, 'never-listens.js'), '--name', 'grouped', '--primary-group', 'shared']);
+    try {
+      const out = join(dir, 'group-units');
+      mkdirSync(out);
+      await sb.ok(['export', 'systemd', 'grouped', '--dir', out]);
+      expect(verify(join(out, 'grouped.service'))).toBe('');
+      expect(field(readFileSync(join(out, 'grouped.service'), 'utf8'), 'ExecStart')[0]).toContain(
+        ' --name grouped -i 1 --primary-group shared ',
+      );
+      const r = await sb.ok(['export', 'k8s', 'grouped', '--image', 'grouped:1'], { cwd: FIXTURES });
+      expect(r.stdout).not.toContain('primary-group');
+      expect(r.stderr.split('\n').filter((l) => l.includes('primary group'))).toEqual([
+        'clusterctl: grouped: primary group shared is not carried: each app is its own pod, with a primary of its own',
+      ]);
+    } finally {
+      await sb.ok(['delete', 'grouped']);
+    }
+  });
+
   it('k8s: bad --replicas, --port or --image, a missing --image or an unknown app: one line, exit non-zero, no output', async () => {
     const cases: Array<[string[], number]> = [
       [['web', '--image', 'x:1', '--replicas', 'two'], 2],
