@@ -7,7 +7,7 @@
  * `save` + `resurrect` keep the group. A fork-mode child leads its own
  * session: the daemon ends it when its primary died (revival.ts).
  */
-import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from '../../src/client/client';
 import { defaultSpec } from '../../src/config/defaults';
@@ -294,7 +294,7 @@ test('refusals: one line, the right exit code, and nothing changes', async () =>
   await answers(ports.web);
 });
 
-test('save + resurrect keep the group: one host for the apps again', async () => {
+test('save + resurrect keep the group: one host for the apps again; update adopts it', async () => {
   await startThree();
   await sharedHost();
   await sb.ok(['save']);
@@ -302,6 +302,34 @@ test('save + resurrect keep the group: one host for the apps again', async () =>
   await sb.ok(['resurrect']);
   const host = await sharedHost();
   expect((await apps()).map((a) => a.spec.primaryGroup)).toEqual(['g', 'g', 'g']);
-  expect(isAlive(host)).toBe(true);
+  const before = await apps();
+  await sb.ok(['update']);
+  const after = await apps();
+  expect(after.map((a) => [a.name, a.primaryPid, a.spec.primaryGroup, a.workers.map((w) => w.pid)])).toEqual(
+    before.map((a) => [a.name, host, 'g', a.workers.map((w) => w.pid)]),
+  );
   await allAnswer();
+});
+
+test('apply: primary_group in the file; a changed group moves that app (stop, then start), the others stay', async () => {
+  const file = join(sb.home, 'group.config.json');
+  const entry = (name: string, port: number, group: string | null) => ({
+    name,
+    script: HELLO,
+    env: { PORT: port },
+    ...(group === null ? {} : { primary_group: group }),
+  });
+  writeFileSync(file, JSON.stringify({ apps: [entry('web', ports.web, 'g'), entry('api', ports.api, 'g')] }));
+  await sb.ok(['apply', file]);
+  const host = await sharedHost(['web', 'api']);
+  const before = await apps();
+  writeFileSync(file, JSON.stringify({ apps: [entry('web', ports.web, 'g'), entry('api', ports.api, null)] }));
+  const r = await sb.ok(['apply', file]);
+  expect(r.stdout).toMatch(/primary_group changed: the app primary is replaced/);
+  const api = await app('api');
+  expect([api.spec.primaryGroup, api.primaryPid === host]).toEqual([null, false]);
+  expect(workerPids(await apps(), 'web')).toEqual(workerPids(before, 'web'));
+  expect((await app('web')).primaryPid).toBe(host);
+  await answers(ports.web);
+  await answers(ports.api);
 });
