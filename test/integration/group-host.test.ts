@@ -9,7 +9,7 @@
  * E_GROUP_CONFLICT, and stopping the last app ends the host.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
@@ -150,6 +150,27 @@ test('two apps in one host: each answers on its port, both report the host and t
   // `host` of an app already hosted answers the same socket, nothing restarts.
   expect(await group.call('host', { name: 'a' })).toEqual({ socket: primarySocketPath(home(), 'a') });
   expect(workerPids(await a.app.call('status', {}))).toEqual(workerPids(a.status));
+  // Each app's events in its own primary log, with the group; the host's own events in the group's log.
+  const records = readFileSync(join(home(), 'logs', 'b-primary.log'), 'utf8')
+    .trim()
+    .split('\n');
+  expect(records.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+    expect.objectContaining({ app: 'b', group: 'g', primaryPid: host.pid, msg: 'initialising' }),
+  );
+  expect(readFileSync(join(home(), 'logs', 'groups', 'g.log'), 'utf8')).toMatch(/"msg":"hosting app".*"app":"b"/);
+});
+
+test('a reload of a hosted app onto a port another app serves fails; its old workers keep serving', async () => {
+  const { group } = await startHost();
+  const [pa, pb] = [await freePort(), await freePort()];
+  await hostApp(group, spec('a', pa));
+  const b = await hostApp(group, spec('b', pb));
+  const err = await refusal(b.app.call('reload', { spec: spec('b', pa), parallel: 1 }));
+  expect(err.code).toBe('E_RELOAD_FAILED');
+  expect(err.message).toMatch(`port ${pa} is already served by app a of primary group g`);
+  const after = await b.app.call('status', {});
+  expect(workerPids(after).sort()).toEqual(workerPids(b.status).sort());
+  expect([...(await answeringPids(pb, 6))].every((p) => workerPids(b.status).includes(p))).toBe(true);
 });
 
 test.each([
@@ -269,10 +290,16 @@ test('`host` of a name that is not an app name is refused with E_BAD_NAME', asyn
 });
 
 test('a primary of its own still answers with group null', async () => {
+  mkdirSync(join(home(), 'run'), { mode: 0o700 }); // the daemon's to create, for an own primary
   const own = startPrimary(['--name', 'solo']);
   const app = await appRpc(primarySocketPath(home(), 'solo'));
   const status = await app.call('hello', HELLO);
   expect([status.pid, status.group, status.initialised]).toEqual([own.pid, null, false]);
+  // The app's lock is held by its own primary: a host cannot take the app.
+  const { group } = await startHost();
+  const err = await refusal(group.call('host', { name: 'solo' }));
+  expect(err).toEqual({ code: 'E_START_FAILED', message: 'another app primary already runs solo' });
+  expect((await group.call('hello', HELLO)).apps).toEqual([]);
   await app.call('stop', {});
   expect(await own.exited).toBe(0);
 });
