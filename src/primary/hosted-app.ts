@@ -76,7 +76,8 @@ export class HostedApp {
     const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => this.write(level, msg, fields);
     this.log = { info: write('info'), warn: write('warn'), error: write('error') };
     this.initTimer = setTimeout(() => {
-      this.log.warn('no init received; exiting', { afterMs: INIT_DEADLINE_MS });
+      const next = this.group ? 'leaving the group host' : 'exiting';
+      this.log.warn(`no init received; ${next}`, { afterMs: INIT_DEADLINE_MS });
       this.opts.onDone(this);
     }, INIT_DEADLINE_MS);
   }

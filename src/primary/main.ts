@@ -19,7 +19,6 @@ import { processesInSession } from '../os/liveness';
 import { isAppName } from '../protocol/app-name';
 import type { Logger } from './app';
 import { strictTransitions } from './lifecycle/slot-table';
-import { GroupHost } from './group-host';
 import { AlreadyRunning, HostedApp } from './hosted-app';
 
 /** Exit code when another primary already runs this app (or another host this group). */
@@ -67,7 +66,14 @@ function ownPrimary(appName: string): Role {
   };
 }
 
-const role: Role = name !== undefined ? ownPrimary(name) : new GroupHost(home, one, strict, (code) => finalExit(code));
+function groupHost(group: string): Role {
+  // Required only in this role: a primary of its own (one per app, its memory a watched figure) never loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load, which import cannot be under CommonJS
+  const { GroupHost } = require('./group-host') as typeof import('./group-host');
+  return new GroupHost(home as string, group, strict, (code) => finalExit(code));
+}
+
+const role: Role = name !== undefined ? ownPrimary(name) : groupHost(one);
 
 async function shutdown(code: number): Promise<void> {
   try {

@@ -70,9 +70,9 @@ async function connectTo(path: string): Promise<RpcConnection> {
 
 const appRpc = async (path: string): Promise<TypedRpc<PrimaryApi>> => new TypedRpc<PrimaryApi>(await connectTo(path));
 
-async function startHost(): Promise<{ host: Started; group: TypedRpc<GroupApi> }> {
-  const host = startPrimary(['--group', 'g']);
-  return { host, group: new TypedRpc<GroupApi>(await connectTo(groupSocketPath(home(), 'g'))) };
+async function startHost(name = 'g'): Promise<{ host: Started; group: TypedRpc<GroupApi> }> {
+  const host = startPrimary(['--group', name]);
+  return { host, group: new TypedRpc<GroupApi>(await connectTo(groupSocketPath(home(), name))) };
 }
 
 function spec(name: string, port: number, extra: Partial<AppSpec> = {}): AppSpec {
@@ -288,6 +288,19 @@ test('`host` of a name that is not an app name is refused with E_BAD_NAME', asyn
   }
   expect((await group.call('hello', HELLO)).apps).toEqual([]);
 });
+
+test('an app with no init in 30 s leaves the host, which then exits; a host that never hosts exits too', async () => {
+  const { host, group } = await startHost();
+  const { socket } = await group.call('host', { name: 'idle' });
+  const idle = await startHost('g2');
+  const t0 = Date.now();
+  expect(await Promise.all([host.exited, idle.host.exited])).toEqual([0, 0]);
+  expect(Date.now() - t0).toBeGreaterThan(25000);
+  expect([existsSync(socket), existsSync(groupSocketPath(home(), 'g2'))]).toEqual([false, false]);
+  expect(readFileSync(join(home(), 'logs', 'idle-primary.log'), 'utf8')).toMatch(
+    /"msg":"no init received; leaving the group host"/,
+  );
+}, 60000);
 
 test('a primary of its own still answers with group null', async () => {
   mkdirSync(join(home(), 'run'), { mode: 0o700 }); // the daemon's to create, for an own primary
