@@ -160,6 +160,17 @@ test('two apps in one host: each answers on its port, both report the host and t
   expect(readFileSync(join(home(), 'logs', 'groups', 'g.log'), 'utf8')).toMatch(/"msg":"hosting app".*"app":"b"/);
 });
 
+test("each app's metrics come from its own workers only", async () => {
+  const { group } = await startHost();
+  const counter = spec('counter', await freePort(), { script: join(FIXTURES, 'prom-counter.js') });
+  const a = await hostApp(group, counter);
+  const b = await hostApp(group, spec('b', await freePort(), { instances: 1 }));
+  const ofA = await a.app.call('metrics', { timeoutMs: 3000 });
+  expect([ofA.workers.length, ofA.missing]).toEqual([2, 0]);
+  expect(ofA.workers[0]?.map((f) => f.name)).toContain('fixture_requests_total');
+  expect(await b.app.call('metrics', { timeoutMs: 3000 })).toEqual({ workers: [], missing: 0 });
+});
+
 test('a reload of a hosted app onto a port another app serves fails; its old workers keep serving', async () => {
   const { group } = await startHost();
   const [pa, pb] = [await freePort(), await freePort()];
@@ -263,6 +274,29 @@ function lockHeld(): Promise<boolean> {
     s.once('error', () => resolve(false));
   });
 }
+
+test('`host` of an app that is stopping waits for the stop, then hosts it afresh; the host stays up meanwhile', async () => {
+  const { host, group } = await startHost();
+  const slow = spec('slow', await freePort(), {
+    script: join(FIXTURES, 'ignores-sigint.js'),
+    instances: 1,
+    killTimeout: 1500,
+  });
+  const first = await hostApp(group, slow);
+  const watcher = await appRpc(primarySocketPath(home(), 'slow'));
+  const stopping = first.app.call('stop', {});
+  await waitFor(async () => (await watcher.call('status', {})).workers[0]?.status === 'stopping', {
+    what: 'the worker to be stopping',
+  });
+  const { socket } = await group.call('host', { name: 'slow' });
+  expect((await stopping).workers.map((w) => w.status)).toEqual(['stopped']);
+  const fresh = await appRpc(socket);
+  const status = await fresh.call('status', {});
+  expect([status.pid, status.initialised, isAlive(host.pid)]).toEqual([host.pid, false, true]);
+  expect(workerPids(first.status).filter((p) => !gone(p))).toEqual([]);
+  await fresh.call('stop', {});
+  expect(await host.exited).toBe(0);
+});
 
 test('SIGTERM stops every hosted app and exits 0; a second host of the group exits 3', async () => {
   const { host, group } = await startHost();
