@@ -1,14 +1,18 @@
 /**
  * The pure parts of a primary group host: who owns a listening handle
  * (port-claims.ts), which specs a host can run (group-context.ts) and the
- * checks of what the daemon sends it (groupParams). No process is started.
+ * checks of what the daemon sends it (groupParams), the socket.io relay
+ * kept within each app. No process is started.
  */
+import cluster, { type Worker } from 'node:cluster';
+import { EventEmitter } from 'node:events';
 import { defaultSpec } from '../../src/config/defaults';
 import { ClusterctlError } from '../../src/protocol/errors';
 import { groupParams } from '../../src/protocol/primary-params';
 import type { AppSpec } from '../../src/protocol/types';
 import { GroupContext } from '../../src/primary/group-context';
 import { PortClaims, serverQueryOf } from '../../src/primary/process/port-claims';
+import { installAdapterRelay, joinRelay } from '../../src/primary/sticky/adapter-relay';
 
 const query = (port: number, extra: Record<string, unknown> = {}): unknown => ({
   cmd: 'NODE_CLUSTER',
@@ -97,5 +101,34 @@ describe('groupParams', () => {
     expect(codeOf(() => groupParams.host({ name: 3 }))).toBe('E_BAD_SPEC');
     expect(codeOf(() => groupParams.host({ name: 'a', extra: 1 }))).toBe('E_BAD_SPEC');
     expect(codeOf(() => groupParams.hello({ protocol: 1, version: '0.1.0' }))).toBeNull();
+  });
+});
+
+describe('the socket.io adapter relay in a host of several apps', () => {
+  class FakeWorker extends EventEmitter {
+    readonly got: unknown[] = [];
+    isConnected(): boolean {
+      return true;
+    }
+    send(msg: unknown): boolean {
+      this.got.push(msg);
+      return true;
+    }
+  }
+
+  it("relays a worker's adapter message to the other workers of its app only", () => {
+    installAdapterRelay();
+    const [a1, a2, b1] = [new FakeWorker(), new FakeWorker(), new FakeWorker()];
+    const appA = new Set<Worker>();
+    const appB = new Set<Worker>();
+    joinRelay(a1 as unknown as Worker, appA);
+    joinRelay(a2 as unknown as Worker, appA);
+    joinRelay(b1 as unknown as Worker, appB);
+    const msg = { source: '_sio_adapter', uid: 'u1', type: 1 };
+    cluster.emit('message', a1, msg);
+    expect([a1.got, a2.got, b1.got]).toEqual([[], [msg], []]);
+    a2.emit('exit');
+    cluster.emit('message', a1, msg);
+    expect([a2.got.length, b1.got.length, appA.size]).toEqual([1, 0, 1]);
   });
 });
