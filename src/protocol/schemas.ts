@@ -111,7 +111,7 @@ export const appSpecSchema = z
     sticky: z.boolean().default(false),
     primaryGroup: z
       .string()
-      .refine((g) => appNameProblem(g) === null, { error: 'not a primary group name' })
+      .refine((g) => appNameProblem(g) === null, 'not a primary group name')
       .nullable()
       .default(null),
   })
