@@ -191,3 +191,22 @@ test('bad input: a command that does not exist and an interpreter not installed 
   const ls = await sb.cli(['ls', '--json']);
   expect(ls.stdout.trim() === '' || (JSON.parse(ls.stdout) as unknown[]).length === 0).toBe(true);
 });
+
+test('kill -9 of the app primary: its fork-mode child (a session of its own) is ended, and the app answers again on its port', async () => {
+  const port = await freePort();
+  await sb.ok(['start', join(FIXTURES, 'hello.js'), '--name', 'solo', '--exec-mode', 'fork', '--env', `PORT=${port}`]);
+  const before = (await sb.list()).find((a) => a.name === 'solo') as (Listed & { primaryPid: number }) | undefined;
+  const child = before?.workers[0]?.pid ?? -1;
+  process.kill(before?.primaryPid ?? -1, 'SIGKILL');
+  // Left running, the child would hold the port and every new one would fail EADDRINUSE.
+  await allGone([child]);
+  const after = await waitFor(
+    async () => {
+      const w = (await app('solo')).workers.find((x) => x.instance === 0);
+      return w && w.status === 'online' && w.pid !== child && w;
+    },
+    { timeoutMs: 30000, what: 'solo online again with a new child' },
+  );
+  const body = JSON.parse((await httpGet(port)).body) as { pid: number };
+  expect(body.pid).toBe(after.pid);
+});
