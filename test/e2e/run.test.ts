@@ -5,7 +5,7 @@
  * → its own code), a second SIGTERM during a slow stop, SIGHUP reloads,
  * --http probes and metrics, and bad flags refused with one line.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, httpGet } from '../helpers/net';
 import { killTree, startRun, type RunningRun } from '../helpers/runner';
@@ -212,6 +212,29 @@ it('a config file: one primary per app of --only, each line tagged with its app;
     },
   );
   expect((await httpGet(http, '/metrics')).status).toBe(401);
+  run.child.kill('SIGINT');
+  expect((await run.exitWithin(15000)).code).toBe(0);
+});
+
+it('a config file whose apps share a primary_group: one host for both, and SIGINT stops them all', async () => {
+  const [a, b] = [await freePort(), await freePort()];
+  const file = join(sb.home, 'group.config.json');
+  const entry = (name: string, port: number) => ({
+    name,
+    script: join(FIXTURES, 'hello.js'),
+    env: { PORT: port },
+    primary_group: 'g',
+  });
+  writeFileSync(file, JSON.stringify({ apps: [entry('a', a), entry('b', b)] }));
+  run = startRun([file], sb.env);
+  await online(1, 'a');
+  await online(1, 'b');
+  const listed = JSON.parse((await sb.ok(['ls', '--json'])).stdout) as Array<{ primaryPid: number | null }>;
+  const primaries = new Set(listed.map((x) => x.primaryPid));
+  expect(primaries.size).toBe(1);
+  expect(primaries.has(null)).toBe(false);
+  expect((await httpGet(a)).status).toBe(200);
+  expect((await httpGet(b)).status).toBe(200);
   run.child.kill('SIGINT');
   expect((await run.exitWithin(15000)).code).toBe(0);
 });
