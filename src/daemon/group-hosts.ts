@@ -86,6 +86,7 @@ export async function checkJoin(home: string, spec: AppSpec, group: string): Pro
   try {
     connection = await RpcConnection.connect(groupSocketPath(home, group), {
       code: 'E_PRIMARY_UNREACHABLE',
+      peer: `the host of primary group ${group}`,
       timeoutMs: 1000,
     });
   } catch {
