@@ -232,6 +232,10 @@ function otherNode(): string {
 test('refusals: one line, the right exit code, and nothing changes', async () => {
   await sb.ok(['start', HELLO, '--name', 'web', '--primary-group', 'g', '--env', `PORT=${ports.web}`]);
   const host = await sharedHost(['web']);
+  const node = otherNode();
+  // An app of its own on the other node: moving it into g is refused before it is stopped.
+  const soloPort = await freePort();
+  await sb.ok(['start', HELLO, '--name', 'solo', '--interpreter', node, '--env', `PORT=${soloPort}`]);
   const before = await stableList();
   const refused = async (args: string[], code: number, text: RegExp): Promise<void> => {
     const r = await sb.cli(args);
@@ -251,21 +255,12 @@ test('refusals: one line, the right exit code, and nothing changes', async () =>
     /primary group "g " has the file form g of group "g"/,
   );
   await refused(
-    [
-      'start',
-      HELLO,
-      '--name',
-      'other',
-      '--primary-group',
-      'g',
-      '--interpreter',
-      otherNode(),
-      '--env',
-      `PORT=${ports.api}`,
-    ],
+    ['start', HELLO, '--name', 'other', '--primary-group', 'g', '--interpreter', node, '--env', `PORT=${ports.api}`],
     1,
     /other asks for node .*other-node\/node, but primary group g runs on /,
   );
+  await refused(['restart', 'solo', '--primary-group', 'g'], 1, /solo asks for node .*other-node\/node/);
+  await answers(soloPort);
 
   // No flag sets the scheduling: a spec through the programmatic API asks for another one.
   const client = await connect({ home: sb.home, autoStart: false });
