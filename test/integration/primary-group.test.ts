@@ -216,6 +216,27 @@ test('restart --primary-group / --no-primary-group moves one app; the others kee
   expect(existsSync(groupSocket('other'))).toBe(false);
 });
 
+test('a hung host (SIGSTOP): stop of one app ends the host, and the other app comes back in a new one', async () => {
+  const common = ['--primary-group', 'g', '--kill-timeout', '1000'];
+  await sb.ok(['start', HELLO, '--name', 'web', ...common, '--env', `PORT=${ports.web}`]);
+  await sb.ok(['start', HELLO, '--name', 'api', ...common, '--env', `PORT=${ports.api}`]);
+  const host = await sharedHost(['web', 'api']);
+  process.kill(host, 'SIGSTOP');
+  // `stop` waits for the host's answer (kill timeout + 15 s), then ends its session: nothing else can.
+  await sb.ok(['stop', 'web'], { timeoutMs: 60000 });
+  await waitFor(() => !isAlive(host), { timeoutMs: 10000, what: 'the hung host to be killed' });
+  expect((await app('web')).status).toBe('stopped');
+  const next = await waitFor(
+    async () => {
+      const pid = await sharedHost(['api']);
+      return pid !== host ? pid : null;
+    },
+    { timeoutMs: 40000, what: 'api in a new host' },
+  );
+  expect(isAlive(next)).toBe(true);
+  await answers(ports.api);
+});
+
 /** A node binary at another path: a hard link when /tmp shares the file system, a copy otherwise. */
 function otherNode(): string {
   const dir = join(sb.home, 'other-node');
