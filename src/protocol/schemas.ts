@@ -144,7 +144,7 @@ export const daemonParamSchemas = {
           env: z.record(z.string(), z.string()).optional(),
           primaryGroup: z
             .string()
-            .refine((g) => appNameProblem(g) === null, { error: 'not a primary group name' })
+            .refine((g) => appNameProblem(g) === null, 'not a primary group name')
             .nullable()
             .optional(),
         })
