@@ -18,7 +18,8 @@ const { waitServing } = require('./probe');
 const RUN_TAG_VAR = 'CLUSTERCTL_BENCH_RUN';
 
 /**
- * @typedef {{ name: string, script: string, instances: number, port: number, logFile?: string }} AppStart
+ * @typedef {{ name: string, script: string, instances: number, port: number, logFile?: string, group?: string }} AppStart
+ * (`group`: clusterctl's --primary-group; the other engines have no such thing and are never given one)
  */
 
 /** @param {string} runTag */
@@ -128,7 +129,11 @@ class ClusterctlEngine extends CliEngine {
 
   /** @param {AppStart} a */
   async startApp(a) {
-    await this.ok(['start', a.script, '-i', String(a.instances), '--name', a.name, '--env', `PORT=${a.port}`], 180000);
+    const group = a.group ? ['--primary-group', a.group] : [];
+    await this.ok(
+      ['start', a.script, '-i', String(a.instances), '--name', a.name, '--env', `PORT=${a.port}`, ...group],
+      180000,
+    );
     await waitServing(a.port);
   }
 
@@ -142,8 +147,9 @@ class ClusterctlEngine extends CliEngine {
   /** Processes that manage the apps, excluding the apps' own workers. */
   async managerPids() {
     const daemon = this.daemonPid();
-    const primaries = (await this.list()).map((a) => a.primaryPid).filter((p) => typeof p === 'number');
-    return { daemon, primaries: /** @type {number[]} */ (primaries) };
+    // Apps of one primary group share their primary: count each process once.
+    const primaries = new Set((await this.list()).map((a) => a.primaryPid).filter((p) => typeof p === 'number'));
+    return { daemon, primaries: /** @type {number[]} */ ([...primaries]) };
   }
 
   /** @param {string} name */

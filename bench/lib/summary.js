@@ -32,6 +32,12 @@ const FIGURES = [
     goals: [{ ref: 'pm2', op: '<=', k: 0.9 }],
   },
   {
+    label: 'total memory, the same 10 apps in one primary group (--primary-group) [MB]',
+    scenario: 'memory',
+    key: 'total-pss-group',
+    goals: [{ ref: 'pm2', op: '<=', k: 0.9 }],
+  },
+  {
     label: 'private memory of one app primary [MB]',
     scenario: 'memory',
     key: 'primary-private',

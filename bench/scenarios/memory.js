@@ -7,6 +7,8 @@
  * - the managers (daemon, plus clusterctl's primaries) with 1 app and with
  *   10 apps × 2 workers (4 apps with --quick);
  * - everything, managers and every worker, at 10 apps: what the host pays;
+ *   then the same with clusterctl's 10 apps in one primary group
+ *   (`--primary-group`: one host process instead of ten primaries);
  * - private memory (pages no other process maps) of one app primary, against
  *   a bare node with node:cluster and node:net loaded (bench/apps/bare-cluster-net.js),
  *   and of the daemon against PM2's daemon;
@@ -71,9 +73,14 @@ async function memory(ctx) {
     limitLabel: 'bare node, node:cluster + net loaded',
     key: 'primary-private',
   });
+  const totalGroup = newRow(
+    `all processes, the same ${many} apps × ${WORKERS} workers, clusterctl's in one primary group: PSS`,
+    'MB',
+    { key: 'total-pss-group' },
+  );
   const daemonPrivate = newRow(`daemon, ${many} apps: private memory`, 'MB', { key: 'daemon-private' });
   const worker = pair('one worker of a hello app', { limitLabel: 'raw node:cluster worker' });
-  const atMany = [ten.rss, ten.pss, total, primaryPrivate, daemonPrivate, worker.rss, worker.pss];
+  const atMany = [ten.rss, ten.pss, total, totalGroup, primaryPrivate, daemonPrivate, worker.rss, worker.pss];
   const all = [idle.rss, idle.pss, one.rss, one.pss, ...atMany];
 
   /** @type {Array<'clusterctl' | 'pm2'>} */
@@ -167,11 +174,54 @@ async function memory(ctx) {
   const counts = total.runs.filter((r) => r.sample === 0).map((r) => `${r.side} ${r.processes}`);
   if (counts.length) notes.push(`processes counted in the total: ${counts.join(', ')}`);
   for (let i = 0; i < BARE; i++) await raw.deleteApp(`mem-bare-${i}`).catch(() => undefined);
+  await inOneGroup(ctx, live, totalGroup, { many, settleMs, samples });
+  const grouped = totalGroup.runs.filter((r) => r.sample === 0).map((r) => `${r.side} ${r.processes}`);
+  if (grouped.length) notes.push(`processes counted in the total with one primary group: ${grouped.join(', ')}`);
   for (const side of /** @type {const} */ (['clusterctl', 'pm2']))
     await ctx.engines[side]?.deleteAll().catch(() => undefined);
 
   await rawWorkers(ctx, worker);
   return { rows: all, notes };
+}
+
+/**
+ * The total again, with clusterctl's apps restarted in one primary group
+ * while PM2 keeps running its own: both are sampled in turns, as above.
+ * @param {import('../run').Context} ctx
+ * @param {Array<'clusterctl' | 'pm2'>} live
+ * @param {import('../lib/report').Row} row
+ * @param {{ many: number, settleMs: number, samples: number }} o
+ */
+async function inOneGroup(ctx, live, row, o) {
+  const engine = ctx.engines.clusterctl;
+  if (!engine || !live.includes('clusterctl')) {
+    markUnavailable(row, 'clusterctl', ctx.skipped.clusterctl ?? 'its apps did not start');
+    return;
+  }
+  try {
+    await engine.deleteAll();
+    for (let i = 0; i < o.many; i++)
+      await engine.startApp({
+        name: `mem-${i}`,
+        script: ctx.apps.hello,
+        instances: WORKERS,
+        port: await freePort(),
+        group: 'mem',
+      });
+  } catch (err) {
+    markUnavailable(row, 'clusterctl', err);
+    return;
+  }
+  await sleep(o.settleMs);
+  for (let i = 0; i < o.samples; i++) {
+    if (i > 0) await sleep(500);
+    for (const side of live) {
+      const m = await managersOf(ctx, side);
+      const every = everyPid(ctx, side, m.daemon);
+      push(row, side, sumMB(every, pssBytes));
+      row.runs.push({ side, sample: i, processes: every.length });
+    }
+  }
 }
 
 /**
