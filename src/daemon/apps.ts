@@ -144,14 +144,7 @@ export class AppManager {
    */
   async moveTo(entry: AppEntry, spec: AppSpec): Promise<void> {
     if (spec.primaryGroup !== null) await checkJoin(this.deps.home, spec, spec.primaryGroup);
-    const handle = entry.primary;
-    if (handle) {
-      const final = await handle.stop(entry.spec.killTimeout);
-      foldRestarts(entry, final ?? entry.status, false);
-      if (entry.primary === handle) entry.primary = null;
-      entry.status = null;
-      this.registry.changed();
-    }
+    await this.stopPrimary(entry);
     await this.startAgain(entry, spec);
   }
 
@@ -159,18 +152,23 @@ export class AppManager {
   async stopOne(entry: AppEntry): Promise<void> {
     this.revival.cancel(entry);
     entry.desired = 'stopped';
-    const handle = entry.primary;
-    if (handle) {
-      // The handle stays attached while it stops, so `ls` shows each worker stopping;
-      // stop() marks the exit as expected, so it is not taken for a crash.
-      const final = await handle.stop(entry.spec.killTimeout);
-      foldRestarts(entry, final ?? entry.status, false);
-      if (entry.primary === handle) entry.primary = null;
-      entry.status = null;
-      this.registry.changed();
-      this.logger.info({ app: entry.name, primaryPid: handle.pid }, 'app stopped');
-    }
+    const handle = await this.stopPrimary(entry);
+    if (handle) this.logger.info({ app: entry.name, primaryPid: handle.pid }, 'app stopped');
     if (entry.phase.kind === 'stopping') this.registry.transition(entry, { type: 'stopped' });
+  }
+
+  /** Stops the app's primary, if it has one, folds its restart counts in and detaches it; returns it. */
+  private async stopPrimary(entry: AppEntry): Promise<PrimaryHandle | null> {
+    const handle = entry.primary;
+    if (!handle) return null;
+    // The handle stays attached while it stops, so `ls` shows each worker stopping;
+    // stop() marks the exit as expected, so it is not taken for a crash.
+    const final = await handle.stop(entry.spec.killTimeout);
+    foldRestarts(entry, final ?? entry.status, false);
+    if (entry.primary === handle) entry.primary = null;
+    entry.status = null;
+    this.registry.changed();
+    return handle;
   }
 
   /** The daemon is going away but the apps stay: drop our connections and timers only. */
