@@ -235,6 +235,12 @@ class SpawnEngine {
     return pidsWithEnv(this.tagVar, this.tag);
   }
 
+  /** The processes the bench spawned, one per app (a raw primary); there is no daemon. */
+  async managerPids() {
+    const primaries = [...this.apps.values()].map((c) => c.pid).filter((p) => typeof p === 'number');
+    return { daemon: /** @type {number | null} */ (null), primaries: /** @type {number[]} */ (primaries) };
+  }
+
   /** @param {string} name */
   async deleteApp(name) {
     const child = this.apps.get(name);

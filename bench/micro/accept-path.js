@@ -20,12 +20,12 @@
  *   npm run build && node bench/micro/accept-path.js [rounds] [seconds] [warm-up seconds]
  */
 const { spawn, execFileSync } = require('node:child_process');
-const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const { mkdtempSync, readFileSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { freePort, waitServing } = require('../lib/probe');
 const { startLoad } = require('../lib/load');
-const { childrenOf, killPids, pidsWithEnv } = require('../lib/proc');
+const { childrenOf, cpuNsSnapshot: snapshot, killPids, pidsWithEnv } = require('../lib/proc');
 const { median } = require('../lib/stats');
 
 const ROOT = join(__dirname, '..', '..');
@@ -33,33 +33,6 @@ const HELLO = join(ROOT, 'bench', 'apps', 'hello.js');
 const PRELOAD = join(ROOT, 'dist', 'primary', 'preload.js');
 const VARIANT_PRIMARY = join(__dirname, 'variant-primary.js');
 const CONNECTIONS = 32;
-
-/** CPU nanoseconds used so far by every thread of `pid`, or null when it is gone. */
-function cpuNs(pid) {
-  let ns = 0;
-  try {
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      try {
-        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-      } catch {
-        /* thread ended in between */
-      }
-    }
-  } catch {
-    return null;
-  }
-  return ns;
-}
-
-/** @param {number[]} pids */
-function snapshot(pids) {
-  const m = new Map();
-  for (const p of pids) {
-    const t = cpuNs(p);
-    if (t !== null) m.set(p, t);
-  }
-  return m;
-}
 
 /** @param {Map<number, number>} before @param {Map<number, number>} after */
 function nsBetween(before, after) {

@@ -22,7 +22,8 @@ const { newRow, push, markUnavailable } = require('../lib/report');
 const { alternateBothWays } = require('../lib/stats');
 const { freePort } = require('../lib/probe');
 const { startLoad } = require('../lib/load');
-const { cpuSnapshot, cpuMsBetween } = require('../lib/proc');
+const { cpuNsSnapshot } = require('../lib/proc');
+const { median } = require('../lib/stats');
 
 const CONNECTIONS = 32;
 
@@ -65,6 +66,40 @@ async function warmUp(port, keepAlive, w) {
     ok += r.ok;
   }
   return { rates, ok };
+}
+
+/** @typedef {'daemon' | 'primary' | 'workers' | 'load'} Role */
+
+/**
+ * CPU nanoseconds between two snapshots, split by what each process is to
+ * its engine: the daemon (PM2's is also every app's primary), an app's
+ * primary, or a worker (everything else it runs).
+ * @param {Map<number, number>} before
+ * @param {Map<number, number>} after
+ * @param {{ daemon: number | null, primaries: number[] }} managers
+ */
+function nsByRole(before, after, managers) {
+  const out = { daemon: 0, primary: 0, workers: 0 };
+  for (const [pid, t] of after) {
+    const role = pid === managers.daemon ? 'daemon' : managers.primaries.includes(pid) ? 'primary' : 'workers';
+    out[role] += t - (before.get(pid) ?? 0);
+  }
+  return out;
+}
+
+/**
+ * One line saying which process pays for a request, from the medians of the
+ * runs: the question the new-connection row's ratio alone cannot answer.
+ * @param {Record<string, Array<Record<Role, number>>>} split
+ */
+function splitNote(split) {
+  const parts = Object.entries(split).map(([side, runs]) => {
+    /** @param {Role} k */
+    const med = (k) => (median(runs.map((x) => x[k])) ?? 0).toFixed(0);
+    const daemon = side === 'clusterctl' || side === 'pm2' ? `daemon ${med('daemon')}, ` : '';
+    return `${SIDE_NAMES[side]} ${daemon}primary ${med('primary')}, workers ${med('workers')} (load generator ${med('load')})`;
+  });
+  return `CPU in µs per request by process (schedstat, medians of the runs): ${parts.join('; ')}`;
 }
 
 const SIDE_NAMES = { limit: 'raw', aa: 'raw again (A/A)', clusterctl: 'clusterctl', pm2: 'PM2' };
@@ -138,17 +173,34 @@ async function throughput(ctx) {
         warm.push(`${SIDE_NAMES[side]} ${rates.join(' ')} (${ok} connections)`);
       }
       if (!keepAlive) notes.push(`${app.label}, ${mode}: warm-up req/s, second by second: ${warm.join('; ')}`);
+      /** @type {Record<string, { daemon: number | null, primaries: number[] }>} */
+      const managers = {};
+      for (const side of live) managers[side] = await engineOf(side).managerPids();
+      /** @type {Record<string, Array<Record<Role, number>>>} µs per request by role, run by run */
+      const split = {};
       for (const { round, engine: side } of alternateBothWays(live, rounds)) {
         const engine = /** @type {NonNullable<ReturnType<typeof engineOf>>} */ (engineOf(side));
         // CPU per request drifts far less than throughput on a shared machine,
         // which also depends on how much CPU the scheduler hands out while other jobs run.
         const pids = engine.pids();
-        const before = cpuSnapshot(pids);
+        const before = cpuNsSnapshot(pids);
+        const load0 = process.cpuUsage();
         const r = await startLoad({ port: ports[side][app.key], connections: CONNECTIONS, keepAlive, durationMs }).done;
+        const load = process.cpuUsage(load0);
         const afterPids = engine.pids();
-        const cpuMs = cpuMsBetween(before, cpuSnapshot([...new Set([...pids, ...afterPids])]));
+        const byRole = nsByRole(before, cpuNsSnapshot([...new Set([...pids, ...afterPids])]), managers[side]);
+        const cpuMs = (byRole.daemon + byRole.primary + byRole.workers) / 1e6;
         push(rps, side, r.rps);
-        if (r.ok > 0) push(cpu, side, (cpuMs / r.ok) * 1000);
+        if (r.ok > 0) {
+          push(cpu, side, (cpuMs / r.ok) * 1000);
+          const us = (ns) => ns / 1000 / r.ok;
+          (split[side] ??= []).push({
+            daemon: us(byRole.daemon),
+            primary: us(byRole.primary),
+            workers: us(byRole.workers),
+            load: (load.user + load.system) / r.ok,
+          });
+        }
         if (r.latencyMs.p99 !== null) push(p99, side, r.latencyMs.p99);
         rps.runs.push({
           side,
@@ -165,6 +217,7 @@ async function throughput(ctx) {
             `${SIDE_NAMES[side]}, ${app.label}, ${mode}, run ${round + 1}: ${r.failed} failed requests (${JSON.stringify(r.errors)}, non-2xx ${r.non2xx})`,
           );
       }
+      if (!keepAlive) notes.push(`${app.label}, ${mode}: ${splitNote(split)}`);
       rows.push(rps, p99, cpu);
     }
   }
