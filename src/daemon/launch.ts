@@ -2,8 +2,9 @@
  * Launching an app primary: spawn it, send it the spec (`init`), and attach
  * it to the app once it answers. A primary that reports E_START_FAILED but
  * lives keeps the app under its own restart policy, so it is attached even
- * then (but not for a port another app of its primary group serves); any
- * other failure stops it before the error goes back.
+ * then; any other failure (E_GROUP_CONFLICT for a port another app of its
+ * primary group serves: no restart can get past that while the other app
+ * runs) stops it before the error goes back.
  */
 import type { PrimaryMetrics, PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
@@ -35,7 +36,7 @@ export async function spawnAndInit(
     );
     status = settled(await initialised);
   } catch (err) {
-    if (err instanceof ClusterctlError && err.code === 'E_START_FAILED' && !isGroupPortClash(handle, err)) {
+    if (err instanceof ClusterctlError && err.code === 'E_START_FAILED') {
       // Reported by a live primary: it keeps the app under its restart policy.
       const now = await handle.status().catch(() => null);
       if (now) {
@@ -50,16 +51,6 @@ export async function spawnAndInit(
   }
   attach(handle, status);
   return handle;
-}
-
-/**
- * A port another app of the group serves (the host's init message, see
- * src/primary: "port N is already served by app A of primary group G"):
- * retrying cannot help while that app runs, so the start is refused and
- * nothing is kept, rather than left to the restart policy as EADDRINUSE is.
- */
-function isGroupPortClash(handle: PrimaryHandle, err: ClusterctlError): boolean {
-  return handle.group !== null && / is already served by app .* of primary group /.test(err.message);
 }
 
 /** The launches in flight, so `kill` can wait for them and stop what they started. */

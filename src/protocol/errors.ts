@@ -22,7 +22,7 @@ export const ERROR_CODES = {
   E_GROUP_CONFLICT: {
     exit: 1,
     summary:
-      'The app cannot join that primary group: it asks for another node binary or another connection scheduling than the host of the group runs.',
+      'The app cannot join that primary group: it asks for another node binary or another connection scheduling than the host of the group runs, or a port another app of the group serves.',
   },
   E_APP_NOT_FOUND: { exit: 1, summary: 'No app matches the name given.' },
   E_START_FAILED: { exit: 1, summary: 'A worker could not come online (it threw, exited, or its port was taken).' },

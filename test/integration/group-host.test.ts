@@ -197,7 +197,7 @@ test.each([
   const { socket } = await group.call('host', { name: 'b' });
   const b = await appRpc(socket);
   const err = await refusal(b.call('init', { spec: spec('b', port) }));
-  expect(err.code).toBe('E_START_FAILED');
+  expect(err.code).toBe('E_GROUP_CONFLICT');
   expect(err.message).toMatch(
     new RegExp(
       `${shown} is already served by app a of primary group g: give b another port or its own primary \\(drop --primary-group\\)`,

@@ -6,6 +6,7 @@ import { ClusterctlError } from '../../protocol/errors';
 import type { App, AppSlot } from '../app';
 import type { ForkCause } from '../lifecycle/slot-status';
 import type { ManagedProcess } from '../process/managed-process';
+import { PORT_CLAIMED } from '../process/port-claims';
 import { waitOnline } from './readiness';
 
 export function messageOf(err: unknown): string {
@@ -62,11 +63,19 @@ export async function launch(app: App, slot: AppSlot, cause: ForkCause = 'start'
   markOnline(app, slot, proc);
 }
 
-/** Starts every slot; the first that cannot come online is reported (the others, and it, stay supervised). */
+/**
+ * Starts every slot; the first that cannot come online is reported (the
+ * others, and it, stay supervised): E_START_FAILED, or E_GROUP_CONFLICT when
+ * another app of the group owns the port, which no restart can get past.
+ */
 export async function launchAll(app: App, slots: AppSlot[], cause: ForkCause = 'start'): Promise<void> {
   const results = await Promise.allSettled(slots.map((s) => launch(app, s, cause)));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw new ClusterctlError('E_START_FAILED', messageOf(failed.reason));
+  if (!failed) return;
+  const reason: unknown = failed.reason;
+  const claimed =
+    reason instanceof Error && reason.cause instanceof ClusterctlError && reason.cause.code === PORT_CLAIMED;
+  throw new ClusterctlError(claimed ? PORT_CLAIMED : 'E_START_FAILED', messageOf(reason));
 }
 
 /** Why a process did not come online, with the script's own last stderr lines. */

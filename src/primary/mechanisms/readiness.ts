@@ -11,7 +11,9 @@
  * once it has stayed up `stableAfterMs`, whatever the listen timeout.
  */
 import { describeExit } from '../../supervision/restart-policy';
+import { ClusterctlError } from '../../protocol/errors';
 import type { ManagedProcess } from '../process/managed-process';
+import { PORT_CLAIMED } from '../process/port-claims';
 import { startProbe, type ProbeSpec } from './probe';
 
 export interface ReadinessRule {
@@ -40,16 +42,16 @@ export function waitOnline(proc: ManagedProcess, rule: ReadinessRule): Promise<v
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
     const unhook: Array<() => void> = [];
-    const settle = (why: string | null): void => {
+    const settle = (why: string | null, code: string | null = null): void => {
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
       for (const off of unhook) off();
       if (why === null && proc.exit) why = describeExit(proc.exit.code, proc.exit.signal);
       if (why === null) resolve();
-      else reject(new Error(why));
+      else reject(code === PORT_CLAIMED ? new ClusterctlError(PORT_CLAIMED, why) : new Error(why));
     };
-    unhook.push(proc.onListenError((message) => settle(`could not listen: ${message}`)));
+    unhook.push(proc.onListenError((message, code) => settle(`could not listen: ${message}`, code)));
     if (rule.probe) unhook.push(startProbe(proc, rule.probe, () => settle(null)));
     else if (rule.waitReady) unhook.push(proc.onReady(() => settle(null)));
     else unhook.push(proc.onListening(() => settle(null)));

@@ -2,7 +2,8 @@
  * `init` (the start of an app): every instance started, and the reply once
  * each is online. When one cannot come online the first reason is reported
  * (E_START_FAILED) but the app keeps running: the failed instance is
- * already under the restart policy.
+ * already under the restart policy. A port another app of the primary group
+ * owns is E_GROUP_CONFLICT instead (the daemon then stops the app).
  */
 import type { PrimaryStatus } from '../../protocol/api';
 import type { App } from '../app';

@@ -14,7 +14,7 @@ import type { StickyRouter } from '../sticky/router';
 import { workerEnv } from '../worker-env';
 import type { StopOptions } from './managed-process';
 import { ProcessBase, listen } from './process-base';
-import { serverQueryOf, type PortClaims } from './port-claims';
+import { PORT_CLAIMED, serverQueryOf, type PortClaims } from './port-claims';
 import { spawnFailure, type SpawnFailure } from './spawn-failure';
 
 const PRELOAD = join(__dirname, '..', 'preload.js');
@@ -84,11 +84,12 @@ export class ClusterWorker extends ProcessBase {
       const refusal = ports.claim(app, query);
       if (refusal === null) return;
       this.worker.exitedAfterDisconnect = true;
-      // Reported as the preload reports an EADDRINUSE, so readiness and `ls` treat both alike.
+      // Reported as the preload reports an EADDRINUSE, so readiness and `ls` treat both alike; the code
+      // tells the daemon that, unlike EADDRINUSE, no retry can succeed while the other app runs.
       this.worker.process.emit('internalMessage', {
         cmd: 'NODE_CLUSTERCTL_LISTEN_ERROR',
         message: refusal,
-        code: 'EADDRINUSE',
+        code: PORT_CLAIMED,
       });
       void this.kill();
     });

@@ -36,8 +36,8 @@ export interface ManagedProcess {
   readonly stderr: Readable | null;
   /** It started listening on a port. Each hook returns the way to stop listening. */
   onListening(listener: () => void): () => void;
-  /** Its listen failed, with the error message it reported. */
-  onListenError(listener: (message: string) => void): () => void;
+  /** Its listen failed, with the error message and code (an errno such as EADDRINUSE, or PORT_CLAIMED) it reported. */
+  onListenError(listener: (message: string, code: string | null) => void): () => void;
   /** Its script started running (reported by the preload; from spawn for a process without it). */
   onScriptStarted(listener: () => void): () => void;
   /** It said it is ready (`process.send('ready')`). */

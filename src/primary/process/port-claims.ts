@@ -11,6 +11,7 @@
  * that app leaves the host; a worker of another app asking for it is refused
  * before node:cluster sees the request (see ClusterWorker's port guard).
  */
+import type { ErrorCode } from '../../protocol/errors';
 
 /** The part of a worker's `{cmd: 'NODE_CLUSTER', act: 'queryServer'}` message that names the handle. */
 export interface ServerQuery {
@@ -35,6 +36,14 @@ export function serverQueryOf(msg: unknown): ServerQuery | null {
   const key = `${String(q.address)}:${String(q.port)}:${String(q.addressType)}:${String(q.fd)}:${String(q.index)}`;
   return { key, port: Number(q.port) };
 }
+
+/**
+ * The code of the listen error a refused worker reports (where the preload
+ * reports an errno such as EADDRINUSE): unlike a port taken by some other
+ * process, one taken by an app of the group cannot free up by retrying, so
+ * the start fails with this code and the daemon does not keep the app.
+ */
+export const PORT_CLAIMED = 'E_GROUP_CONFLICT' satisfies ErrorCode;
 
 export class PortClaims {
   /** Handle key → the app that owns it. */

@@ -39,11 +39,14 @@ export function internalCmd(msg: unknown): string | null {
   return typeof cmd === 'string' ? cmd : null;
 }
 
-/** The listen error a preload reported in `msg`, or null for any other message. */
-function listenErrorOf(msg: unknown): string | null {
+/** The listen error a preload (or a group host's port guard) reported in `msg`, or null for any other message. */
+function listenErrorOf(msg: unknown): { message: string; code: string | null } | null {
   if (internalCmd(msg) !== 'NODE_CLUSTERCTL_LISTEN_ERROR') return null;
-  const m = (msg as { message?: unknown }).message;
-  return typeof m === 'string' ? m : 'listen failed';
+  const { message, code } = msg as { message?: unknown; code?: unknown };
+  return {
+    message: typeof message === 'string' ? message : 'listen failed',
+    code: typeof code === 'string' ? code : null,
+  };
 }
 
 /** `listener` on `event` of `emitter`; returns the way to remove it. */
@@ -141,10 +144,10 @@ export abstract class ProcessBase implements ManagedProcess {
     return this.started.on(listener);
   }
 
-  onListenError(listener: (message: string) => void): () => void {
+  onListenError(listener: (message: string, code: string | null) => void): () => void {
     return listen(this.internalEvents, 'internalMessage', (msg: unknown) => {
       const error = listenErrorOf(msg);
-      if (error !== null) listener(error);
+      if (error !== null) listener(error.message, error.code);
     });
   }
 
