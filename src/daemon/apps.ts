@@ -16,7 +16,7 @@ import { Launches, spawnAndInit } from './launch';
 import type { Logger } from './logger';
 import type { AppEntry, Registry } from './registry';
 import { Revival } from './revival';
-import { foldRestarts } from './verbs-shared';
+import { countReplacement, foldRestarts } from './verbs-shared';
 import { freshHistory } from '../supervision/restart-policy';
 
 export interface ManagerDeps {
@@ -144,7 +144,8 @@ export class AppManager {
    */
   async moveTo(entry: AppEntry, spec: AppSpec): Promise<void> {
     if (spec.primaryGroup !== null) await checkJoin(this.deps.home, spec, spec.primaryGroup);
-    await this.stopPrimary(entry);
+    // A move replaces each worker: one restart of each, as a `restart` in place counts it.
+    await this.stopPrimary(entry, true);
     await this.startAgain(entry, spec);
   }
 
@@ -157,14 +158,19 @@ export class AppManager {
     if (entry.phase.kind === 'stopping') this.registry.transition(entry, { type: 'stopped' });
   }
 
-  /** Stops the app's primary, if it has one, folds its restart counts in and detaches it; returns it. */
-  private async stopPrimary(entry: AppEntry): Promise<PrimaryHandle | null> {
+  /**
+   * Stops the app's primary, if it has one, folds its restart counts in
+   * (`replaced`: plus one for each live worker) and detaches it; returns it.
+   */
+  private async stopPrimary(entry: AppEntry, replaced = false): Promise<PrimaryHandle | null> {
     const handle = entry.primary;
     if (!handle) return null;
     // The handle stays attached while it stops, so `ls` shows each worker stopping;
     // stop() marks the exit as expected, so it is not taken for a crash.
+    const live = entry.status;
     const final = await handle.stop(entry.spec.killTimeout);
     foldRestarts(entry, final ?? entry.status, false);
+    if (replaced && live) countReplacement(entry, live);
     if (entry.primary === handle) entry.primary = null;
     entry.status = null;
     this.registry.changed();

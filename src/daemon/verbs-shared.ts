@@ -18,17 +18,34 @@ export function settled(status: PrimaryStatus): PrimaryStatus {
   return status.busy === null ? status : { ...status, busy: null };
 }
 
-/** Adds the restarts a primary counted to the entry, so they survive it; a crash replaces every worker once more. */
-export function foldRestarts(entry: AppEntry, status: PrimaryStatus | null, crashed: boolean): void {
-  if (!status) return;
+/** Each instance's serving worker in `status`, once (a replacement row shares its instance). */
+function servingOnce(status: PrimaryStatus): PrimaryStatus['workers'] {
   const seen = new Set<number>();
-  for (const w of servingWorkers(status.workers)) {
-    if (seen.has(w.instance)) continue;
+  return servingWorkers(status.workers).filter((w) => {
+    if (seen.has(w.instance)) return false;
     seen.add(w.instance);
-    const key = String(w.instance);
-    const extra = crashed && w.pid !== null ? 1 : 0;
-    entry.restartOffsets[key] = (entry.restartOffsets[key] ?? 0) + w.restarts + extra;
-  }
+    return true;
+  });
+}
+
+function addRestarts(entry: AppEntry, instance: number, n: number): void {
+  const key = String(instance);
+  entry.restartOffsets[key] = (entry.restartOffsets[key] ?? 0) + n;
+}
+
+/**
+ * Adds the restarts a primary counted to the entry, so they survive it.
+ * `replaced`: every live worker is replaced once more (the primary crashed).
+ */
+export function foldRestarts(entry: AppEntry, status: PrimaryStatus | null, replaced: boolean): void {
+  if (!status) return;
+  for (const w of servingOnce(status)) addRestarts(entry, w.instance, w.restarts);
+  if (replaced) countReplacement(entry, status);
+}
+
+/** One more restart of each instance that had a live worker in `status`: it is replaced by a new primary's. */
+export function countReplacement(entry: AppEntry, status: PrimaryStatus): void {
+  for (const w of servingOnce(status)) if (w.pid !== null) addRestarts(entry, w.instance, 1);
 }
 
 export function withOverrides(spec: AppSpec, overrides: LifecycleOverrides, env?: Record<string, string>): AppSpec {

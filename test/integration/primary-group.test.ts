@@ -8,10 +8,14 @@
  * session: the daemon ends it when its primary died (revival.ts).
  */
 import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect } from '../../src/client/client';
 import { defaultSpec } from '../../src/config/defaults';
 import { ClusterctlError } from '../../src/protocol/errors';
+import type { PrimaryApi } from '../../src/protocol/api';
+import { groupLockName, groupLogPath, primarySocketPath } from '../../src/protocol/paths';
+import { RpcConnection, TypedRpc } from '../../src/protocol/rpc-client';
 import { startLoad } from '../helpers/load';
 import { freePort, httpGet } from '../helpers/net';
 import { isAlive, processesOfHome } from '../helpers/proc';
@@ -185,6 +189,38 @@ test('kill -9 of the host brings every app back in one new host; kill -9 of the 
   await allAnswer();
 });
 
+test('an app whose socket closes while its host lives is revived in that host; the other apps keep their workers', async () => {
+  await startThree();
+  const host = await sharedHost();
+  const before = await apps();
+  // Stopped behind the daemon's back: the host ends web and closes its socket, and runs on for api and job.
+  const rpc = new TypedRpc<PrimaryApi>(
+    await RpcConnection.connect(primarySocketPath(sb.home, 'web'), { peer: 'web', timeoutMs: 5000 }),
+  );
+  try {
+    await rpc.call('stop', {}, { timeoutMs: 30000 });
+  } finally {
+    rpc.close();
+  }
+  const old = workerPids(before, 'web');
+  const revived = await waitFor(
+    async () => {
+      const web = await app('web');
+      const fresh = web.workers.every((w) => w.status === 'online' && w.pid !== null && !old.includes(w.pid));
+      return web.status === 'online' && web.workers.length === old.length && fresh ? web : null;
+    },
+    { timeoutMs: 40000, what: 'web revived with new workers' },
+  );
+  expect(revived.primaryPid).toBe(host);
+  expect(isAlive(host)).toBe(true);
+  // Its workers had stopped on that request before the socket closed: a start again, counts kept, not a crash.
+  const restarts = (a: App | undefined): number[] => (a?.workers ?? []).map((w) => w.restarts);
+  expect(restarts(revived)).toEqual(restarts(before.find((a) => a.name === 'web')));
+  const now = await apps();
+  for (const name of ['api', 'job']) expect(workerPids(now, name)).toEqual(workerPids(before, name));
+  await allAnswer();
+});
+
 test('restart --primary-group / --no-primary-group moves one app; the others keep their workers', async () => {
   await startThree();
   const host = await sharedHost();
@@ -193,6 +229,9 @@ test('restart --primary-group / --no-primary-group moves one app; the others kee
   await sb.ok(['restart', 'job', '--primary-group', 'other']);
   const moved = await app('job');
   expect(moved.spec.primaryGroup).toBe('other');
+  // A move replaces the workers: one restart each, as a `restart` in place counts it.
+  const restarts = (a: App | undefined): number[] => (a?.workers ?? []).map((w) => w.restarts);
+  expect(restarts(moved)).toEqual(restarts(before.find((a) => a.name === 'job')).map((n) => n + 1));
   expect(moved.primaryPid).not.toBe(host);
   expect(await sharedHost(['web', 'api'])).toBe(host);
 
@@ -214,6 +253,41 @@ test('restart --primary-group / --no-primary-group moves one app; the others kee
   expect(await sharedHost(['web', 'job'])).toBe(host);
   await waitFor(() => !isAlive(otherHost), { timeoutMs: 15000, what: 'the emptied host to exit' });
   expect(existsSync(groupSocket('other'))).toBe(false);
+});
+
+test('a host that finds the group lock taken exits 3; the daemon waits for the host that holds it', async () => {
+  // The lock is held here, as by a host still starting or still exiting: each
+  // host the daemon starts meanwhile loses the race and says so in the group's log.
+  const lock = createServer();
+  await new Promise<void>((resolve, reject) => {
+    lock.once('error', reject);
+    lock.listen(groupLockName(sb.home, 'g'), resolve);
+  });
+  let held = true;
+  try {
+    const start = sb.cli(['start', HELLO, '--name', 'web', '--primary-group', 'g', '--env', `PORT=${ports.web}`]);
+    const log = groupLogPath(sb.home, 'g');
+    await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('another host already runs group g'), {
+      timeoutMs: 8000,
+      what: 'a host to lose the lock',
+    });
+    await new Promise<void>((resolve) => lock.close(() => resolve()));
+    held = false;
+    const r = await start;
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  } finally {
+    if (held) lock.close();
+  }
+  const host = await sharedHost(['web']);
+  await answers(ports.web);
+  // The losers are gone: the daemon, the host and its worker are every process of the home.
+  const daemon = Number(readFileSync(join(sb.home, 'daemon.pid'), 'utf8'));
+  const expected = [daemon, host, ...workerPids(await apps(), 'web')].sort();
+  await waitFor(() => processesOfHome(sb.home).length === expected.length, {
+    timeoutMs: 15000,
+    what: 'only the daemon, the host and its worker',
+  });
+  expect(processesOfHome(sb.home).sort()).toEqual(expected);
 });
 
 test('a hung host (SIGSTOP): stop of one app ends the host, and the other app comes back in a new one', async () => {
