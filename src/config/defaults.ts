@@ -22,6 +22,7 @@ export const DEFAULTS = {
   logRetain: 5,
   watchDelayMs: 300,
   watchPollIntervalMs: 1000,
+  scheduling: 'rr',
 } as const;
 
 /** How the daemon's and the app primaries' own logs rotate: as an app's logs do by default (uncompressed). */
@@ -58,7 +59,7 @@ export function defaultSpec(
     maxMemoryRestart: DEFAULTS.maxMemoryRestart,
     instanceVar: DEFAULTS.instanceVar,
     incrementVar: null,
-    scheduling: 'rr',
+    scheduling: DEFAULTS.scheduling,
     shutdownWithMessage: false,
     sticky: false,
     primaryGroup: null,

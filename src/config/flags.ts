@@ -16,6 +16,7 @@ import { parseInstances, resolveInstances, usableCpus, type CpuProbe } from './i
 import { applyExec } from './exec-mode';
 import { applyLogFlags, type LogFlags } from './log-flags';
 import { applyReadiness } from './readiness-flags';
+import { parseScheduling, setScheduling } from './scheduling';
 import { applySupervisionFlags, type SupervisionFlags } from './supervision-flags';
 import { applyTriggerFlags, type TriggerFlags } from './triggers';
 
@@ -39,6 +40,7 @@ export interface StartFlags extends LogFlags, SupervisionFlags, TriggerFlags {
   shutdownWithMessage?: boolean;
   sticky?: boolean;
   primaryGroup?: string;
+  scheduling?: string;
 }
 
 export interface SpecContext {
@@ -231,6 +233,13 @@ export function lifecycleOverrides(
   return out;
 }
 
+/** `--scheduling`, once the exec mode and `--sticky` are known (scheduling.ts says what each excludes). */
+function applySchedulingFlag(spec: AppSpec, raw: string, notices: string[]): void {
+  const refuse = (why: string) =>
+    new ClusterctlError('E_USAGE', `--scheduling none cannot go with --sticky: ${why}; drop one of them`);
+  setScheduling(spec, parseScheduling('--scheduling', raw), { label: '--scheduling', refuse }, notices);
+}
+
 /** The complete spec of `clusterctl start <script> [flags] [-- args]`. */
 export function specFromFlags(
   scriptArg: string,
@@ -263,6 +272,7 @@ export function specFromFlags(
   spec.logs = applyLogFlags(spec.logs, flags, ctx.cwd);
   if (flags.shutdownWithMessage === true) spec.shutdownWithMessage = true;
   if (flags.sticky === true) spec.sticky = true;
+  if (flags.scheduling !== undefined) applySchedulingFlag(spec, flags.scheduling, ctx.notices ?? []);
   if (flags.primaryGroup !== undefined) spec.primaryGroup = validateGroupName('--primary-group', flags.primaryGroup);
   return { ...applyTriggerFlags(applySupervisionFlags(spec, flags), flags), ...lifecycleOverrides(flags) };
 }

@@ -119,6 +119,48 @@ describe('bad input', () => {
     expectOneLineError(await sb.cli(['start', file, '--primary-group', 'g']), 2, /--primary-group: with a config file/);
   });
 
+  it('--scheduling: an unknown policy, sticky with none, a config file given the flag', async () => {
+    const hello = join(FIXTURES, 'hello.js');
+    expectOneLineError(
+      await sb.cli(['start', hello, '--scheduling', 'fast']),
+      2,
+      /--scheduling "fast": expected one of rr, none/,
+    );
+    expectOneLineError(
+      await sb.cli(['start', hello, '--scheduling', 'none', '--sticky']),
+      2,
+      /--scheduling none cannot go with --sticky: sticky routing accepts every connection in the app primary/,
+    );
+    const file = join(scratch(), 'sched.config.json');
+    writeFileSync(file, JSON.stringify({ apps: [{ name: 's1', script: hello }] }));
+    expectOneLineError(await sb.cli(['start', file, '--scheduling', 'none']), 2, /--scheduling: with a config file/);
+  });
+
+  it.each([
+    [3, /app "s2" \(apps\[0\]\): scheduling: must be "rr" or "none"/],
+    ['fast', /app "s2" \(apps\[0\]\): scheduling: must be "rr" or "none"/],
+  ])('a scheduling of %p in a config file', async (value, pattern) => {
+    const file = join(scratch(), 'sched2.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ apps: [{ name: 's2', script: join(FIXTURES, 'hello.js'), scheduling: value }] }),
+    );
+    expectOneLineError(await sb.cli(['start', file]), 2, pattern);
+  });
+
+  it('scheduling none with sticky in a config file', async () => {
+    const file = join(scratch(), 'sched3.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ apps: [{ name: 's3', script: join(FIXTURES, 'hello.js'), scheduling: 'none', sticky: true }] }),
+    );
+    expectOneLineError(
+      await sb.cli(['start', file]),
+      2,
+      /app "s3" \(apps\[0\]\): scheduling: "none" cannot go with sticky: true: sticky routing/,
+    );
+  });
+
   it('a name over 128 bytes', async () => {
     expectOneLineError(
       await sb.cli(['start', join(FIXTURES, 'hello.js'), '--name', 'n'.repeat(129)]),

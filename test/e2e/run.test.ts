@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, httpGet } from '../helpers/net';
+import { acceptingPorts } from '../helpers/proc';
 import { killTree, startRun, type RunningRun } from '../helpers/runner';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
@@ -55,6 +56,27 @@ it('serves, logs app:instance| lines on stdout, answers ls and scale on its sock
   const logs = await sb.cli(['logs', 'web', '--lines', '5']);
   expect(logs.code).toBe(2);
   expect(logs.stderr).toMatch(/web writes to the output of clusterctl run, not to files: read it there \(docker logs/);
+  run.child.kill('SIGTERM');
+  expect((await run.exitWithin(15000)).code).toBe(0);
+});
+
+it('--scheduling none: each worker accepts on the shared socket itself', async () => {
+  const port = await freePort();
+  const args = [
+    join(FIXTURES, 'hello.js'),
+    '-i',
+    '2',
+    '--name',
+    'web',
+    '--scheduling',
+    'none',
+    '--env',
+    `PORT=${port}`,
+  ];
+  run = startRun(args, sb.env);
+  const workers = await online(2, 'web');
+  for (const w of workers) expect(acceptingPorts(w.pid ?? -1)).toContain(port);
+  expect((await httpGet(port)).status).toBe(200);
   run.child.kill('SIGTERM');
   expect((await run.exitWithin(15000)).code).toBe(0);
 });

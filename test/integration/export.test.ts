@@ -187,6 +187,22 @@ describe('clusterctl export', () => {
     expect(env).not.toMatch(/^(PATH|HOME|CLUSTERCTL_HOME)=/m);
   });
 
+  it('systemd carries --scheduling none into the run command line, and the unit verifies', async () => {
+    const out = join(dir, 'sched-units');
+    mkdirSync(out);
+    const hello = join(FIXTURES, 'hello.js');
+    await sb.ok(['start', hello, '--name', 'nosched', '--scheduling', 'none', '--env', `PORT=${await freePort()}`]);
+    try {
+      await sb.ok(['export', 'systemd', 'nosched', '--dir', out]);
+      expect(verify(join(out, 'nosched.service'))).toBe('');
+      expect(field(readFileSync(join(out, 'nosched.service'), 'utf8'), 'ExecStart')).toEqual([
+        `${process.execPath} ${BIN} run ${hello} --name nosched -i 1 --scheduling none --stop-timeout 14`,
+      ]);
+    } finally {
+      await sb.cli(['delete', 'nosched']);
+    }
+  });
+
   it('systemd: an unknown app, a missing file or folder is one line, a non-zero exit and no file', async () => {
     const out = join(dir, 'empty');
     mkdirSync(out);

@@ -9,7 +9,7 @@
  * E_GROUP_CONFLICT, and stopping the last app ends the host.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { defaultSpec } from '../../src/config/defaults';
@@ -21,7 +21,7 @@ import { RpcConnection, TypedRpc } from '../../src/protocol/rpc-client';
 import type { AppSpec } from '../../src/protocol/types';
 import { PROTOCOL_VERSION, packageVersion } from '../../src/protocol/version';
 import { freePort, httpGet } from '../helpers/net';
-import { isAlive, killAll } from '../helpers/proc';
+import { isAlive, killAll, listeningPorts } from '../helpers/proc';
 import { FIXTURES, ROOT } from '../helpers/sandbox';
 import { useTempDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/wait';
@@ -109,28 +109,6 @@ async function answeringPids(port: number, count: number): Promise<Set<number>> 
 
 function gone(pid: number): boolean {
   return !isAlive(pid);
-}
-
-/** The TCP ports `pid` listens on (its socket inodes matched in /proc/net/tcp and tcp6). */
-function listeningPorts(pid: number): number[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m?.[1]) inodes.add(m[1]);
-    } catch {
-      /* closed meanwhile */
-    }
-  }
-  const ports: number[] = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      // local_address is HEX_IP:HEX_PORT, st 0A is LISTEN, the inode is the 10th field.
-      if (f.length > 9 && f[3] === '0A' && inodes.has(f[9])) ports.push(parseInt(f[1].split(':')[1], 16));
-    }
-  }
-  return ports;
 }
 
 test('two apps in one host: each answers on its port, both report the host and the group', async () => {

@@ -356,8 +356,14 @@ test('refusals: one line, the right exit code, and nothing changes', async () =>
   );
   await refused(['restart', 'solo', '--primary-group', 'g'], 1, /solo asks for node .*other-node\/node/);
   await answers(soloPort);
+  // web fixed the group's scheduling (rr, the default): an app asking for none is refused by the host.
+  await refused(
+    ['start', HELLO, '--name', 'none', '--primary-group', 'g', '--scheduling', 'none', '--env', `PORT=${ports.job}`],
+    1,
+    /app none asks for scheduling none, but primary group g balances connections with rr .*give it scheduling 'rr'/,
+  );
 
-  // No flag sets the scheduling: a spec through the programmatic API asks for another one.
+  // The same through the programmatic API: a spec asking for another scheduling.
   const client = await connect({ home: sb.home, autoStart: false });
   try {
     const spec = defaultSpec(sb.home, 'sched', HELLO, FIXTURES, { PORT: String(ports.job) });

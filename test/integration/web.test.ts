@@ -4,10 +4,11 @@
  * /healthz and /readyz open, everything else behind the token, read-only
  * refusing POSTs, cross-origin requests refused, the API driving real apps.
  */
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { freePort } from '../helpers/net';
+import { listeningPorts } from '../helpers/proc';
 import { createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
 import { waitFor } from '../helpers/wait';
 import { enableWeb, webRequest } from '../helpers/web';
@@ -22,39 +23,6 @@ afterAll(async () => {
 
 function daemonPid(): number {
   return Number(readFileSync(join(sb.home, 'daemon.pid'), 'utf8').trim());
-}
-
-/** Ports the process `pid` listens on over TCP (IPv4 and IPv6), read from its socket inodes and /proc/net/tcp*. */
-function listeningPorts(pid: number): number[] {
-  const inodes = new Set<string>();
-  for (const fd of readdirOf(`/proc/${String(pid)}/fd`)) {
-    const m = /^socket:\[(\d+)\]$/.exec(readlinkOf(`/proc/${String(pid)}/fd/${fd}`));
-    if (m?.[1]) inodes.add(m[1]);
-  }
-  const ports: number[] = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      // st 0A is LISTEN; column 9 is the inode.
-      if (cols[3] === '0A' && cols[9] && inodes.has(cols[9])) ports.push(parseInt(cols[1]?.split(':')[1] ?? '0', 16));
-    }
-  }
-  return ports;
-}
-
-function readdirOf(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-function readlinkOf(path: string): string {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return '';
-  }
 }
 
 test('off by default: the daemon holds no TCP listening socket and `web` says off', async () => {

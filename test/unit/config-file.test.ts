@@ -265,6 +265,26 @@ describe('loadConfigFile: PM2 value forms', () => {
     expect((await one({ log_type: 'json' })).spec.logs.format).toBe('json');
   });
 
+  it('scheduling: rr or none; refused with sticky; a notice and the default in fork mode', async () => {
+    expect((await one({})).spec.scheduling).toBe('rr');
+    expect((await one({ scheduling: 'none' })).spec.scheduling).toBe('none');
+    expect((await one({ scheduling: 'rr', sticky: true })).spec).toMatchObject({ scheduling: 'rr', sticky: true });
+    await expectConfigError(
+      one({ scheduling: 3 }),
+      /one\.json: app "a" \(apps\[0\]\): scheduling: must be "rr" or "none"$/,
+    );
+    await expectConfigError(one({ scheduling: 'RR' }), /scheduling: must be "rr" or "none"$/);
+    await expectConfigError(
+      one({ scheduling: 'none', sticky: true }),
+      /app "a" \(apps\[0\]\): scheduling: "none" cannot go with sticky: true: sticky routing accepts every connection in the app primary, which none takes off the accept path; drop one of them$/,
+    );
+    const forked = await one({ scheduling: 'none', exec_mode: 'fork' });
+    expect(forked.spec).toMatchObject({ execMode: 'fork', scheduling: 'rr' });
+    expect(forked.notices).toContain(
+      'a: scheduling applies to cluster mode only (fork-mode processes share no listening socket); not used',
+    );
+  });
+
   it('defaults: name from the script, cwd the config folder, logs under home', async () => {
     const p = write('defaults.json', JSON.stringify({ apps: [{ script: HELLO }] }));
     const spec = (await loadConfigFile(p, opts())).specs[0];

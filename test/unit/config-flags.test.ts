@@ -96,6 +96,28 @@ describe('start flags → spec', () => {
     );
   });
 
+  it('--scheduling: rr or none in cluster mode; refused with --sticky; a notice and the default in fork mode', () => {
+    expect(specFromFlags('web.server.js', [], {}, ctx()).scheduling).toBe('rr');
+    expect(specFromFlags('web.server.js', [], { scheduling: 'none' }, ctx()).scheduling).toBe('none');
+    expect(specFromFlags('web.server.js', [], { scheduling: ' rr ' }, ctx()).scheduling).toBe('rr');
+    expect(specFromFlags('web.server.js', [], { scheduling: 'rr', sticky: true }, ctx())).toMatchObject({
+      scheduling: 'rr',
+      sticky: true,
+    });
+    for (const bad of ['fast', 'RR', '', 'round-robin']) {
+      expect(codeOf(() => specFromFlags('web.server.js', [], { scheduling: bad }, ctx()))).toBe('E_USAGE');
+    }
+    expect(() => specFromFlags('web.server.js', [], { scheduling: 'none', sticky: true }, ctx())).toThrow(
+      /^--scheduling none cannot go with --sticky: sticky routing accepts every connection in the app primary/,
+    );
+    const notices: string[] = [];
+    const forked = specFromFlags('web.server.js', [], { scheduling: 'none', execMode: 'fork' }, { ...ctx(), notices });
+    expect(forked).toMatchObject({ execMode: 'fork', scheduling: 'rr' });
+    expect(notices).toEqual([
+      'web.server: --scheduling applies to cluster mode only (fork-mode processes share no listening socket); not used',
+    ]);
+  });
+
   it('reports an unreadable script (checked by a non-root user)', () => {
     const locked = join(dir(), 'locked.js');
     writeFileSync(locked, '');

@@ -175,4 +175,23 @@ describe('the clusterctl run command line', () => {
     expect(runArgs(logged, { mode: 'relative', base: '/srv' })).not.toContain('--log');
     expect(stopBudgetSeconds(a.spec)).toBe(21);
   });
+
+  it('carries --scheduling none, and nothing for the default rr', () => {
+    const a = app();
+    a.spec.scheduling = 'none';
+    expect(runArgs(a, { mode: 'absolute', base: '/' })).toEqual([
+      'run',
+      '/srv/api/server.js',
+      '--name',
+      'api',
+      '-i',
+      '1',
+      '--scheduling',
+      'none',
+      '--stop-timeout',
+      '14',
+    ]);
+    expect(runArgs(a, { mode: 'relative', base: '/srv' })).toContain('--scheduling');
+    expect(runArgs(app(), { mode: 'absolute', base: '/' })).not.toContain('--scheduling');
+  });
 });

@@ -30,6 +30,7 @@ export const NEW_APP_FLAGS: Array<keyof StartFlags> = [
   'shutdownWithMessage',
   'sticky',
   'primaryGroup',
+  'scheduling',
   'out',
   'err',
   'log',
@@ -80,6 +81,10 @@ function addAppOptions(command: Command): Command {
     .option(
       '--primary-group <name>',
       'share one primary process with the other apps of this group (less memory; one crash of it restarts them all)',
+    )
+    .option(
+      '--scheduling <policy>',
+      'cluster mode: "rr", the primary accepts each connection and hands it to a worker in turn (default), or "none", the workers accept on the shared socket themselves',
     );
 }
 

@@ -89,6 +89,7 @@ Examples:
   $ clusterctl start worker.py -i 2             fork mode: two python3 processes
   $ clusterctl start npm --name web --ready-url http://127.0.0.1:3000/ -- start
   $ clusterctl start api.js --primary-group shared   one primary for every app of "shared"
+  $ clusterctl start api.js -i 4 --scheduling none   the workers accept connections, not the primary
   $ clusterctl start ecosystem.config.js --env production --only api,web`,
     )
     .action((target: string, args: string[], flags: StartCommandFlags) => runStart(target, args, flags));

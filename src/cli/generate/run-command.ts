@@ -47,6 +47,7 @@ function specOptions(spec: AppSpec, paths: RunPaths): string[] {
   if (spec.maxMemoryRestart !== DEFAULTS.maxMemoryRestart) opt('--max-memory-restart', spec.maxMemoryRestart);
   if (spec.instanceVar !== DEFAULTS.instanceVar) opt('--instance-var', spec.instanceVar);
   if (spec.incrementVar !== null) opt('--increment-var', spec.incrementVar);
+  if (spec.scheduling !== DEFAULTS.scheduling) opt('--scheduling', spec.scheduling);
   if (spec.logs.time) out.push('--time');
   if (spec.logs.format !== 'text') opt('--log-format', spec.logs.format);
   // The combined log is a file on this machine: kept for systemd, not carried into an image that may lack its folder.

@@ -26,6 +26,12 @@ function probeText(s: AppInfo['spec']): string {
   return '-';
 }
 
+/** node:cluster's scheduling, which a fork-mode app has none of. */
+function schedulingText(s: AppInfo['spec']): string {
+  if (s.execMode === 'fork') return '- (fork mode)';
+  return s.scheduling === 'rr' ? 'rr (the primary accepts, round-robin)' : 'none (the workers accept)';
+}
+
 /**
  * `primary group  G (pid N, K apps)`: the apps that run in the same host,
  * counted from `all` (every app the daemon lists); nothing for an app with
@@ -58,6 +64,7 @@ export function renderDescribe(app: AppInfo, now: number = Date.now(), all: read
     ['kill timeout', `${s.killTimeout} ms`],
     ['stop signal', s.shutdownWithMessage ? "message 'shutdown' (no signal)" : s.stopSignal],
     ['sticky', String(s.sticky)],
+    ['scheduling', schedulingText(s)],
     ['wait ready', String(s.waitReady)],
     ['listen timeout', `${s.listenTimeout} ms`],
     ['ready probe', probeText(s)],

@@ -161,6 +161,8 @@ export const appEntrySchema = z.looseObject({
       if (why !== null) ctx.addIssue({ code: 'custom', message: `is not allowed: ${why}` });
     })
     .optional(),
+  // A clusterctl extension: node:cluster's scheduling, 'rr' (the primary accepts) or 'none' (the workers accept).
+  scheduling: z.enum(['rr', 'none'], msg('"rr" or "none"')).optional(),
   wait_ready: bool.optional(),
   listen_timeout: durationMs(1).optional(),
   min_uptime: durationMs().optional(),

@@ -12,6 +12,7 @@ import { nameFromScript } from '../flags';
 import { applyReadiness } from '../readiness-flags';
 import { ClusterctlError } from '../../protocol/errors';
 import { resolveInstances } from '../instances';
+import { setScheduling, type Scheduling } from '../scheduling';
 import { defaultCombinedLogPath } from '../../protocol/paths';
 import type { AppSpec } from '../../protocol/types';
 import type { AppEntry } from './schema';
@@ -118,6 +119,7 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   if (entry.shutdown_with_message !== undefined) spec.shutdownWithMessage = entry.shutdown_with_message;
   if (entry.sticky !== undefined) spec.sticky = entry.sticky;
   if (entry.primary_group !== undefined) spec.primaryGroup = entry.primary_group;
+  if (entry.scheduling !== undefined) applyFileScheduling(spec, entry.scheduling, notices);
   if (entry.wait_ready !== undefined) spec.waitReady = entry.wait_ready;
   if (entry.listen_timeout !== undefined) spec.listenTimeout = entry.listen_timeout;
   if (entry.min_uptime !== undefined) spec.minUptime = entry.min_uptime;
@@ -152,6 +154,13 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   applyCombinedLog(spec, entry, ctx.home, notices);
   applyTriggers(spec, entry);
   return spec;
+}
+
+/** `scheduling`, once exec_mode and sticky are known (scheduling.ts says what each excludes). */
+function applyFileScheduling(spec: AppSpec, asked: Scheduling, notices: string[]): void {
+  const refuse = (why: string) =>
+    new FieldError('scheduling', `"none" cannot go with sticky: true: ${why}; drop one of them`);
+  setScheduling(spec, asked, { label: 'scheduling', refuse }, notices);
 }
 
 /** `log_file` (or PM2's alias `log`): a path relative to the cwd, true for the default path, false for none. */
