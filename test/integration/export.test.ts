@@ -24,8 +24,11 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { parseAllDocuments } from 'yaml';
+import type { AppSpec } from '../../src/protocol/types';
 import { freePort } from '../helpers/net';
+import { killTree, startRun } from '../helpers/runner';
 import { BIN, createSandbox, FIXTURES, type Sandbox } from '../helpers/sandbox';
+import { waitFor } from '../helpers/wait';
 
 const SECRETS = ['pw-h6-aaa', 'tok-h6-bbb', 'pw-h6-ccc', 'sess-h6-fff'];
 const PLAIN = ['h6-ddd.example.com', 'jobs-h6-eee', 'it\'s "q" $HOME 50%'];
@@ -65,6 +68,43 @@ function verify(path: string): string {
 
 function field(unit: string, key: string): string[] {
   return [...unit.matchAll(new RegExp(`^${key}=(.*)$`, 'gm'))].map((m) => m[1]);
+}
+
+/** The words of an ExecStart= line as the program receives them (systemd's quoting, as systemd-quote.ts writes it). */
+function execWords(line: string): string[] {
+  const unescape = (w: string): string => w.replace(/%%/g, '%').replace(/\$\$/g, '$');
+  const unquote = (w: string): string =>
+    w.replace(/\\(.)/g, (_all, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => {
+    const [, quoted, plain] = m as unknown as [string, string | undefined, string | undefined];
+    return unescape(quoted !== undefined ? unquote(quoted) : (plain ?? ''));
+  });
+}
+
+/** What a `run` must reproduce of a daemon app's spec (its err log goes to run's stderr by design). */
+function carried(s: AppSpec): Record<string, unknown> {
+  const { out, time, format, maxSize, retain, compress } = s.logs;
+  return {
+    ...Object.fromEntries(
+      (
+        [
+          'instances',
+          'execMode',
+          'execInterpreter',
+          'interpreterArgs',
+          'readyLog',
+          'sticky',
+          'shutdownWithMessage',
+          'scheduling',
+          'killTimeout',
+          'watch',
+          'cron',
+          'args',
+        ] as const
+      ).map((k) => [k, s[k]]),
+    ),
+    logs: { out, time, format, maxSize, retain, compress },
+  };
 }
 
 type Doc = { kind: string; metadata: { name: string }; spec?: Record<string, unknown>; data?: Record<string, string> };
@@ -200,6 +240,122 @@ describe('clusterctl export', () => {
       ]);
     } finally {
       await sb.cli(['delete', 'nosched']);
+    }
+  });
+
+  it('systemd from a daemon app carries what it was started with: its ExecStart, run, gives the same spec', async () => {
+    const out = join(dir, 'full-units');
+    const watched = join(dir, 'watched');
+    mkdirSync(out);
+    mkdirSync(watched);
+    const record = join(dir, 'record.txt');
+    const starts: Record<string, string[]> = {
+      full: [
+        join(FIXTURES, 'shutdown-message.js'),
+        '--name',
+        'full',
+        '-i',
+        '2',
+        '--sticky',
+        '--shutdown-with-message',
+        '--out',
+        join(dir, 'full.out'),
+        '--time',
+        '--log-max-size',
+        '2M',
+        '--log-retain',
+        '3',
+        '--log-compress',
+        '--watch',
+        watched,
+        '--ignore-watch',
+        '*.tmp',
+        '--watch-delay',
+        '500',
+        '--cron-restart',
+        '0 3 * * *',
+        '--cron-tz',
+        'UTC',
+      ],
+      py: [
+        join(FIXTURES, 'fork', 'serves-http.py'),
+        '--name',
+        'py',
+        '--interpreter-args',
+        '-u',
+        '--ready-log',
+        'python listening',
+      ],
+    };
+    const runSb = createSandbox('export-run-');
+    try {
+      for (const [name, args] of Object.entries(starts)) {
+        await sb.ok(['start', ...args, '--env', `PORT=${await freePort()}`, '--env', `RECORD=${record}`]);
+        await sb.ok(['export', 'systemd', name, '--dir', out]);
+        expect(verify(join(out, `${name}.service`))).toBe('');
+        const words = execWords(field(readFileSync(join(out, `${name}.service`), 'utf8'), 'ExecStart')[0] ?? '');
+        expect(words.slice(0, 3)).toEqual([process.execPath, BIN, 'run']);
+        const want = carried(
+          ((await sb.list()) as unknown as Array<{ name: string; spec: AppSpec }>).find((a) => a.name === name)
+            ?.spec as AppSpec,
+        );
+        // The home's default log files are not carried (run has no home for them): its lines go to the journal.
+        if (name === 'py') want.logs = { ...(want.logs as object), out: '/dev/stdout' };
+        // The unit's command line, run in a home of its own on another port.
+        const run = startRun(words.slice(3), { ...runSb.env, PORT: String(await freePort()), RECORD: record });
+        try {
+          await waitFor(() => existsSync(join(runSb.home, 'daemon.sock')), { what: 'run serving daemon.sock' });
+          const got = await waitFor(
+            async () => {
+              const app = (
+                (await runSb.list()) as unknown as Array<{ name: string; status: string; spec: AppSpec }>
+              ).find((a) => a.name === name);
+              return app?.status === 'online' ? app.spec : null;
+            },
+            { timeoutMs: 30000, what: `${name} online under run` },
+          );
+          expect(carried(got)).toEqual(want);
+          run.child.kill('SIGTERM');
+          expect((await run.exitWithin(20000)).code).toBe(0);
+        } finally {
+          killTree(run.child.pid);
+        }
+        await sb.cli(['delete', name]);
+      }
+    } finally {
+      await runSb.cleanup();
+    }
+  });
+
+  it('a daemon app with watch_options: the unit cannot carry them, and stderr says so in one line', async () => {
+    const out = join(dir, 'polled-units');
+    const polled = join(dir, 'polled');
+    mkdirSync(out);
+    mkdirSync(polled);
+    const file = join(polled, 'polled.config.js');
+    const app = {
+      name: 'polled',
+      script: join(FIXTURES, 'hello.js'),
+      watch: [polled],
+      watch_options: { usePolling: true },
+    };
+    writeFileSync(
+      file,
+      `module.exports = { apps: [${JSON.stringify({ ...app, env: { PORT: await freePort() } })}] };\n`,
+    );
+    await sb.ok(['start', file]);
+    try {
+      const r = await sb.cli(['export', 'systemd', 'polled', '--dir', out]);
+      expect(r.code).toBe(0);
+      expect(r.stderr.split('\n').filter((l) => l.includes('watch_options'))).toEqual([
+        "clusterctl: polled: watch_options (usePolling) have no command-line flag and are not carried; export the app's config file instead to keep them",
+      ]);
+      // It watches its cwd (the file's folder): a bare --watch, under the unit's WorkingDirectory.
+      const unit = readFileSync(join(out, 'polled.service'), 'utf8');
+      expect(field(unit, 'ExecStart')[0]).toContain(' --watch --stop-timeout ');
+      expect(field(unit, 'WorkingDirectory')).toEqual([polled]);
+    } finally {
+      await sb.cli(['delete', 'polled']);
     }
   });
 

@@ -6,7 +6,7 @@
 import { portableEnv, isSecretVar, splitSecrets } from '../../src/cli/generate/app-env';
 import type { SourcedApp } from '../../src/cli/generate/app-source';
 import { k8sName, declaredPort } from '../../src/cli/generate/k8s-manifest';
-import { runArgs, stopBudgetSeconds } from '../../src/cli/generate/run-command';
+import { runArgs, stopBudgetSeconds, uncarried } from '../../src/cli/generate/run-command';
 import {
   envFileLine,
   environmentAssignment,
@@ -18,7 +18,7 @@ import { defaultSpec } from '../../src/config/defaults';
 
 function app(env: Record<string, string> = {}): SourcedApp {
   const spec = defaultSpec('/h', 'api', '/srv/api/server.js', '/srv/api', env);
-  return { spec, env, origin: { kind: 'daemon' } };
+  return { spec, env, origin: { kind: 'daemon', home: '/h' } };
 }
 
 describe('systemd quoting', () => {
@@ -174,6 +174,96 @@ describe('the clusterctl run command line', () => {
     expect(runArgs(logged, { mode: 'absolute', base: '/' })).toContain('/var/log/api/all.log');
     expect(runArgs(logged, { mode: 'relative', base: '/srv' })).not.toContain('--log');
     expect(stopBudgetSeconds(a.spec)).toBe(21);
+  });
+
+  it('carries the mode, a non-Node interpreter, readiness, routing, custom log files, rotation, watch and cron', () => {
+    const a = app();
+    Object.assign(a.spec, {
+      script: '/srv/api/server.py',
+      execMode: 'fork',
+      execInterpreter: '/usr/bin/python3',
+      interpreterArgs: ['-u'],
+      readyLog: 'listening on',
+      shutdownWithMessage: true,
+      sticky: true,
+      watch: {
+        paths: ['/srv/api'],
+        ignore: ['*.tmp'],
+        delayMs: 500,
+        usePolling: false,
+        interval: 1000,
+        followSymlinks: true,
+      },
+      cron: { expr: '0 3 * * *', tz: 'UTC' },
+    });
+    a.spec.logs = {
+      ...a.spec.logs,
+      out: '/var/log/api.out',
+      err: '/dev/null',
+      maxSize: 2097152,
+      retain: 3,
+      compress: true,
+    };
+    expect(runArgs(a, { mode: 'absolute', base: '/' }).slice(6, -2)).toEqual([
+      '--interpreter',
+      '/usr/bin/python3',
+      '--interpreter-args',
+      '-u',
+      '--exec-mode',
+      'fork',
+      '--ready-log',
+      'listening on',
+      '--shutdown-with-message',
+      '--sticky',
+      '--out',
+      '/var/log/api.out',
+      '--err',
+      '/dev/null',
+      '--log-max-size',
+      '2097152',
+      '--log-retain',
+      '3',
+      '--log-compress',
+      '--watch',
+      '--ignore-watch',
+      '*.tmp',
+      '--watch-delay',
+      '500',
+      '--cron-restart',
+      '0 3 * * *',
+      '--cron-tz',
+      'UTC',
+    ]);
+    // In an image: the interpreter by name, no file of this machine, but /dev/null; watched paths relative.
+    a.spec.watch = {
+      ...(a.spec.watch ?? { ignore: [], delayMs: 300, usePolling: false, interval: 1000, followSymlinks: true }),
+      paths: ['/srv/api/lib'],
+    };
+    const image = runArgs(a, { mode: 'relative', base: '/srv/api' });
+    expect(image).toEqual(
+      expect.arrayContaining(['--interpreter', 'python3', '--err', '/dev/null', '--watch', './lib']),
+    );
+    expect(image).not.toContain('--out');
+    expect(image).not.toContain('/usr/bin/python3');
+  });
+
+  it("leaves out the home's default log files, and says which watch options a command line cannot carry", () => {
+    const a = app();
+    expect(a.spec.logs.out).toBe('/h/logs/api-out.log');
+    expect(runArgs(a, { mode: 'absolute', base: '/' })).not.toContain('--out');
+    expect(runArgs(a, { mode: 'absolute', base: '/' })).not.toContain('--err');
+    expect(uncarried(a.spec)).toEqual([]);
+    a.spec.watch = {
+      paths: ['/srv/api'],
+      ignore: [],
+      delayMs: 300,
+      usePolling: true,
+      interval: 2000,
+      followSymlinks: true,
+    };
+    expect(uncarried(a.spec)).toEqual([
+      "api: watch_options (usePolling, interval) have no command-line flag and are not carried; export the app's config file instead to keep them",
+    ]);
   });
 
   it('carries --scheduling none, and nothing for the default rr', () => {

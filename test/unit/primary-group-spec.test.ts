@@ -121,7 +121,7 @@ test('describe: "primary group  G (pid N, K apps)" counts the apps of that host;
 
 test('export systemd carries --primary-group; a pod (relative paths) does not', () => {
   const s = spec('api', { primaryGroup: 'shared', script: HELLO });
-  const app: SourcedApp = { spec: s, env: {}, origin: { kind: 'daemon' } };
+  const app: SourcedApp = { spec: s, env: {}, origin: { kind: 'daemon', home: '/h' } };
   const abs = runArgs(app, { mode: 'absolute', base: '/' });
   expect(abs.join(' ')).toContain('--primary-group shared');
   const rel = runArgs(app, { mode: 'relative', base: FIXTURES });

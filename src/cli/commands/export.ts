@@ -13,6 +13,7 @@ import { sourceApps, type SourcedApp } from '../generate/app-source';
 import { appUnit, envFileText } from '../generate/app-unit';
 import { clusterctlBin, currentUser, nodeBin } from '../generate/host';
 import { declaredPort, k8sName, k8sObjects, type K8sObject } from '../generate/k8s-manifest';
+import { uncarried } from '../generate/run-command';
 import { notice, print, usage } from '../output';
 
 interface SystemdFlags {
@@ -55,6 +56,7 @@ async function exportSystemd(target: string, flags: SystemdFlags): Promise<void>
       `${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''}; nothing written (--force replaces them)`,
     );
   const user = flags.user === true;
+  for (const f of files) for (const n of uncarriedOf(f.app)) notice(n);
   for (const f of files) {
     writeFileSync(f.env, envFileText(f.app), { mode: 0o600 });
     // The mode given to writeFileSync applies only to a new file; a replaced one keeps its old mode.
@@ -92,6 +94,11 @@ function ownVariables(app: SourcedApp): SourcedApp {
   return { ...app, env: own };
 }
 
+/** A daemon app's settings its `run` command line cannot say (a config file's app is run from the file: all of it). */
+function uncarriedOf(app: SourcedApp): string[] {
+  return app.origin.kind === 'daemon' ? uncarried(app.spec) : [];
+}
+
 /** A primary group shares one process between the apps of a machine; each app exported here is a pod of its own. */
 function groupNotice(app: SourcedApp): string {
   const { name, primaryGroup } = app.spec;
@@ -121,6 +128,7 @@ async function exportK8s(target: string, flags: K8sFlags): Promise<void> {
     docs.push(...objects);
     if (appPort === null) notice(`${app.spec.name}: no port (--port or a PORT variable): no Service written`);
     if (app.spec.primaryGroup !== null) notice(groupNotice(app));
+    for (const n of uncarriedOf(app)) notice(n);
     if (secretNames.length > 0) {
       const literals = secretNames.map((n) => `--from-literal=${n}=...`).join(' ');
       notice(

@@ -15,7 +15,8 @@ import { notice, usage } from '../output';
 import { withRunningDaemon } from '../session';
 import { portableEnv } from './app-env';
 
-export type AppOrigin = { kind: 'config'; file: string } | { kind: 'daemon' };
+/** `home`: the daemon's, whose default log paths a daemon app's spec holds. */
+export type AppOrigin = { kind: 'config'; file: string } | { kind: 'daemon'; home: string };
 
 export interface SourcedApp {
   spec: AppSpec;
@@ -48,7 +49,7 @@ async function fromDaemon(name: string): Promise<SourcedApp> {
     const known = found.missing.length > 0 ? `the daemon has: ${found.missing.join(', ')}` : 'the daemon has no apps';
     throw new ClusterctlError('E_APP_NOT_FOUND', `no app named ${name} (${known})`);
   }
-  return { spec: found.spec, env: portableEnv(found.spec.env), origin: { kind: 'daemon' } };
+  return { spec: found.spec, env: portableEnv(found.spec.env), origin: { kind: 'daemon', home: resolveHome() } };
 }
 
 /** The apps `target` names: every app of a config file, or one registered app. */
