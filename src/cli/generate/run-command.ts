@@ -73,12 +73,12 @@ function supervisionOptions(spec: AppSpec, opt: Opt, out: string[]): void {
  * (run has no home to keep them in), nor is any file carried into an image,
  * which may lack its folder. /dev/null discards anywhere.
  */
-function logOptions(spec: AppSpec, paths: RunPaths, home: string | null, opt: Opt, out: string[]): void {
-  const defaults = home === null ? null : defaultLogPaths(home, spec.name);
-  const carried = (path: string, byDefault: string | undefined): boolean =>
+function logOptions(spec: AppSpec, paths: RunPaths, home: string, opt: Opt, out: string[]): void {
+  const defaults = defaultLogPaths(home, spec.name);
+  const carried = (path: string, byDefault: string): boolean =>
     path === DEV_NULL_PATH || (paths.mode === 'absolute' && path !== byDefault);
-  if (carried(spec.logs.out, defaults?.out)) opt('--out', spec.logs.out);
-  if (carried(spec.logs.err, defaults?.err)) opt('--err', spec.logs.err);
+  if (carried(spec.logs.out, defaults.out)) opt('--out', spec.logs.out);
+  if (carried(spec.logs.err, defaults.err)) opt('--err', spec.logs.err);
   if (paths.mode === 'absolute' && spec.logs.combined !== null) opt('--log', spec.logs.combined);
   if (spec.logs.time) out.push('--time');
   if (spec.logs.format !== 'text') opt('--log-format', spec.logs.format);
@@ -105,9 +105,9 @@ function triggerOptions(spec: AppSpec, paths: RunPaths, opt: Opt, out: string[])
 /**
  * Options of `run <script>` for every spec field that differs from its
  * default. `home`: the daemon's home the spec came from, which says which
- * log paths are its defaults (null: none are).
+ * log paths are its defaults.
  */
-function specOptions(spec: AppSpec, paths: RunPaths, home: string | null): string[] {
+function specOptions(spec: AppSpec, paths: RunPaths, home: string): string[] {
   const out: string[] = [];
   const opt: Opt = (flag, value) => out.push(flag, String(value));
   execOptions(spec, paths, opt, out);
