@@ -151,33 +151,32 @@ function cpuNs(pid) {
 }
 
 /**
- * cpuNs of each of these processes that is still alive.
+ * `read(pid)` of each of these processes that is still alive (read gives null for one that is gone).
+ * @param {(pid: number) => number | null} read
  * @param {number[]} pids
  * @returns {Map<number, number>}
  */
-function cpuNsSnapshot(pids) {
+function snapshotBy(read, pids) {
   const m = new Map();
   for (const p of pids) {
-    const t = cpuNs(p);
+    const t = read(p);
     if (t !== null) m.set(p, t);
   }
   return m;
 }
 
 /**
+ * cpuNs of each of these processes that is still alive.
+ * @param {number[]} pids
+ */
+const cpuNsSnapshot = (pids) => snapshotBy(cpuNs, pids);
+
+/**
  * CPU ticks used so far by each of these processes that is still alive; the
  * difference of two snapshots (cpuMsBetween) is the CPU they spent between.
  * @param {number[]} pids
- * @returns {Map<number, number>}
  */
-function cpuSnapshot(pids) {
-  const m = new Map();
-  for (const p of pids) {
-    const t = cpuTicks(p);
-    if (t !== null) m.set(p, t);
-  }
-  return m;
-}
+const cpuSnapshot = (pids) => snapshotBy(cpuTicks, pids);
 
 /**
  * CPU milliseconds spent between two snapshots by the processes of the
@@ -324,7 +323,6 @@ module.exports = {
   killPids,
   ticksPerSecond,
   cpuTicks,
-  cpuNs,
   cpuNsSnapshot,
   cpuSnapshot,
   cpuMsBetween,

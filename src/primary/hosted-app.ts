@@ -84,8 +84,13 @@ export class HostedApp {
 
   private write(level: string, msg: string, fields?: Record<string, unknown>): void {
     if (this.isClosed) return;
-    const group = this.group ? { group: this.group.name } : {};
-    const record = { time: new Date().toISOString(), level, app: this.name, ...group, primaryPid: process.pid };
+    const record = {
+      time: new Date().toISOString(),
+      level,
+      app: this.name,
+      ...this.groupField(),
+      primaryPid: process.pid,
+    };
     this.ownLog.write(JSON.stringify({ ...record, msg, ...fields }) + '\n');
   }
 
