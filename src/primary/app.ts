@@ -268,8 +268,9 @@ export class App {
   }
 
   private currentMetrics(): PrimaryMetrics {
-    const live = new Map<number, number>();
-    for (const s of this.table.all()) if (s.current && !s.current.exit) live.set(s.instance, s.current.pid);
-    return metricsOf(live, this.samples);
+    return metricsOf(
+      this.liveProcesses().map((p) => p.pid),
+      this.samples,
+    );
   }
 }

@@ -8,6 +8,7 @@
  * figures within a second or two, and steady ones at most five seconds old.
  */
 import type { PrimaryMetrics } from '../protocol/api';
+import { metricsKey } from '../protocol/metrics';
 import type { Sample } from './sampler';
 
 export const SAMPLE_FAST_MS = 1000;
@@ -26,12 +27,15 @@ function movedFrom(prev: [number, number] | undefined, next: [number, number]): 
   return Math.abs(prev[0] - next[0]) >= CPU_STEP || Math.abs(prev[1] - next[1]) >= MEMORY_STEP;
 }
 
-/** The figures of `live` (instance → pid) from `samples`. */
-export function metricsOf(live: Map<number, number>, samples: Map<number, Sample>): PrimaryMetrics {
+/**
+ * The figures of the `live` worker pids from `samples`, keyed by pid, so a replacement or
+ * retiring process of an instance has its own figures beside the serving one's.
+ */
+export function metricsOf(live: Iterable<number>, samples: Map<number, Sample>): PrimaryMetrics {
   const out: PrimaryMetrics = {};
-  for (const [instance, pid] of live) {
+  for (const pid of live) {
     const s = samples.get(pid);
-    if (s) out[String(instance)] = [s.cpu, s.memory];
+    if (s) out[metricsKey(pid)] = [s.cpu, s.memory];
   }
   return out;
 }

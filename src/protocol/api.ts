@@ -207,7 +207,11 @@ export interface PrimaryStatus {
   group?: string | null;
 }
 
-/** The 'metrics' event: each sampled live instance's `[cpu %, memory bytes]`, keyed by instance number. */
+/**
+ * The 'metrics' event: each sampled live worker process's `[cpu %, memory bytes]`, keyed
+ * `p<pid>` (a serving, replacement or retiring process alike). A primary of an earlier build
+ * keys its serving processes by instance number (`"0"`); the daemon reads both.
+ */
 export type PrimaryMetrics = Record<string, [cpu: number, memory: number]>;
 
 export interface PrimaryApi {

@@ -44,7 +44,14 @@ export interface Sandbox {
     Array<{
       name: string;
       status: string;
-      workers: Array<{ instance: number; pid: number | null; status: string; restarts: number }>;
+      workers: Array<{
+        instance: number;
+        pid: number | null;
+        status: string;
+        restarts: number;
+        cpu: number | null;
+        memory: number | null;
+      }>;
     }>
   >;
   /**

@@ -20,9 +20,7 @@ afterEach(async () => {
   await sb.cleanup();
 });
 
-async function workersOf(
-  name: string,
-): Promise<Array<{ instance: number; pid: number | null; status: string; restarts: number }>> {
+async function workersOf(name: string): Promise<Awaited<ReturnType<Sandbox['list']>>[number]['workers']> {
   const apps = await sb.list();
   const app = apps.find((a) => a.name === name);
   if (!app) throw new Error(`app ${name} not listed`);
@@ -194,7 +192,14 @@ test('while a replacement comes online, ls lists it as its own launching row nex
   // Replacements now wait for the file: the test decides when they are ready.
   rmSync(ready);
   const reload = sb.cli(['reload', 'slow']);
-  type Row = { instance: number; pid: number | null; status: string; role?: string };
+  type Row = {
+    instance: number;
+    pid: number | null;
+    status: string;
+    role?: string;
+    cpu: number | null;
+    memory: number | null;
+  };
   const rows = await waitFor(
     async () => {
       const ws = (await workersOf('slow')) as Row[];
@@ -214,6 +219,17 @@ test('while a replacement comes online, ls lists it as its own launching row nex
   const table = await sb.ok(['ls']);
   expect(table.stdout).toMatch(new RegExp(`│ ${fresh.instance} \\(new\\) +│ ${fresh.pid} +│ launching`));
   expect(((await sb.list()).find((a) => a.name === 'slow') as { status: string }).status).toBe('reloading');
+  // Its own cpu and memory arrive with the next samples (the metrics event is keyed by pid),
+  // not only once it serves: nothing else is pushed while it waits for the file.
+  const sampled = await waitFor(
+    async () => {
+      const r = ((await workersOf('slow')) as Row[]).find((w) => w.pid === fresh.pid);
+      return r && r.memory !== null && r.cpu !== null ? r : null;
+    },
+    { timeoutMs: 20000, what: "the replacement row's cpu and memory" },
+  );
+  expect(sampled.role).toBe('replacement');
+  expect(sampled.memory).toBeGreaterThan(1024 * 1024);
 
   writeFileSync(ready, '');
   const done = await reload;

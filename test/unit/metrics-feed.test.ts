@@ -28,27 +28,25 @@ test('metrics move on a CPU step of 1 point, a memory step of 1 MiB, or a differ
   expect(metricsMoved({}, {})).toBe(false);
 });
 
-test('metricsOf keys the figures by instance and skips pids without a sample', () => {
-  const samples = new Map([[101, { cpu: 2.5, memory: 40e6, cpuSeconds: 1.5 }]]);
-  expect(
-    metricsOf(
-      new Map([
-        [0, 101],
-        [1, 102],
-      ]),
-      samples,
-    ),
-  ).toEqual({ '0': [2.5, 40e6] });
+test('metricsOf keys the figures by pid and skips pids without a sample', () => {
+  const samples = new Map([
+    [101, { cpu: 2.5, memory: 40e6, cpuSeconds: 1.5 }],
+    [103, { cpu: 0.5, memory: 30e6, cpuSeconds: 0.1 }],
+  ]);
+  expect(metricsOf([101, 102, 103], samples)).toEqual({ p101: [2.5, 40e6], p103: [0.5, 30e6] });
 });
 
 test('isPrimaryMetrics accepts the compact event only', () => {
   expect(isPrimaryMetrics({ '0': [1, 2], '12': [0, 0] })).toBe(true);
+  expect(isPrimaryMetrics({ p4242: [1, 2], '1': [0, 0] })).toBe(true);
   expect(isPrimaryMetrics({})).toBe(true);
   for (const bad of [
     null,
     [],
     'x',
     { a: [1, 2] },
+    { p: [1, 2] },
+    { pp1: [1, 2] },
     { '0': [1] },
     { '0': [1, -1] },
     { '0': ['1', 2] },
@@ -58,7 +56,19 @@ test('isPrimaryMetrics accepts the compact event only', () => {
   }
 });
 
-test('applyMetrics updates the live instances of a status and leaves the others alone', () => {
+test('applyMetrics updates the listed processes of a status and leaves the others alone', () => {
+  const w = (instance: number, pid: number | null): WorkerInfo =>
+    ({ instance, pid, cpu: pid === null ? null : 0, memory: pid === null ? null : 1 }) as WorkerInfo;
+  const status = { workers: [w(0, 10), w(1, null), w(2, 12)] } as PrimaryStatus;
+  applyMetrics(status, { p10: [3, 4], p11: [5, 6] });
+  expect(status.workers.map((x) => [x.cpu, x.memory])).toEqual([
+    [3, 4],
+    [null, null],
+    [0, 1],
+  ]);
+});
+
+test("applyMetrics reads an earlier build's event, keyed by instance, for the serving rows", () => {
   const w = (instance: number, pid: number | null): WorkerInfo =>
     ({ instance, pid, cpu: pid === null ? null : 0, memory: pid === null ? null : 1 }) as WorkerInfo;
   const status = { workers: [w(0, 10), w(1, null), w(2, 12)] } as PrimaryStatus;

@@ -43,7 +43,18 @@ test('serving rows only: one per instance', () => {
   ]);
 });
 
-test("a metrics event (per instance) updates the serving row, not the replacement's", () => {
+test('a metrics event (per pid) gives the serving row and its replacement each their own figures', () => {
+  const status = {
+    workers: [worker(0), worker(0, { role: 'replacement', pid: 7, cpu: null, memory: null })],
+  } as PrimaryStatus;
+  applyMetrics(status, { p100: [50, 1000], p7: [20, 300] });
+  expect(status.workers.map((w) => [w.pid, w.cpu, w.memory])).toEqual([
+    [100, 50, 1000],
+    [7, 20, 300],
+  ]);
+});
+
+test("an earlier build's metrics event (per instance) updates the serving row, not the replacement's", () => {
   const status = {
     workers: [worker(0), worker(0, { role: 'replacement', pid: 7, cpu: 0, memory: 5 })],
   } as PrimaryStatus;
