@@ -51,13 +51,19 @@ function workersOf(entry: AppEntry): WorkerInfo[] {
     );
   // The primary died and a new one is on its way, or it could not be kept running: show each instance, with why.
   const phase = entry.phase;
-  if (phase.kind === 'reviving') return placeholders(entry, 'waiting-restart', phase.reason);
-  if (phase.kind === 'gave-up' || phase.kind === 'incompatible') return placeholders(entry, 'errored', phase.reason);
+  if (phase.kind === 'reviving') return placeholders(entry, 'waiting-restart', phase.reason, phase.restartAt);
+  if (phase.kind === 'gave-up' || phase.kind === 'incompatible')
+    return placeholders(entry, 'errored', phase.reason, null);
   return [];
 }
 
 /** One row per instance of an app that has no primary to report its workers. */
-function placeholders(entry: AppEntry, status: 'waiting-restart' | 'errored', reason: string): WorkerInfo[] {
+function placeholders(
+  entry: AppEntry,
+  status: 'waiting-restart' | 'errored',
+  reason: string,
+  restartAt: number | null,
+): WorkerInfo[] {
   return Array.from({ length: entry.spec.instances }, (_, instance) => ({
     instance,
     pid: null,
@@ -69,7 +75,7 @@ function placeholders(entry: AppEntry, status: 'waiting-restart' | 'errored', re
     lastExit: null,
     reason,
     role: 'serving',
-    restartAt: null,
+    restartAt,
   }));
 }
 

@@ -72,11 +72,13 @@ export class Revival {
       return;
     }
     entry.revivals = decision.history;
-    const reason = `app primary ${why}; restarting in ${decision.delayMs} ms`;
+    // The countdown ("; restarting in N ms") is not in the text: `ls` counts it from restartAt when it prints.
+    const reason = `app primary ${why}`;
     // A primary that was running died; or there was none to begin with (daemon start, a failed revival).
     const kind = entry.phase.kind;
     const type = kind === 'starting' || kind === 'stopped' || kind === 'reviving' ? 'revive-again' : 'primary-died';
-    if (!registry.transition(entry, { type, at: Date.now(), reason })) return;
+    const at = Date.now();
+    if (!registry.transition(entry, { type, at, reason, restartAt: at + decision.delayMs })) return;
     this.arm(entry, entry.phase, { deadPid, strays }, decision.delayMs);
     logger.info(
       { app: entry.name, delayMs: decision.delayMs, attempt: entry.revivals.backoffStep },

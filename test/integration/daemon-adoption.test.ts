@@ -134,6 +134,59 @@ describe('daemon restarts do not touch the apps', () => {
     expect(log).toMatch(/app primary exited unexpectedly/);
   });
 
+  it('a primary that keeps dying waits a growing backoff, which ls counts down from restartAt', async () => {
+    sb = createSandbox();
+    const port = await freePort();
+    await sb.ok(['start', join(FIXTURES, 'hello.js'), '-i', '1', '--name', 'web', '--env', `PORT=${port}`]);
+    type Described = {
+      status: string;
+      primaryPid: number | null;
+      workers: Array<{ status: string; reason: string | null; restartAt: number | null }>;
+    };
+    const describe = async (): Promise<Described> =>
+      JSON.parse((await sb.ok(['describe', 'web', '--json'])).stdout) as Described;
+    // Each primary killed right after it comes up dies unstable: the next wait is 1.5 times longer
+    // (100 ms, 150, 225, …). Kill until a wait of 3 s or more is seen, at most 14 kills (16 give up).
+    let waiting: { row: Described['workers'][number]; seenAt: number; pid: number } | null = null;
+    for (let kill = 0; kill < 14 && waiting === null; kill++) {
+      const up = await waitFor(
+        async () => {
+          const d = await describe();
+          return d.status === 'online' && d.primaryPid !== null ? d.primaryPid : undefined;
+        },
+        { timeoutMs: 30000, what: 'an online primary to kill' },
+      );
+      process.kill(up, 'SIGKILL');
+      const next = await waitFor(
+        async () => {
+          const d = await describe();
+          const row = d.workers.at(0);
+          if (row?.status === 'waiting-restart' && row.restartAt !== null) return { row, seenAt: Date.now() };
+          return d.primaryPid !== null && d.primaryPid !== up ? { row: null, seenAt: 0 } : undefined;
+        },
+        { timeoutMs: 30000, what: `the primary after pid ${up} was killed` },
+      );
+      if (next.row && (next.row.restartAt as number) - next.seenAt >= 3000)
+        waiting = { ...next, row: next.row, pid: up };
+    }
+    if (!waiting) throw new Error('no revival wait of 3 s or more after 14 kills');
+    // The row says why; the countdown is counted by the reader from restartAt, not frozen in the text.
+    expect(waiting.row.reason).toBe(`app primary exited unexpectedly (pid ${waiting.pid})`);
+    const text = await sb.ok(['describe', 'web']);
+    const shown = /reason: app primary exited unexpectedly \(pid \d+\); restarting (?:in (\d+) ms|now)/.exec(
+      text.stdout,
+    );
+    expect(shown).not.toBeNull();
+    if (shown?.[1] !== undefined)
+      expect(Number(shown[1])).toBeLessThanOrEqual((waiting.row.restartAt as number) - waiting.seenAt);
+    // And the primary does come back when the wait is over.
+    await waitFor(async () => (await describe()).status === 'online', {
+      timeoutMs: 30000,
+      what: 'the revived primary',
+    });
+    expect((await httpGet(port)).status).toBe(200);
+  });
+
   it('adopts a running primary found in run/ even when state.json is corrupt', async () => {
     sb = createSandbox();
     const port = await freePort();

@@ -23,7 +23,7 @@ const SAMPLE_PHASE: Record<PhaseKind, AppPhase> = {
   reloading: { kind: 'reloading' },
   restarting: { kind: 'restarting' },
   scaling: { kind: 'scaling', prior: { kind: 'stopped' } },
-  reviving: { kind: 'reviving', since: 1, reason: 'app primary exited unexpectedly (pid 9); restarting in 100 ms' },
+  reviving: { kind: 'reviving', since: 1, reason: 'app primary exited unexpectedly (pid 9)', restartAt: 101 },
   stopping: { kind: 'stopping', op: 'stop' },
   stopped: { kind: 'stopped' },
   'gave-up': { kind: 'gave-up', reason: 'gave up after 16 restarts in a row' },
@@ -36,8 +36,8 @@ const SAMPLE_EVENT: Record<EventType, AppEvent> = {
   restart: { type: 'restart' },
   scale: { type: 'scale' },
   settled: { type: 'settled' },
-  'primary-died': { type: 'primary-died', at: 5, reason: 'died' },
-  'revive-again': { type: 'revive-again', at: 6, reason: 'again' },
+  'primary-died': { type: 'primary-died', at: 5, reason: 'died', restartAt: 105 },
+  'revive-again': { type: 'revive-again', at: 6, reason: 'again', restartAt: 156 },
   'give-up': { type: 'give-up', reason: 'crash loop' },
   stop: { type: 'stop', op: 'kill' },
   stopped: { type: 'stopped' },
@@ -91,6 +91,7 @@ describe('app phase transitions', () => {
       kind: 'reviving',
       since: 5,
       reason: 'died',
+      restartAt: 105,
     });
     expect(nextPhase('web', SAMPLE_PHASE.reviving, SAMPLE_EVENT['give-up'])).toEqual({
       kind: 'gave-up',
@@ -160,6 +161,8 @@ describe('what ls shows is derived from the phase', () => {
     expect(info.workers.map((w) => w.status)).toEqual(rows);
     const phase = SAMPLE_PHASE[kind];
     if ('reason' in phase) for (const w of info.workers) expect(w.reason).toBe(phase.reason);
+    // A reviving app's rows carry when its primary starts again, for the reader's countdown.
+    for (const w of info.workers) expect(w.restartAt).toBe(phase.kind === 'reviving' ? phase.restartAt : null);
     if (rows.length > 0) expect(info.workers.map((w) => w.restarts)).toEqual([2, 0]);
     expect(info.primaryPid).toBe(kind === 'incompatible' ? 42 : null);
   });

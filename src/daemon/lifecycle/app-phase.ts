@@ -23,7 +23,8 @@ export type IdlePhase =
   | { kind: 'running' }
   | { kind: 'stopped' }
   /** The primary died (or was missing); a new one is due. `since` is epoch ms, `reason` is shown on each instance. */
-  | { kind: 'reviving'; since: number; reason: string }
+  /** `restartAt`: when the next primary starts (epoch ms), so a reader counts the wait down itself. */
+  | { kind: 'reviving'; since: number; reason: string; restartAt: number }
   /** Terminal until a person restarts the app: the primary could not be kept running. */
   | { kind: 'gave-up'; reason: string }
   /** A primary of another protocol version runs the app: left running, never commanded. */
@@ -48,9 +49,9 @@ export type AppEvent =
   | { type: 'scale' }
   /** The operation in flight is over and left the app as it should be. */
   | { type: 'settled' }
-  | { type: 'primary-died'; at: number; reason: string }
+  | { type: 'primary-died'; at: number; reason: string; restartAt: number }
   /** A revival's launch failed, or the app should run but had no primary at daemon start. */
-  | { type: 'revive-again'; at: number; reason: string }
+  | { type: 'revive-again'; at: number; reason: string; restartAt: number }
   | { type: 'give-up'; reason: string }
   | { type: 'stop'; op: StopOp }
   | { type: 'stopped' }
@@ -109,7 +110,7 @@ export function nextPhase(app: string, phase: AppPhase, event: AppEvent): AppPha
       return phase.kind === 'scaling' ? phase.prior : { kind: 'running' };
     case 'primary-died':
     case 'revive-again':
-      return { kind: 'reviving', since: event.at, reason: event.reason };
+      return { kind: 'reviving', since: event.at, reason: event.reason, restartAt: event.restartAt };
     case 'give-up':
       return { kind: 'gave-up', reason: event.reason };
     case 'stop':
