@@ -13,12 +13,8 @@ import { groupLogPath, groupSocketPath } from '../protocol/paths';
 import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
 import type { AppSpec } from '../protocol/types';
 import { PROTOCOL_VERSION, checkProtocol, packageVersion } from '../protocol/version';
-import { killSession } from '../os/session';
-import { logTail, type DetachedProcess } from '../os/spawn-detached';
 import { spawnPrimaryProcess } from './primary-process';
-
-const HOST_START_DEADLINE_MS = 10000;
-const POLL_MS = 25;
+import { EXIT_LOCK_HELD, exitWords, spawnAndConnect } from './spawn-and-connect';
 
 /** Where the daemon then speaks PrimaryApi for the app, and the host's pid it must find there. */
 export interface HostedSocket {
@@ -125,43 +121,21 @@ function realPath(path: string): string {
  * A connection to the group's host: the one that answers, or one started
  * now. A host that exits 3 lost the lock to another (a host started at the
  * same time, or one still exiting): we connect to whoever holds the socket.
+ * Any host that answers is taken here; hostOnce then checks its hello.
  */
-async function ensureHost(home: string, spec: AppSpec, group: string): Promise<TypedRpc<GroupApi>> {
-  const socketPath = groupSocketPath(home, group);
+function ensureHost(home: string, spec: AppSpec, group: string): Promise<TypedRpc<GroupApi>> {
   const logPath = groupLogPath(home, group);
-  const deadline = Date.now() + HOST_START_DEADLINE_MS;
-  let child: DetachedProcess | null = null;
-  let lastError: string;
-  for (;;) {
-    try {
-      const connection = await RpcConnection.connect(socketPath, {
-        code: 'E_PRIMARY_UNREACHABLE',
-        peer: `the host of primary group ${group}`,
-        timeoutMs: 1000,
-      });
-      return new TypedRpc<GroupApi>(connection);
-    } catch (err) {
-      lastError = err instanceof Error ? err.message : String(err);
-    }
-    const ended = child?.exited() ?? null;
-    if (child !== null && ended !== null) {
-      if (ended.code !== 3) {
-        const how = ended.code !== null ? `code ${ended.code}` : (ended.signal ?? 'unknown');
-        throw new ClusterctlError(
-          'E_START_FAILED',
-          `the host of primary group ${group} did not start: it exited (${how})${logTail(logPath)}`,
-        );
-      }
-      child = null;
-    }
-    if (Date.now() > deadline) {
-      if (child?.pid !== undefined) killSession(child.pid);
-      throw new ClusterctlError(
-        'E_START_FAILED',
-        `the host of primary group ${group} did not answer within ${HOST_START_DEADLINE_MS} ms (${lastError}); see ${logPath}`,
-      );
-    }
-    child ??= spawnPrimaryProcess(spec.interpreter, home, ['--group', group], logPath);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
+  const peer = `the host of primary group ${group}`;
+  return spawnAndConnect({
+    what: peer,
+    socketPath: groupSocketPath(home, group),
+    logPath,
+    spawn: () => spawnPrimaryProcess(spec.interpreter, home, ['--group', group], logPath),
+    takeRunning: true,
+    connect: async (socket, timeoutMs) =>
+      new TypedRpc<GroupApi>(await RpcConnection.connect(socket, { code: 'E_PRIMARY_UNREACHABLE', peer, timeoutMs })),
+    refuse: () => null,
+    exitMeans: (ended) => (ended.code === EXIT_LOCK_HELD ? null : exitWords(ended)),
+    logHint: 'path',
+  });
 }

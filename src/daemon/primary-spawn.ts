@@ -4,14 +4,11 @@
  * group's host opens for it. Either way the one who answers is checked.
  */
 import { ClusterctlError } from '../protocol/errors';
-import { killSession } from '../os/session';
-import { logTail } from '../os/spawn-detached';
 import { primaryLogPath, primarySocketPath } from '../protocol/paths';
 import type { AppSpec } from '../protocol/types';
 import { hostInGroup } from './group-hosts';
 import { spawnPrimaryProcess } from './primary-process';
-
-const CONNECT_DEADLINE_MS = 10000;
+import { EXIT_LOCK_HELD, exitWords, spawnAndConnect } from './spawn-and-connect';
 
 /** What answered on a control socket: its pid (the host's, in a group), its group, and a way to hang up. */
 export interface Answering {
@@ -23,49 +20,23 @@ export interface Answering {
 export type Connect<H extends Answering> = (socket: string, timeoutMs: number) => Promise<H>;
 
 /** Spawns a primary of the app's own for `spec` and connects to it (it then waits for `init`). */
-export async function spawnOwnPrimary<H extends Answering>(
-  home: string,
-  spec: AppSpec,
-  connect: Connect<H>,
-): Promise<H> {
+export function spawnOwnPrimary<H extends Answering>(home: string, spec: AppSpec, connect: Connect<H>): Promise<H> {
   const logPath = primaryLogPath(home, spec.name);
-  const child = spawnPrimaryProcess(spec.interpreter, home, ['--name', spec.name], logPath);
-  const { pid } = child;
-  const socketPath = primarySocketPath(home, spec.name);
-  const deadline = Date.now() + CONNECT_DEADLINE_MS;
-  let lastError = 'no answer';
-  for (;;) {
-    const ended = child.exited();
-    if (ended !== null) {
-      const how =
-        ended.code === 3
-          ? 'another app primary already runs for this app'
-          : `it exited (${ended.code !== null ? `code ${ended.code}` : (ended.signal ?? 'unknown')})`;
-      throw new ClusterctlError(
-        'E_START_FAILED',
-        `the app primary of ${spec.name} did not start: ${how}${logTail(logPath)}`,
-      );
-    }
-    if (pid !== undefined) {
-      try {
-        const handle = await connect(socketPath, 1000);
-        if (handle.pid === pid) return handle;
-        // Someone else's primary answered on this socket: not ours to drive.
-        handle.close();
-        lastError = `socket answered by pid ${handle.pid}, not ${pid}`;
-      } catch (err) {
-        lastError = err instanceof Error ? err.message : String(err);
-      }
-    }
-    if (Date.now() > deadline) {
-      if (pid !== undefined) killSession(pid);
-      throw new ClusterctlError(
-        'E_START_FAILED',
-        `the app primary of ${spec.name} did not answer within ${CONNECT_DEADLINE_MS} ms (${lastError})${logTail(logPath)}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  return spawnAndConnect({
+    what: `the app primary of ${spec.name}`,
+    socketPath: primarySocketPath(home, spec.name),
+    logPath,
+    spawn: () => spawnPrimaryProcess(spec.interpreter, home, ['--name', spec.name], logPath),
+    takeRunning: false,
+    connect,
+    // Someone else's primary answered on this socket: not ours to drive.
+    refuse: (handle, child) =>
+      handle.pid === child?.pid ? null : `socket answered by pid ${handle.pid}, not ${child?.pid}`,
+    // The app's lock is held: another primary runs the app, which this start must not take over.
+    exitMeans: (ended) =>
+      ended.code === EXIT_LOCK_HELD ? 'another app primary already runs for this app' : exitWords(ended),
+    logHint: 'tail',
+  });
 }
 
 /** The group's host (started if need be) opens the app's socket; we connect there and check who answers. */

@@ -8,20 +8,20 @@
  * last app has stopped it exits; one that never hosts an app exits after
  * INIT_DEADLINE_MS.
  */
-import { chmodSync, mkdirSync, unlinkSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OWN_LOG_ROTATION } from '../config/defaults';
 import type { GroupHello } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { createRotatingDestination, type RotatingDestination } from '../logfile/destination';
 import { groupLockName, groupLogPath, groupSocketPath } from '../protocol/paths';
-import { createRpcServer, type Handlers } from '../protocol/rpc-server';
+import type { Handlers } from '../protocol/rpc-server';
 import { groupParams } from '../protocol/primary-params';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import type { Logger } from './app';
 import { GroupContext } from './group-context';
-import { AlreadyRunning, HostedApp, INIT_DEADLINE_MS } from './hosted-app';
+import { AlreadyRunning, ControlSocket } from './control-socket';
+import { HostedApp, INIT_DEADLINE_MS } from './hosted-app';
 
 export class GroupHost {
   readonly log: Logger;
@@ -33,7 +33,7 @@ export class GroupHost {
   /** `host` calls not answered yet: the host does not exit under them. */
   private inFlight = 0;
   private everHosted = false;
-  private server: Server | null = null;
+  private readonly control: ControlSocket;
   private readonly idleTimer: NodeJS.Timeout;
 
   /** `exit` ends the process (main.ts: the session sweep, then process.exit). */
@@ -54,6 +54,13 @@ export class GroupHost {
         JSON.stringify({ time: new Date().toISOString(), level, group, hostPid: process.pid, msg, ...fields }) + '\n',
       );
     this.log = { info: write('info'), warn: write('warn'), error: write('error') };
+    this.control = new ControlSocket({
+      lockName: groupLockName(home, group),
+      socketPath: this.socketPath,
+      handlers: this.handlers(),
+      log: this.log,
+      heldMessage: `another host already runs group ${group}`,
+    });
     this.idleTimer = setTimeout(() => {
       if (this.everHosted) return;
       this.log.warn('no app hosted; exiting', { afterMs: INIT_DEADLINE_MS });
@@ -62,29 +69,11 @@ export class GroupHost {
   }
 
   /** Takes the group's lock, then listens on its socket; rejects with AlreadyRunning when another host has it. */
-  open(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const lock = createServer();
-      lock.once('error', (err: NodeJS.ErrnoException) =>
-        reject(err.code === 'EADDRINUSE' ? new AlreadyRunning(`another host already runs group ${this.group}`) : err),
-      );
-      lock.listen(groupLockName(this.home, this.group), () => {
-        mkdirSync(dirname(this.socketPath), { recursive: true, mode: 0o700 });
-        this.removeSocketFile();
-        const server = createRpcServer(this.handlers(), {
-          onInternalError: (method, err) =>
-            this.log.error('handler failed', { method, err: err instanceof Error ? err.stack : String(err) }),
-          onProtocolError: (message) => this.log.warn('protocol error', { message }),
-        });
-        this.server = server;
-        server.once('error', reject);
-        server.listen(this.socketPath, () => {
-          chmodSync(this.socketPath, 0o600);
-          this.log.info('group host listening', { socket: this.socketPath, node: process.execPath });
-          resolve();
-        });
-      });
-    });
+  async open(): Promise<void> {
+    // run/groups/ is created by the first host (the daemon creates only run/).
+    mkdirSync(dirname(this.socketPath), { recursive: true, mode: 0o700 });
+    await this.control.open();
+    this.log.info('group host listening', { socket: this.socketPath, node: process.execPath });
   }
 
   private handlers(): Handlers {
@@ -185,16 +174,7 @@ export class GroupHost {
   /** Just before the process exits: every socket file removed (the locks go with the process). */
   closeAll(): void {
     for (const h of this.hosted.values()) h.close();
-    this.server?.close();
-    this.removeSocketFile();
+    this.control.close();
     this.ownLog.close();
-  }
-
-  private removeSocketFile(): void {
-    try {
-      unlinkSync(this.socketPath);
-    } catch {
-      /* none */
-    }
   }
 }

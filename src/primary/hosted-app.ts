@@ -7,16 +7,14 @@
  * does when the app is done (exit, or just close it) is the caller's
  * (`onDone`): main.ts for an own primary, group-host.ts for a host.
  */
-import { chmodSync, unlinkSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { defaultSpec, OWN_LOG_ROTATION } from '../config/defaults';
 import type { PrimaryStatus } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
 import { createRotatingDestination, type RotatingDestination } from '../logfile/destination';
 import { primaryLockName, primaryLogPath, primarySocketPath } from '../protocol/paths';
-import { createRpcServer } from '../protocol/rpc-server';
 import { PROTOCOL_VERSION, packageVersion } from '../protocol/version';
 import { App, type Logger } from './app';
+import { ControlSocket } from './control-socket';
 import type { GroupContext } from './group-context';
 import { Triggers } from './mechanisms/triggers';
 import { stopAll } from './ops/stop';
@@ -36,9 +34,6 @@ export interface HostedAppOptions {
   onDone: (hosted: HostedApp) => void;
 }
 
-/** The lock is held by another process: another primary already runs the app. */
-export class AlreadyRunning extends Error {}
-
 export class HostedApp {
   readonly name: string;
   readonly home: string;
@@ -52,9 +47,7 @@ export class HostedApp {
   readonly closed: Promise<void>;
   private resolveClosed: () => void = () => undefined;
   private stopping: Promise<PrimaryStatus> | null = null;
-  private server: Server | null = null;
-  private lock: Server | null = null;
-  private readonly connections = new Set<Socket>();
+  private readonly control: ControlSocket;
   private readonly ownLog: RotatingDestination;
   private readonly startedAt = Date.now();
   private initTimer: NodeJS.Timeout | null;
@@ -75,6 +68,13 @@ export class HostedApp {
     });
     const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => this.write(level, msg, fields);
     this.log = { info: write('info'), warn: write('warn'), error: write('error') };
+    this.control = new ControlSocket({
+      lockName: primaryLockName(opts.home, opts.name),
+      socketPath: this.socketPath,
+      handlers: primaryHandlers(this),
+      log: this.log,
+      heldMessage: `another app primary already runs ${opts.name}`,
+    });
     this.initTimer = setTimeout(() => {
       const next = this.group ? 'leaving the group host' : 'exiting';
       this.log.warn(`no init received; ${next}`, { afterMs: INIT_DEADLINE_MS });
@@ -94,40 +94,10 @@ export class HostedApp {
     this.ownLog.write(JSON.stringify({ ...record, msg, ...fields }) + '\n');
   }
 
-  /**
-   * Takes the app's lock (an abstract socket: the kernel drops it when its
-   * holder dies, so a crashed primary never leaves a stale lock), removes a
-   * dead primary's socket file, listens. Rejects with AlreadyRunning when
-   * another process holds the lock.
-   */
-  open(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const lock = createServer();
-      this.lock = lock;
-      lock.once('error', (err: NodeJS.ErrnoException) => {
-        this.lock = null;
-        reject(err.code === 'EADDRINUSE' ? new AlreadyRunning(`another app primary already runs ${this.name}`) : err);
-      });
-      lock.listen(primaryLockName(this.home, this.name), () => {
-        this.removeSocketFile();
-        const server = createRpcServer(primaryHandlers(this), {
-          onInternalError: (method, err) =>
-            this.log.error('handler failed', { method, err: err instanceof Error ? err.stack : String(err) }),
-          onProtocolError: (message) => this.log.warn('protocol error', { message }),
-        });
-        this.server = server;
-        server.on('connection', (socket: Socket) => {
-          this.connections.add(socket);
-          socket.once('close', () => this.connections.delete(socket));
-        });
-        server.once('error', reject);
-        server.listen(this.socketPath, () => {
-          chmodSync(this.socketPath, 0o600);
-          this.log.info('app primary listening', { socket: this.socketPath, ...this.groupField() });
-          resolve();
-        });
-      });
-    });
+  /** Takes the app's lock and listens on `run/<app>.sock`; rejects with AlreadyRunning when another process holds the lock. */
+  async open(): Promise<void> {
+    await this.control.open();
+    this.log.info('app primary listening', { socket: this.socketPath, ...this.groupField() });
   }
 
   private groupField(): Record<string, string> {
@@ -198,21 +168,9 @@ export class HostedApp {
     if (this.isClosed) return;
     this.isClosed = true;
     if (this.initTimer) clearTimeout(this.initTimer);
-    this.server?.close();
-    for (const socket of this.connections) socket.destroy();
-    this.removeSocketFile();
-    this.lock?.close();
+    this.control.close();
     this.group?.ports.release(this.name);
     this.ownLog.close();
     this.resolveClosed();
-  }
-
-  /** Only while we hold the lock: any socket file at our path is then a dead primary's (or ours). */
-  private removeSocketFile(): void {
-    try {
-      unlinkSync(this.socketPath);
-    } catch {
-      /* none */
-    }
   }
 }

@@ -19,7 +19,8 @@ import { processesInSession } from '../os/liveness';
 import { isAppName } from '../protocol/app-name';
 import type { Logger } from './app';
 import { strictTransitions } from './lifecycle/slot-table';
-import { AlreadyRunning, HostedApp } from './hosted-app';
+import { AlreadyRunning } from './control-socket';
+import { HostedApp } from './hosted-app';
 
 /** Exit code when another primary already runs this app (or another host this group). */
 const EXIT_ALREADY_RUNNING = 3;
