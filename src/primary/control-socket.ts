@@ -29,6 +29,8 @@ export class ControlSocket {
   private lock: Server | null = null;
   private server: Server | null = null;
   private readonly connections = new Set<Socket>();
+  /** Set once the lock is ours: before that (or after a refused open) the socket file is another's. */
+  private holding = false;
 
   constructor(private readonly opts: ControlSocketOptions) {}
 
@@ -43,6 +45,7 @@ export class ControlSocket {
         reject(err.code === 'EADDRINUSE' ? new AlreadyRunning(this.opts.heldMessage) : err);
       });
       lock.listen(lockName, () => {
+        this.holding = true;
         this.removeSocketFile();
         const server = createRpcServer(this.opts.handlers, {
           onInternalError: (method, err) =>
@@ -63,17 +66,19 @@ export class ControlSocket {
     });
   }
 
-  /** No more calls (open connections are ended), the socket file removed, the lock released. Idempotent. */
+  /** No more calls (open connections ended), our socket file removed, the lock released. Idempotent. */
   close(): void {
     this.server?.close();
     for (const socket of this.connections) socket.destroy();
     this.removeSocketFile();
     this.lock?.close();
     this.lock = null;
+    this.holding = false;
   }
 
   /** Only while we hold the lock: any socket file at our path is then a dead holder's (or ours). */
   private removeSocketFile(): void {
+    if (!this.holding) return;
     try {
       unlinkSync(this.opts.socketPath);
     } catch {

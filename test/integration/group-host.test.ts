@@ -325,6 +325,9 @@ test('a primary of its own still answers with group null', async () => {
   const err = await refusal(group.call('host', { name: 'solo' }));
   expect(err).toEqual({ code: 'E_START_FAILED', message: 'another app primary already runs solo' });
   expect((await group.call('hello', HELLO)).apps).toEqual([]);
+  // The refused host never held solo's lock, so solo's socket is still there and answers.
+  const again = await appRpc(primarySocketPath(home(), 'solo'));
+  expect((await again.call('hello', HELLO)).pid).toBe(own.pid);
   await app.call('stop', {});
   expect(await own.exited).toBe(0);
 });
