@@ -171,7 +171,7 @@ export class GroupHost {
       if (r.status === 'rejected') this.log.error('error while stopping an app', { err: String(r.reason) });
   }
 
-  /** Just before the process exits: every socket file removed (the locks go with the process). */
+  /** Just before the process exits: every socket file removed, every lock released. */
   closeAll(): void {
     for (const h of this.hosted.values()) h.close();
     this.control.close();
