@@ -17,6 +17,7 @@ interface CommandModules {
   stop: typeof import('./commands/stop');
   restart: typeof import('./commands/restart');
   reload: typeof import('./commands/reload');
+  'start-or': typeof import('./commands/start-or');
   scale: typeof import('./commands/scale');
   delete: typeof import('./commands/delete');
   describe: typeof import('./commands/describe');
@@ -53,6 +54,7 @@ const LOADERS: { [F in keyof CommandModules]: () => CommandModules[F] } = {
   stop: () => require('./commands/stop'),
   restart: () => require('./commands/restart'),
   reload: () => require('./commands/reload'),
+  'start-or': () => require('./commands/start-or'),
   scale: () => require('./commands/scale'),
   delete: () => require('./commands/delete'),
   describe: () => require('./commands/describe'),
@@ -111,9 +113,21 @@ const COMMANDS: CommandEntry[] = [
   command('describe', ['describe', 'show', 'info'], (m) => m.registerDescribe),
   command('logs', ['logs'], (m) => m.registerLogs),
   command('flush', ['flush'], (m) => m.registerFlush),
-  command('reload-logs', ['reload-logs'], (m) => m.registerReloadLogs),
+  command('reload-logs', ['reload-logs', 'reloadLogs'], (m) => m.registerReloadLogs),
   command('ping', ['ping'], (m) => m.registerPing),
   command('apply', ['apply'], (m) => m.registerApply),
+  command(
+    'start-or',
+    [
+      'start-or-restart',
+      'startOrRestart',
+      'start-or-reload',
+      'startOrReload',
+      'start-or-graceful-reload',
+      'startOrGracefulReload',
+    ],
+    (m) => m.registerStartOr,
+  ),
   command('save', ['save'], (m) => m.registerSave),
   command('resurrect', ['resurrect'], (m) => m.registerResurrect),
   command('update', ['update', 'daemon'], (m) => m.registerUpdate),

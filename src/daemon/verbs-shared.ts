@@ -2,6 +2,7 @@
 import type { LifecycleOverrides, PrimaryStatus } from '../protocol/api';
 import type { AppSpec } from '../protocol/types';
 import { servingWorkers } from '../protocol/workers';
+import { ClusterctlError } from '../protocol/errors';
 import type { AppEntry } from './registry';
 
 /** `all` leaves out the apps someone stopped on purpose; a name is taken as asked, stopped or not. */
@@ -56,6 +57,18 @@ export function withOverrides(spec: AppSpec, overrides: LifecycleOverrides, env?
   if (overrides.stopSignal !== undefined) next.stopSignal = overrides.stopSignal;
   if (env !== undefined) next.env = { ...env };
   return next;
+}
+
+/**
+ * A reload or restart with a new spec (`apply`, `restart <config file>`) targets the one app
+ * of that name: a spec is never spread over another app.
+ */
+export function refuseSpreadSpec(verb: string, entries: AppEntry[], target: string, spec: AppSpec | undefined): void {
+  if (spec && (entries.length !== 1 || entries[0]?.name !== spec.name))
+    throw new ClusterctlError(
+      'E_USAGE',
+      `a ${verb} with a new spec targets that one app (${spec.name}), not ${JSON.stringify(target)}`,
+    );
 }
 
 /** Runs `fn` on every entry, persists, then throws the first failure (the others still ran). */

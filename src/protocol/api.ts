@@ -49,6 +49,11 @@ export interface RestartOptions extends LifecycleOverrides {
   env?: Record<string, string>;
   /** `--primary-group NAME` / `--no-primary-group`: the app moves into that group's host, or to a primary of its own. */
   primaryGroup?: string | null;
+  /**
+   * `restart <config file>`: restart with this spec (same name as the single target) instead
+   * of the stored one, replacing script, args, env and options; the fields above are ignored.
+   */
+  spec?: AppSpec;
 }
 
 export type ScaleTarget = { mode: 'absolute'; value: number } | { mode: 'relative'; value: number } | { mode: 'max' };

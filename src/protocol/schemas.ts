@@ -147,6 +147,7 @@ export const daemonParamSchemas = {
             .refine((g) => appNameProblem(g) === null, 'not a primary group name')
             .nullable()
             .optional(),
+          spec: appSpecSchema.optional(),
         })
         .strict()
         .optional(),

@@ -1,6 +1,6 @@
 /** planApply / formatPlan: the reconcile steps from the running apps to a config file's apps. */
 import { defaultSpec } from '../../src/config/defaults';
-import { diffEnv, formatPlan, planApply, type PlanAction } from '../../src/config/apply';
+import { diffEnv, forceVerb, formatPlan, planApply, type ForcedVerb, type PlanAction } from '../../src/config/apply';
 import type { AppInfo, AppSpec, AppStatus } from '../../src/protocol/types';
 import { objectContaining } from '../helpers/match';
 
@@ -175,5 +175,49 @@ describe('formatPlan', () => {
 
   it('says when there is nothing to do', () => {
     expect(formatPlan({ actions: [] })).toBe('Plan: nothing to do.\n');
+  });
+});
+
+describe('forceVerb (reload|restart <file>, startOrReload|startOrRestart)', () => {
+  const force = (current: AppInfo[], desired: AppSpec[], verb: ForcedVerb) =>
+    forceVerb(
+      planApply(current, desired, { prune: false }),
+      verb,
+      new Map(desired.map((s) => [s.name, s])),
+      new Map(current.map((a) => [a.name, a.spec])),
+    );
+
+  it('gives the verb to every running app of the file, changed or not; starts the missing', () => {
+    const current = [running(spec('api')), running(spec('web'))];
+    const desired = [spec('api'), spec('web', { killTimeout: 100 }), spec('jobs')];
+    expect(kinds(force(current, desired, 'reload').actions)).toEqual(['reload:api', 'reload:web', 'start:jobs']);
+    expect(kinds(force(current, desired, 'restart').actions)).toEqual([
+      'restart-workers:api',
+      'restart-workers:web',
+      'start:jobs',
+    ]);
+    const [api] = force(current, desired, 'reload').actions;
+    expect(api).toMatchObject({ kind: 'reload', spec: desired[0] });
+  });
+
+  it('after a scale-only change the verb follows the scale; a scale with a reload is not reloaded twice', () => {
+    const scaleOnly = force([running(spec('web', { instances: 4 }))], [spec('web', { instances: 2 })], 'reload');
+    expect(kinds(scaleOnly.actions)).toEqual(['scale:web', 'reload:web']);
+    expect(scaleOnly.actions[1]).toMatchObject({ spec: { instances: 2 } });
+    const grow = force([running(spec('web'))], [spec('web', { instances: 3, killTimeout: 9 })], 'reload');
+    expect(kinds(grow.actions)).toEqual(['reload:web', 'scale:web']);
+    const shrink = force([running(spec('web', { instances: 3 }))], [spec('web', { killTimeout: 9 })], 'restart');
+    expect(kinds(shrink.actions)).toEqual(['scale:web', 'restart-workers:web']);
+  });
+
+  it('leaves stopped apps to start, primary changes to a primary restart, and apps outside the file alone', () => {
+    const current = [running(spec('a'), 'stopped', null), running(spec('b')), running(spec('c'))];
+    const desired = [spec('a'), spec('b', { interpreter: '/opt/node' })];
+    expect(kinds(force(current, desired, 'restart').actions)).toEqual(['start:a', 'restart:b', 'unchanged:c']);
+  });
+
+  it('prints a forced step with no change as such', () => {
+    const text = formatPlan(force([running(spec('api'))], [spec('api')], 'restart'));
+    expect(text).toBe(['! restart api  no change in the file', 'Plan: 1 to restart.', ''].join('\n'));
   });
 });

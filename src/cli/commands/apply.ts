@@ -1,43 +1,16 @@
 /** `clusterctl apply <file>`: make the running apps match a config file, step by step, printing each step. */
 import type { Command } from 'commander';
-import type { Client } from '../../client/client';
-import type { Plan, PlanAction } from '../../config/apply';
-import { ClusterctlError } from '../../protocol/errors';
+import type { Plan } from '../../config/apply';
 import type { AppInfo } from '../../protocol/types';
-import { notice, print, usage } from '../output';
+import { print, usage } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient, withRunningDaemon } from '../session';
+import { runPlan } from './plan-steps';
 import { loadSpecs, parseOnly, type ConfigFlags } from './start-config';
 
 interface ApplyFlags extends ConfigFlags {
   prune?: boolean;
   dryRun?: boolean;
-}
-
-async function execute(client: Client, action: PlanAction): Promise<void> {
-  switch (action.kind) {
-    case 'start':
-      // A registered app that is stopped starts again with the file's spec (a reload of a stopped app is a start).
-      if (action.wasStopped) await client.reload({ target: action.name, options: { spec: action.spec } });
-      else await client.start({ spec: action.spec });
-      return;
-    case 'scale':
-      await client.scale({ name: action.name, target: { mode: 'absolute', value: action.to } });
-      return;
-    case 'reload':
-      await client.reload({ target: action.name, options: { spec: action.spec } });
-      return;
-    case 'restart':
-      // The primary itself runs on the old interpreter: stop it, then start a new one with the spec.
-      await client.stop({ target: action.name });
-      await client.reload({ target: action.name, options: { spec: action.spec } });
-      return;
-    case 'delete':
-      await client.delete({ target: action.name });
-      return;
-    case 'unchanged':
-      return;
-  }
 }
 
 export function registerApply(program: Command): void {
@@ -69,7 +42,7 @@ Examples:
         throw usage('--prune cannot be combined with --only: it would delete every app left out of --only');
       }
       const specs = await loadSpecs(file, flags);
-      const { planApply, formatPlan, formatAction, summarize } = await import('../../config/apply');
+      const { planApply, formatPlan, summarize } = await import('../../config/apply');
       const selected = (apps: AppInfo[]): AppInfo[] => apps.filter((a) => only === undefined || only.includes(a.name));
       if (flags.dryRun === true) {
         // A dry run does not start a daemon: with none running, nothing runs, and everything is to start.
@@ -80,21 +53,7 @@ Examples:
       }
       await withClient(async (client) => {
         const plan: Plan = planApply(selected(await client.list()), specs, { prune: flags.prune === true });
-        const width = Math.max(0, ...plan.actions.map((a) => a.name.length));
-        let done = 0;
-        for (const action of plan.actions) {
-          try {
-            await execute(client, action);
-          } catch (err) {
-            const left = plan.actions.slice(done + 1).filter((a) => a.kind !== 'unchanged').length;
-            notice(
-              `apply stopped at "${formatAction(action, width)}": ${done} step(s) done, ${left} more not attempted`,
-            );
-            throw err instanceof ClusterctlError ? err : new ClusterctlError('E_INTERNAL', String(err));
-          }
-          print(formatAction(action, width));
-          done++;
-        }
+        await runPlan(client, plan, 'apply');
         print(`Applied: ${summarize(plan)}.`);
         const names = new Set(specs.map((s) => s.name));
         const apps = (await client.list()).filter((a) => names.has(a.name));

@@ -6,6 +6,7 @@ import { withClient } from '../session';
 export function registerReloadLogs(program: Command): void {
   program
     .command('reload-logs')
+    .alias('reloadLogs')
     .description(
       "close and reopen every log file by path (the apps' and daemon.log), after an external logrotate moved them",
     )

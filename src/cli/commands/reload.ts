@@ -7,6 +7,7 @@ import { MAX_INSTANCES } from '../../protocol/limits';
 import { isTerminal, notice, print } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
+import { configFileTarget, fileFlags, forceOnFile, refuseFileFlags } from './file-verbs';
 
 interface ReloadFlags {
   parallel?: string;
@@ -14,6 +15,8 @@ interface ReloadFlags {
   listenTimeout?: string;
   killTimeout?: string;
   stopSignal?: string;
+  env?: string;
+  only?: string;
 }
 
 export function registerReload(program: Command): void {
@@ -23,8 +26,10 @@ export function registerReload(program: Command): void {
       .description(
         'rolling reload: start a replacement, wait until it is online, then stop the old worker (no downtime); fork mode: a rolling restart, one instance at a time',
       )
-      .argument('<name|all>', 'app name, or "all"')
-      .option('--parallel <n>', 'instances replaced at a time (default 1)'),
+      .argument('<name|all|file>', 'app name, "all", or a config file (its apps)')
+      .option('--parallel <n>', 'instances replaced at a time (default 1)')
+      .option('--env <name>', "with a config file: also use each app's env_<name> block")
+      .option('--only <names>', 'with a config file: only these of its apps (comma-separated)'),
   )
     .addHelpText(
       'after',
@@ -32,9 +37,17 @@ export function registerReload(program: Command): void {
 Examples:
   $ clusterctl reload web
   $ clusterctl reload web --parallel 2
-  $ clusterctl reload all --wait-ready --listen-timeout 20000`,
+  $ clusterctl reload all --wait-ready --listen-timeout 20000
+  $ clusterctl reload ecosystem.config.js --env production
+
+With a config file, every app of the file is reloaded with the file's spec
+(this shell's environment plus the file's env blocks); an app of the file
+that is not running is started.`,
     )
     .action(async (target: string, flags: ReloadFlags) => {
+      const file = configFileTarget(target);
+      if (file !== null) return forceOnFile('reload', file, fileFlags(flags));
+      refuseFileFlags(flags, true);
       const options: ReloadOptions = lifecycleOverrides(flags);
       if (flags.parallel !== undefined)
         options.parallel = parsePositiveInt('--parallel', flags.parallel, MAX_INSTANCES);

@@ -6,6 +6,7 @@ import type { RestartOptions } from '../../protocol/api';
 import { print, usage } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
+import { configFileTarget, fileFlags, forceOnFile, refuseFileFlags } from './file-verbs';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -18,6 +19,7 @@ interface RestartFlags {
   stopSignal?: string;
   /** A name, or false for --no-primary-group. */
   primaryGroup?: string | false;
+  only?: string;
 }
 
 export function registerRestart(program: Command): void {
@@ -27,9 +29,14 @@ export function registerRestart(program: Command): void {
       .description(
         'stop all workers of an app, then start them again from its saved spec (brief downtime; use reload to avoid it)',
       )
-      .argument('<name|all>', 'app name, or "all"')
+      .argument('<name|all|file>', 'app name, "all", or a config file (its apps)')
       .option('--update-env', "replace the app's environment with this shell's (plus --env)")
-      .option('--env <KEY=VALUE>', 'with --update-env: set a variable (repeatable)', collect)
+      .option(
+        '--env <KEY=VALUE>',
+        'with --update-env: set a variable (repeatable); with a config file: use env_<NAME> blocks',
+        collect,
+      )
+      .option('--only <names>', 'with a config file: only these of its apps (comma-separated)')
       .option('--primary-group <name>', "move the app into this primary group's shared primary process")
       .option('--no-primary-group', 'move the app out of its primary group, to a primary of its own'),
   )
@@ -40,9 +47,17 @@ Examples:
   $ clusterctl restart web
   $ NODE_ENV=staging clusterctl restart web --update-env
   $ clusterctl restart all --kill-timeout 10000
-  $ clusterctl restart api --primary-group shared   stop it, start it again in group "shared"`,
+  $ clusterctl restart api --primary-group shared   stop it, start it again in group "shared"
+  $ clusterctl restart ecosystem.config.js --env production
+
+With a config file, every app of the file is restarted with the file's spec
+(this shell's environment plus the file's env blocks); an app of the file
+that is not running is started.`,
     )
     .action(async (target: string, flags: RestartFlags) => {
+      const file = configFileTarget(target);
+      if (file !== null) return forceOnFile('restart', file, fileFlags(flags, ['updateEnv']));
+      refuseFileFlags(flags);
       if (flags.env !== undefined && flags.updateEnv !== true) {
         throw usage('--env on restart needs --update-env (the saved environment is kept otherwise)');
       }

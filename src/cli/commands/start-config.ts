@@ -52,7 +52,7 @@ export async function loadSpecs(file: string, flags: ConfigFlags): Promise<AppSp
 
 /**
  * `clusterctl start <file>`: start every app of the file (or of --only).
- * Apps that already exist are reported and left alone, as PM2 does;
+ * Apps that already exist are reported and left alone (PM2 restarts them);
  * `apply` is the command that changes them. Nothing is started unless the
  * whole file is valid.
  */
@@ -81,7 +81,7 @@ export async function startFromConfig(file: string, flags: ConfigFlags): Promise
   }
 }
 
-function flagName(key: string): string {
+export function flagName(key: string): string {
   return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 

@@ -4,7 +4,7 @@
  * = unchanged. Options are named as a config file names them; env variables
  * by name only, never by value.
  */
-import type { SpecChanges } from './diff';
+import { hasChanges, type SpecChanges } from './diff';
 import type { Plan, PlanAction } from './plan';
 
 const FILE_KEY: Record<string, string> = {
@@ -44,6 +44,7 @@ export const SYMBOL: Record<PlanAction['kind'], string> = {
   scale: '±',
   delete: '−',
   restart: '!',
+  'restart-workers': '!',
   unchanged: '=',
 };
 
@@ -76,7 +77,9 @@ function verbAndDetail(a: PlanAction): [string, string] {
           : instances(a.spec.instances),
       ];
     case 'reload':
-      return ['reload', describeChanges(a.changes)];
+      return ['reload', hasChanges(a.changes) ? describeChanges(a.changes) : 'no change in the file'];
+    case 'restart-workers':
+      return ['restart', hasChanges(a.changes) ? describeChanges(a.changes) : 'no change in the file'];
     case 'scale':
       return ['scale', `${a.from} → ${a.to}`];
     case 'restart':
@@ -103,7 +106,7 @@ export function summarize(plan: Plan): string {
     [count('start'), 'to start'],
     [count('reload'), 'to reload'],
     [count('scale'), 'to scale'],
-    [count('restart'), 'to restart'],
+    [count('restart') + count('restart-workers'), 'to restart'],
     [count('delete'), 'to delete'],
     [count('unchanged'), 'unchanged'],
   ] as const;

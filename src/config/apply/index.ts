@@ -2,3 +2,4 @@
 export { planApply, type Plan, type PlanAction, type PlanOptions } from './plan';
 export { formatPlan, formatAction, describeChanges, summarize } from './format';
 export { diffSpecs, diffEnv, hasChanges, type SpecChanges, type EnvDiff } from './diff';
+export { forceVerb, type ForcedVerb } from './force';

@@ -15,6 +15,8 @@ export type PlanAction =
   | { kind: 'reload'; name: string; spec: AppSpec; changes: SpecChanges }
   /** The interpreter or scheduling changed: the app primary itself is replaced (stop, then start with `spec`). */
   | { kind: 'restart'; name: string; spec: AppSpec; changes: SpecChanges; fields: string[] }
+  /** `restart <file>`: every worker stopped, then started with `spec`, in the same primary. */
+  | { kind: 'restart-workers'; name: string; spec: AppSpec; changes: SpecChanges }
   /** Running but not in the file, with `--prune`. */
   | { kind: 'delete'; name: string }
   /** Nothing to do; `inFile` false for an app the file does not list (kept without `--prune`). */

@@ -9,7 +9,7 @@ import type { AppManager } from '../apps';
 import { excludeIncompatible } from '../compat';
 import type { DaemonContext } from '../context';
 import { recordReload } from '../reload-metrics';
-import { forTarget, settled, withOverrides } from '../verbs-shared';
+import { forTarget, refuseSpreadSpec, settled, withOverrides } from '../verbs-shared';
 
 /** Rolling reload, one app at a time; an app with no primary is started with the spec. */
 export async function reloadApps(
@@ -24,13 +24,7 @@ export async function reloadApps(
   const entries = forTarget(await excludeIncompatible(manager, listed, target), target);
   const parallel = options.parallel ?? 1;
   const newSpec = options.spec;
-  if (newSpec && (entries.length !== 1 || entries[0]?.name !== newSpec.name)) {
-    // `apply` reloads one app with its new spec; a spec is never spread over another app.
-    throw new ClusterctlError(
-      'E_USAGE',
-      `a reload with a new spec targets that one app (${newSpec.name}), not ${JSON.stringify(target)}`,
-    );
-  }
+  refuseSpreadSpec('reload', entries, target, newSpec);
   await registry.exclusive(entries, 'reload', async () => {
     // One app at a time: a reload briefly runs extra workers, and `reload all` should not double the machine's load.
     for (const entry of entries) {

@@ -5,7 +5,7 @@ import { toAppInfo } from '../app-info';
 import type { AppManager } from '../apps';
 import { excludeIncompatible } from '../compat';
 import type { DaemonContext } from '../context';
-import { forTarget, settleAll, settled, withOverrides } from '../verbs-shared';
+import { forTarget, refuseSpreadSpec, settleAll, settled, withOverrides } from '../verbs-shared';
 
 /**
  * `clusterctl restart`: the primary stops and starts every worker; an app
@@ -21,12 +21,14 @@ export async function restartApps(
   manager.refuseWhileShuttingDown();
   const listed = registry.resolve(target);
   const entries = forTarget(await excludeIncompatible(manager, listed, target), target);
+  refuseSpreadSpec('restart', entries, target, options.spec);
   await registry.exclusive(entries, 'restart', async () => {
     await settleAll(
       entries,
       async (entry) => {
-        const spec = withOverrides(entry.spec, options, options.env);
-        if (options.primaryGroup !== undefined) {
+        const spec = options.spec ?? withOverrides(entry.spec, options, options.env);
+        if (options.spec) registry.refuseGroupClash(spec);
+        else if (options.primaryGroup !== undefined) {
           spec.primaryGroup = options.primaryGroup;
           registry.refuseGroupClash(spec);
         }
