@@ -6,7 +6,7 @@
  * (resurrect, the host's crash) get one host between them, not one each.
  */
 import { realpathSync } from 'node:fs';
-import type { GroupApi, GroupHello } from '../protocol/api';
+import { PRIMARY_EXIT_LOCK_HELD, type GroupApi, type GroupHello } from '../protocol/api';
 import { appFileName } from '../protocol/app-name';
 import { ClusterctlError } from '../protocol/errors';
 import { groupLogPath, groupSocketPath } from '../protocol/paths';
@@ -14,7 +14,7 @@ import { RpcConnection, TypedRpc } from '../protocol/rpc-client';
 import type { AppSpec } from '../protocol/types';
 import { PROTOCOL_VERSION, checkProtocol, packageVersion } from '../protocol/version';
 import { spawnPrimaryProcess } from './primary-process';
-import { EXIT_LOCK_HELD, exitWords, spawnAndConnect } from './spawn-and-connect';
+import { exitWords, spawnAndConnect } from './spawn-and-connect';
 
 /** Where the daemon then speaks PrimaryApi for the app, and the host's pid it must find there. */
 export interface HostedSocket {
@@ -135,7 +135,7 @@ function ensureHost(home: string, spec: AppSpec, group: string): Promise<TypedRp
     connect: async (socket, timeoutMs) =>
       new TypedRpc<GroupApi>(await RpcConnection.connect(socket, { code: 'E_PRIMARY_UNREACHABLE', peer, timeoutMs })),
     refuse: () => null,
-    exitMeans: (ended) => (ended.code === EXIT_LOCK_HELD ? null : exitWords(ended)),
+    exitMeans: (ended) => (ended.code === PRIMARY_EXIT_LOCK_HELD ? null : exitWords(ended)),
     logHint: 'path',
   });
 }

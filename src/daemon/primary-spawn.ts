@@ -8,7 +8,8 @@ import { primaryLogPath, primarySocketPath } from '../protocol/paths';
 import type { AppSpec } from '../protocol/types';
 import { hostInGroup } from './group-hosts';
 import { spawnPrimaryProcess } from './primary-process';
-import { EXIT_LOCK_HELD, exitWords, spawnAndConnect } from './spawn-and-connect';
+import { PRIMARY_EXIT_LOCK_HELD } from '../protocol/api';
+import { exitWords, spawnAndConnect } from './spawn-and-connect';
 
 /** What answered on a control socket: its pid (the host's, in a group), its group, and a way to hang up. */
 export interface Answering {
@@ -34,7 +35,7 @@ export function spawnOwnPrimary<H extends Answering>(home: string, spec: AppSpec
       handle.pid === child?.pid ? null : `socket answered by pid ${handle.pid}, not ${child?.pid}`,
     // The app's lock is held: another primary runs the app, which this start must not take over.
     exitMeans: (ended) =>
-      ended.code === EXIT_LOCK_HELD ? 'another app primary already runs for this app' : exitWords(ended),
+      ended.code === PRIMARY_EXIT_LOCK_HELD ? 'another app primary already runs for this app' : exitWords(ended),
     logHint: 'tail',
   });
 }

@@ -12,9 +12,6 @@ import { ClusterctlError } from '../protocol/errors';
 import { killSession } from '../os/session';
 import { logTail, type DetachedExit, type DetachedProcess } from '../os/spawn-detached';
 
-/** How a primary exits when another process holds its lock (src/primary/main.ts EXIT_ALREADY_RUNNING). */
-export const EXIT_LOCK_HELD = 3;
-
 const START_DEADLINE_MS = 10000;
 const CONNECT_TIMEOUT_MS = 1000;
 const POLL_MS = 25;

@@ -19,11 +19,9 @@ import { processesInSession } from '../os/liveness';
 import { isAppName } from '../protocol/app-name';
 import type { Logger } from './app';
 import { strictTransitions } from './lifecycle/slot-table';
+import { PRIMARY_EXIT_LOCK_HELD } from '../protocol/api';
 import { AlreadyRunning } from './control-socket';
 import { HostedApp } from './hosted-app';
-
-/** Exit code when another primary already runs this app (or another host this group). */
-const EXIT_ALREADY_RUNNING = 3;
 
 const { values } = parseArgs({
   options: { home: { type: 'string' }, name: { type: 'string' }, group: { type: 'string' } },
@@ -102,7 +100,7 @@ function finalExit(code: number): never {
 role.open().catch((err: unknown) => {
   if (err instanceof AlreadyRunning) {
     process.stderr.write(`${err.message}\n`);
-    process.exit(EXIT_ALREADY_RUNNING);
+    process.exit(PRIMARY_EXIT_LOCK_HELD);
   }
   throw err;
 });

@@ -213,6 +213,12 @@ export interface PrimaryStatus {
 }
 
 /**
+ * The exit code of an app primary (or a group's host) that found another process holding its
+ * lock: the daemon reads it as "another one already runs", not as a crash.
+ */
+export const PRIMARY_EXIT_LOCK_HELD = 3;
+
+/**
  * The 'metrics' event: each sampled live worker process's `[cpu %, memory bytes]`, keyed
  * `p<pid>` (a serving, replacement or retiring process alike). A primary of an earlier build
  * keys its serving processes by instance number (`"0"`); the daemon reads both.

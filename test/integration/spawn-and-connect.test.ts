@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { isProcessAlive } from '../../src/os/liveness';
 import { spawnDetached, type DetachedProcess } from '../../src/os/spawn-detached';
 import { ClusterctlError } from '../../src/protocol/errors';
-import { EXIT_LOCK_HELD, exitWords, spawnAndConnect, type SpawnAndConnect } from '../../src/daemon/spawn-and-connect';
+import { PRIMARY_EXIT_LOCK_HELD as EXIT_LOCK_HELD } from '../../src/protocol/api';
+import { exitWords, spawnAndConnect, type SpawnAndConnect } from '../../src/daemon/spawn-and-connect';
 import { useTempDir } from '../helpers/tmp';
 import { waitFor } from '../helpers/wait';
 
