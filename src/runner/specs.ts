@@ -12,6 +12,7 @@ import { resolveHome } from '../protocol/paths';
 import type { AppSpec, LogSpec } from '../protocol/types';
 import { configStartFlags, loadSpecs } from '../cli/commands/start-config';
 import { NEW_APP_FLAGS } from '../cli/commands/start-options';
+import { notice } from '../cli/output';
 
 export type RunFlags = StartFlags & {
   only?: string;
@@ -48,7 +49,15 @@ export async function runSpecs(target: string, args: string[], flags: RunFlags):
   }
   if (flags.only !== undefined)
     throw new ClusterctlError('E_USAGE', '--only selects apps of a config file (*.config.js, .json, .yaml)');
-  const spec = specFromFlags(target, args, flags, { home: resolveHome(), cwd: process.cwd(), env: process.env });
+  const notices: string[] = [];
+  const spec = specFromFlags(target, args, flags, {
+    home: resolveHome(),
+    cwd: process.cwd(),
+    env: process.env,
+    notices,
+  });
+  // As `start` prints them (a config file's are printed by loadSpecs), before any app starts.
+  for (const n of notices) notice(n);
   return [toStdio(spec, flags, format)];
 }
 

@@ -81,6 +81,26 @@ it('--scheduling none: each worker accepts on the shared socket itself', async (
   expect((await run.exitWithin(15000)).code).toBe(0);
 });
 
+it("start's notices: --scheduling in fork mode is said once on stderr, before the app starts, and the app runs", async () => {
+  const port = await freePort();
+  const args = [join(FIXTURES, 'hello.js'), '--name', 'job', '--exec-mode', 'fork', '--scheduling', 'none'];
+  run = startRun([...args, '--env', `PORT=${port}`], sb.env);
+  const [worker] = await online(1, 'job');
+  expect((await httpGet(port)).status).toBe(200);
+  const line =
+    'clusterctl: job: --scheduling applies to cluster mode only (fork-mode processes share no listening socket); not used';
+  const lines = run.err().split('\n');
+  expect(lines.filter((l) => l === line)).toHaveLength(1);
+  // Before the app: nothing the app wrote precedes it on run's stderr.
+  expect(lines[0]).toBe(line);
+  expect(run.out()).not.toContain('--scheduling');
+  const [listed] = (await sb.list()) as unknown as Array<{ spec: { execMode: string; scheduling: string } }>;
+  expect(listed.spec).toMatchObject({ execMode: 'fork', scheduling: 'rr' });
+  expect(worker.pid).not.toBeNull();
+  run.child.kill('SIGTERM');
+  expect((await run.exitWithin(15000)).code).toBe(0);
+});
+
 it('--json writes JSON lines, and SIGHUP reloads every worker', async () => {
   const port = await freePort();
   run = startRun([join(FIXTURES, 'hello.js'), '--json', '--env', `PORT=${port}`], sb.env);
