@@ -10,15 +10,14 @@
  * is clusterctl's and not the user's: hence a field of the spec.
  */
 import { ClusterctlError } from '../protocol/errors';
+import { STICKY_NEEDS_RR } from '../protocol/spec-rules';
 import type { AppSpec } from '../protocol/types';
+
+export { STICKY_NEEDS_RR };
 
 export type Scheduling = AppSpec['scheduling'];
 
 export const SCHEDULINGS: readonly Scheduling[] = ['rr', 'none'];
-
-/** Why sticky routing and `none` exclude each other, for the refusals of both sources. */
-export const STICKY_NEEDS_RR =
-  'sticky routing accepts every connection in the app primary, which none takes off the accept path';
 
 export function parseScheduling(label: string, raw: string): Scheduling {
   const found = SCHEDULINGS.find((s) => s === raw.trim());
@@ -41,11 +40,14 @@ export interface SchedulingSource {
  */
 export function setScheduling(spec: AppSpec, asked: Scheduling, source: SchedulingSource, notices: string[]): void {
   if (spec.execMode === 'fork') {
-    notices.push(
-      `${spec.name}: ${source.label} applies to cluster mode only (fork-mode processes share no listening socket); not used`,
-    );
+    notices.push(schedulingNotUsed(spec.name, source.label));
     return;
   }
   if (asked === 'none' && spec.sticky) throw source.refuse(STICKY_NEEDS_RR);
   spec.scheduling = asked;
+}
+
+/** The notice for a fork-mode app asked for a scheduling (start, run, restart: one wording). */
+export function schedulingNotUsed(app: string, label: string): string {
+  return `${app}: ${label} applies to cluster mode only (fork-mode processes share no listening socket); not used`;
 }

@@ -11,7 +11,6 @@ import { applyMetrics } from '../protocol/metrics';
 import type { AppInfo, AppSpec } from '../protocol/types';
 import type { PrimaryHandle } from './app-primary';
 import { toAppInfo } from './app-info';
-import { checkJoin } from './group-hosts';
 import { Launches, spawnAndInit } from './launch';
 import type { Logger } from './logger';
 import type { AppEntry, Registry } from './registry';
@@ -138,12 +137,13 @@ export class AppManager {
   }
 
   /**
-   * `restart` into another primary group, or out of one: a primary cannot
-   * take an app over from another process, so the app stops where it runs
-   * and starts again in its new place (brief downtime, as any restart).
+   * `restart` into another primary group, or out of one, or with another
+   * scheduling: a primary cannot take an app over from another process, nor
+   * change node:cluster's policy once it listened, so the app stops where it
+   * runs and starts again in a new primary (brief downtime, as any restart).
+   * The caller refused beforehand what the new place cannot run (restart-plan.ts, checkJoin).
    */
   async moveTo(entry: AppEntry, spec: AppSpec): Promise<void> {
-    if (spec.primaryGroup !== null) await checkJoin(this.deps.home, spec, spec.primaryGroup);
     // A move replaces each worker: one restart of each, as a `restart` in place counts it.
     await this.stopPrimary(entry, true);
     await this.startAgain(entry, spec);

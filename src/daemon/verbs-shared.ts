@@ -71,13 +71,9 @@ export function refuseSpreadSpec(verb: string, entries: AppEntry[], target: stri
     );
 }
 
-/** Runs `fn` on every entry, persists, then throws the first failure (the others still ran). */
-export async function settleAll(
-  entries: AppEntry[],
-  fn: (entry: AppEntry) => Promise<void>,
-  persist: () => void,
-): Promise<void> {
-  const results = await Promise.allSettled(entries.map(fn));
+/** Runs `fn` on every entry (or step of one), persists, then throws the first failure (the others still ran). */
+export async function settleAll<T>(items: T[], fn: (item: T) => Promise<void>, persist: () => void): Promise<void> {
+  const results = await Promise.allSettled(items.map(fn));
   persist();
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;

@@ -49,6 +49,8 @@ export interface RestartOptions extends LifecycleOverrides {
   env?: Record<string, string>;
   /** `--primary-group NAME` / `--no-primary-group`: the app moves into that group's host, or to a primary of its own. */
   primaryGroup?: string | null;
+  /** `--scheduling rr|none`: a value other than the running one replaces the app's primary (restart-plan.ts). */
+  scheduling?: 'rr' | 'none';
   /**
    * `restart <config file>`: restart with this spec (same name as the single target) instead
    * of the stored one, replacing script, args, env and options; the fields above are ignored.

@@ -29,6 +29,7 @@ import {
   type WatchSpec,
 } from './types';
 import { isRecord } from './messages';
+import { specConflict } from './spec-rules';
 
 type Check<T> = (value: unknown, path: string) => T;
 
@@ -116,7 +117,7 @@ const cronSpec = exact<CronSpec>({
   tz: (v, p) => (v === null ? null : boundedStr(100)(v, p)),
 });
 
-export const checkAppSpec = exact<AppSpec>({
+const checkSpecFields = exact<AppSpec>({
   name: (v, p) => {
     const why = appNameProblem(str(v, p));
     return why === null ? (v as string) : fail(p, `not an app name: ${why}`);
@@ -159,6 +160,13 @@ export const checkAppSpec = exact<AppSpec>({
     return why === null ? (v as string) : fail(p, `not a primary group name: ${why}`);
   },
 });
+
+/** Each field, then what one field excludes in another (spec-rules.ts), as the zod schema checks them. */
+export const checkAppSpec: Check<AppSpec> = (v, p) => {
+  const spec = checkSpecFields(v, p);
+  const conflict = specConflict(spec);
+  return conflict === null ? spec : fail(`${p}.${conflict.field}`, conflict.why);
+};
 
 const none = exact<Record<string, never>>({});
 

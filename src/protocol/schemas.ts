@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { DaemonApi, DaemonMethod } from './api';
 import { ClusterctlError } from './errors';
 import { appNameProblem } from './app-name';
+import { specConflict } from './spec-rules';
 import {
   ENV_NAME_PATTERN,
   INSTANCE_VAR_PATTERN,
@@ -115,7 +116,12 @@ export const appSpecSchema = z
       .nullable()
       .default(null),
   })
-  .strict();
+  .strict()
+  // A client speaking the socket API sends specs no flag or file could make (spec-rules.ts).
+  .superRefine((spec, ctx) => {
+    const conflict = specConflict(spec);
+    if (conflict) ctx.addIssue({ code: 'custom', path: [conflict.field], message: conflict.why });
+  });
 
 const lifecycleOverrides = {
   waitReady: z.boolean().optional(),
@@ -147,6 +153,7 @@ export const daemonParamSchemas = {
             .refine((g) => appNameProblem(g) === null, 'not a primary group name')
             .nullable()
             .optional(),
+          scheduling: z.enum(['rr', 'none']).optional(),
           spec: appSpecSchema.optional(),
         })
         .strict()

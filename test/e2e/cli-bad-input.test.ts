@@ -104,6 +104,18 @@ describe('bad input', () => {
     expectOneLineError(await sb.cli([...args, 'a/b']), 2, /--primary-group "a\/b" is not allowed: it contains "\/"/);
   });
 
+  it.each([['keeper'], ['all']])(
+    'restart %s --scheduling with an unknown policy, and reload, which takes none',
+    async (target) => {
+      expectOneLineError(
+        await sb.cli(['restart', target, '--scheduling', 'fast']),
+        2,
+        /^clusterctl: --scheduling "fast": expected one of rr, none$/,
+      );
+      expectOneLineError(await sb.cli(['reload', target, '--scheduling', 'none']), 2, /unknown option '--scheduling'/);
+    },
+  );
+
   it('a primary_group in a config file that is not a string', async () => {
     const file = join(scratch(), 'group.config.json');
     writeFileSync(

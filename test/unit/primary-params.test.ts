@@ -41,6 +41,7 @@ const broken: Array<[string, unknown]> = [
   ['empty instance var', { ...valid, instanceVar: '' }],
   ['bad increment var', { ...valid, incrementVar: 'A-B' }],
   ['unknown scheduling', { ...valid, scheduling: 'random' }],
+  ['sticky with scheduling none', { ...valid, sticky: true, scheduling: 'none' }],
   ['tiny log size', { ...valid, logs: { ...valid.logs, maxSize: 10 } }],
   ['unknown log format', { ...valid, logs: { ...valid.logs, format: 'xml' } }],
   ['extra field', { ...valid, extra: true }],

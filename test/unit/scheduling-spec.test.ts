@@ -9,8 +9,8 @@ import { defaultSpec } from '../../src/config/defaults';
 import { parseScheduling, setScheduling, STICKY_NEEDS_RR } from '../../src/config/scheduling';
 import { renderDescribe } from '../../src/cli/render/describe';
 import { ClusterctlError } from '../../src/protocol/errors';
-import { checkAppSpec } from '../../src/protocol/primary-params';
-import { appSpecSchema } from '../../src/protocol/schemas';
+import { checkAppSpec, primaryParams } from '../../src/protocol/primary-params';
+import { appSpecSchema, daemonParamSchemas, parseWith } from '../../src/protocol/schemas';
 import type { AppInfo, AppSpec } from '../../src/protocol/types';
 
 function spec(over: Partial<AppSpec> = {}): AppSpec {
@@ -53,6 +53,20 @@ test('the daemon schema and the primary checker take both values and refuse othe
   expect(checkAppSpec(none, 'spec')).toEqual(none);
   expect(() => appSpecSchema.parse({ ...none, scheduling: 'fast' })).toThrow();
   expect(() => checkAppSpec({ ...none, scheduling: 'fast' }, 'spec')).toThrow();
+});
+
+test('sticky with none over the API: the daemon schema and the primary checker refuse it on the field, in the same words', () => {
+  const both = spec({ sticky: true, scheduling: 'none' });
+  const why = '"none" cannot go with sticky: true: ' + STICKY_NEEDS_RR + '; send "rr", or sticky: false';
+  expect(() => parseWith(daemonParamSchemas.start, { spec: both }, 'start params')).toThrow(
+    `invalid start params: spec.scheduling: ${why}`,
+  );
+  expect(() => primaryParams.init({ spec: both })).toThrow(`invalid init params.spec.scheduling: ${why}`);
+  // Either alone is fine, and so is a spec saved before sticky existed.
+  expect(appSpecSchema.parse(spec({ sticky: true }))).toMatchObject({ sticky: true, scheduling: 'rr' });
+  const old: Record<string, unknown> = { ...spec({ scheduling: 'none' }) };
+  delete old.sticky;
+  expect(appSpecSchema.parse(old)).toMatchObject({ sticky: false, scheduling: 'none' });
 });
 
 test('apply: a changed scheduling replaces the primary (restart), whatever else changed', () => {

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { addLifecycleOptions } from './lifecycle-options';
 import { appEnvironment, lifecycleOverrides, validateGroupName } from '../../config/flags';
 import type { RestartOptions } from '../../protocol/api';
-import { print, usage } from '../output';
+import { parseScheduling, schedulingNotUsed } from '../../config/scheduling';
+import { notice, print, usage } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
 import { configFileTarget, fileFlags, forceOnFile, refuseFileFlags } from './file-verbs';
@@ -20,6 +21,7 @@ interface RestartFlags {
   /** A name, or false for --no-primary-group. */
   primaryGroup?: string | false;
   only?: string;
+  scheduling?: string;
 }
 
 export function registerRestart(program: Command): void {
@@ -38,7 +40,11 @@ export function registerRestart(program: Command): void {
       )
       .option('--only <names>', 'with a config file: only these of its apps (comma-separated)')
       .option('--primary-group <name>', "move the app into this primary group's shared primary process")
-      .option('--no-primary-group', 'move the app out of its primary group, to a primary of its own'),
+      .option('--no-primary-group', 'move the app out of its primary group, to a primary of its own')
+      .option(
+        '--scheduling <policy>',
+        'cluster mode: "rr" (the primary accepts) or "none" (the workers accept); another value than now starts a new primary',
+      ),
   )
     .addHelpText(
       'after',
@@ -48,6 +54,7 @@ Examples:
   $ NODE_ENV=staging clusterctl restart web --update-env
   $ clusterctl restart all --kill-timeout 10000
   $ clusterctl restart api --primary-group shared   stop it, start it again in group "shared"
+  $ clusterctl restart api --scheduling none        stop it, start it again in a new primary; the workers accept
   $ clusterctl restart ecosystem.config.js --env production
 
 With a config file, every app of the file is restarted with the file's spec
@@ -66,7 +73,11 @@ that is not running is started.`,
       if (flags.primaryGroup === false) options.primaryGroup = null;
       else if (flags.primaryGroup !== undefined)
         options.primaryGroup = validateGroupName('--primary-group', flags.primaryGroup);
+      if (flags.scheduling !== undefined) options.scheduling = parseScheduling('--scheduling', flags.scheduling);
       const apps = await withClient((client) => client.restart({ target, options }));
+      // The daemon leaves a fork-mode app's scheduling as it is; say so as `start` does.
+      if (options.scheduling !== undefined)
+        for (const a of apps) if (a.spec.execMode === 'fork') notice(schedulingNotUsed(a.name, '--scheduling'));
       print(renderAppTable(apps));
     });
 }

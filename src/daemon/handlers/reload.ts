@@ -39,6 +39,13 @@ export async function reloadApps(
           `a reload cannot move ${entry.name} to another primary process; use \`clusterctl restart ${shellName(entry.name)} ${to}\``,
         );
       }
+      if (handle && spec.execMode === 'cluster' && spec.scheduling !== entry.spec.scheduling) {
+        // node:cluster reads the policy once, when the primary first listens: the reloaded workers would keep the old one.
+        throw new ClusterctlError(
+          'E_USAGE',
+          `a reload keeps the primary of ${entry.name}, and with it its scheduling; use \`clusterctl restart ${shellName(entry.name)} --scheduling ${spec.scheduling}\``,
+        );
+      }
       if (handle) {
         entry.status = settled(await handle.reload(spec, parallel, onProgress));
         entry.spec = spec;

@@ -5,12 +5,16 @@ import { toAppInfo } from '../app-info';
 import type { AppManager } from '../apps';
 import { excludeIncompatible } from '../compat';
 import type { DaemonContext } from '../context';
-import { forTarget, refuseSpreadSpec, settleAll, settled, withOverrides } from '../verbs-shared';
+import { checkJoin } from '../group-hosts';
+import { planRestart } from '../restart-plan';
+import { forTarget, refuseSpreadSpec, settleAll, settled } from '../verbs-shared';
 
 /**
  * `clusterctl restart`: the primary stops and starts every worker; an app
  * with no primary is started again; an app asked into another primary group
- * (or out of one) is stopped where it runs and started in its new place.
+ * (or out of one), or for another scheduling, is stopped where it runs and
+ * started in a new primary. Every target is planned, and refused if need
+ * be, before any is stopped (restart-plan.ts).
  */
 export async function restartApps(
   manager: AppManager,
@@ -23,17 +27,15 @@ export async function restartApps(
   const entries = forTarget(await excludeIncompatible(manager, listed, target), target);
   refuseSpreadSpec('restart', entries, target, options.spec);
   await registry.exclusive(entries, 'restart', async () => {
+    const steps = planRestart(registry, entries, options);
+    // What a group's running host would refuse (its node), asked before anything is stopped.
+    for (const { spec, replace } of steps)
+      if (replace && spec.primaryGroup !== null) await checkJoin(manager.deps.home, spec, spec.primaryGroup);
     await settleAll(
-      entries,
-      async (entry) => {
-        const spec = options.spec ?? withOverrides(entry.spec, options, options.env);
-        if (options.spec) registry.refuseGroupClash(spec);
-        else if (options.primaryGroup !== undefined) {
-          spec.primaryGroup = options.primaryGroup;
-          registry.refuseGroupClash(spec);
-        }
+      steps,
+      async ({ entry, spec, replace }) => {
         const handle = entry.primary;
-        if (handle && handle.group !== spec.primaryGroup) {
+        if (handle && replace) {
           await manager.moveTo(entry, spec);
         } else if (handle) {
           entry.status = settled(await handle.restart(spec));

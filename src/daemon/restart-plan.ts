@@ -1,0 +1,121 @@
+/**
+ * What `restart` will do to each app it targets, decided for all of them
+ * before any is stopped: the spec each restarts with (overrides, a new
+ * primary group, a new scheduling) and whether that needs a new primary
+ * process. Every refusal is thrown from here, so a refused
+ * `restart all --scheduling none` changes none of the apps.
+ */
+import type { RestartOptions } from '../protocol/api';
+import { shellName } from '../protocol/app-name';
+import { ClusterctlError } from '../protocol/errors';
+import type { AppSpec } from '../protocol/types';
+import { setScheduling, type Scheduling } from '../config/scheduling';
+import type { AppEntry, Registry } from './registry';
+import { withOverrides } from './verbs-shared';
+
+export interface RestartStep {
+  entry: AppEntry;
+  spec: AppSpec;
+  /**
+   * The app's running primary cannot give it `spec`: it is stopped and the app
+   * started in a new one. Another primary group is another process; node:cluster
+   * reads the scheduling policy when the primary first listens, so a new
+   * scheduling is a new primary too.
+   */
+  replace: boolean;
+}
+
+/** --sticky apps need rr (spec-rules.ts): refused, in the words of the restart's flag. */
+function refuseSticky(name: string, why: string): ClusterctlError {
+  return new ClusterctlError(
+    'E_USAGE',
+    `--scheduling none: app ${name} was started with --sticky, and ${why}; keep it on rr, or delete it and start it again without --sticky`,
+  );
+}
+
+/**
+ * The scheduling the host of `group` runs, as the daemon knows it: that of
+ * a cluster-mode app of the group whose primary lives there (each was checked
+ * against the host when it joined), other than `except`. null: none known.
+ */
+function groupScheduling(
+  registry: Registry,
+  group: string,
+  except: string,
+): { app: string; policy: Scheduling } | null {
+  for (const e of registry.all()) {
+    if (e.name === except || e.spec.execMode !== 'cluster' || e.primary?.group !== group) continue;
+    if (!e.primary.isGone) return { app: e.name, policy: e.spec.scheduling };
+  }
+  return null;
+}
+
+/** A group host has one policy for all its apps (group-context.ts): what it cannot give is refused now. */
+function refuseGroupScheduling(registry: Registry, entry: AppEntry, spec: AppSpec): void {
+  const group = spec.primaryGroup;
+  if (group === null || spec.execMode !== 'cluster') return;
+  const word = shellName(entry.name);
+  if (entry.primary?.group === group && spec.scheduling !== entry.spec.scheduling) {
+    throw new ClusterctlError(
+      'E_GROUP_CONFLICT',
+      `app ${entry.name} runs in primary group ${group}, whose host balances the connections of all its apps with ${entry.spec.scheduling} (node:cluster has one policy per process): to change it, move the app with \`clusterctl restart ${word} --scheduling ${spec.scheduling} --no-primary-group\` (or --primary-group NAME)`,
+    );
+  }
+  const host = groupScheduling(registry, group, entry.name);
+  if (host === null || host.policy === spec.scheduling) return;
+  throw new ClusterctlError(
+    'E_GROUP_CONFLICT',
+    `app ${entry.name} asks for scheduling ${spec.scheduling}, but primary group ${group} balances connections with ${host.policy} (node:cluster has one policy per process; app ${host.app} runs there): restart it with --scheduling ${host.policy}, or with --no-primary-group for a primary of its own`,
+  );
+}
+
+/** The spec `entry` restarts with: a config file's (`restart <file>`, the other options ignored), or the stored one overridden. */
+function nextSpec(registry: Registry, entry: AppEntry, options: RestartOptions): AppSpec {
+  if (options.spec) {
+    const spec = { ...options.spec };
+    registry.refuseGroupClash(spec);
+    return spec;
+  }
+  const spec = withOverrides(entry.spec, options, options.env);
+  if (options.primaryGroup !== undefined) {
+    spec.primaryGroup = options.primaryGroup;
+    registry.refuseGroupClash(spec);
+  }
+  if (options.scheduling !== undefined) {
+    const refuse = (why: string) => refuseSticky(entry.name, why);
+    // A fork-mode app keeps its scheduling; the CLI prints start's notice for it from the reply.
+    setScheduling(spec, options.scheduling, { label: '--scheduling', refuse }, []);
+  }
+  return spec;
+}
+
+function planOne(registry: Registry, entry: AppEntry, options: RestartOptions): RestartStep {
+  const spec = nextSpec(registry, entry, options);
+  refuseGroupScheduling(registry, entry, spec);
+  const handle = entry.primary;
+  const replace = handle !== null && (handle.group !== spec.primaryGroup || spec.scheduling !== entry.spec.scheduling);
+  return { entry, spec, replace };
+}
+
+/** Apps restarted together into one group start one host between them: they must agree on its policy. */
+function refuseDisagreement(steps: RestartStep[]): void {
+  const first = new Map<string, RestartStep>();
+  for (const step of steps) {
+    const { primaryGroup: group, execMode, scheduling } = step.spec;
+    if (group === null || execMode !== 'cluster') continue;
+    const other = first.get(group);
+    if (!other) first.set(group, step);
+    else if (other.spec.scheduling !== scheduling)
+      throw new ClusterctlError(
+        'E_GROUP_CONFLICT',
+        `apps ${other.entry.name} (${other.spec.scheduling}) and ${step.entry.name} (${scheduling}) would share the host of primary group ${group}, which has one connection scheduling for all its apps: restart them with one --scheduling`,
+      );
+  }
+}
+
+/** Every target's step, or the first refusal (nothing has been touched yet). */
+export function planRestart(registry: Registry, entries: AppEntry[], options: RestartOptions): RestartStep[] {
+  const steps = entries.map((entry) => planOne(registry, entry, options));
+  refuseDisagreement(steps);
+  return steps;
+}
