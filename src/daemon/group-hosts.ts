@@ -93,6 +93,7 @@ export async function checkJoin(home: string, spec: AppSpec, group: string): Pro
     const hello = await rpc.call('hello', { protocol: PROTOCOL_VERSION, version: packageVersion() }, helloTimeout);
     checkProtocol(hello.protocol, `the host of primary group ${group}`, hello.version, 'this daemon');
     refuseOtherNode(spec, group, hello);
+    refuseOtherScheduling(spec, group, hello);
   } finally {
     rpc.close();
   }
@@ -106,6 +107,19 @@ function refuseOtherNode(spec: AppSpec, group: string, hello: GroupHello): void 
   throw new ClusterctlError(
     'E_GROUP_CONFLICT',
     `${spec.name} asks for node ${spec.interpreter}, but primary group ${group} runs on ${hello.interpreter} (host pid ${hello.pid}): start it with --interpreter ${hello.interpreter}, or give it another --primary-group or none (its own primary)`,
+  );
+}
+
+/**
+ * A host's node:cluster has one scheduling policy, frozen by its first cluster-mode app
+ * (group-context.ts): an app that asks for the other is refused before it is stopped where it
+ * runs, even when the daemon knows no live cluster app of the group (the host runs fork apps only).
+ */
+function refuseOtherScheduling(spec: AppSpec, group: string, hello: GroupHello): void {
+  if (spec.execMode !== 'cluster' || hello.scheduling === null || hello.scheduling === spec.scheduling) return;
+  throw new ClusterctlError(
+    'E_GROUP_CONFLICT',
+    `app ${spec.name} asks for scheduling ${spec.scheduling}, but primary group ${group} balances connections with ${hello.scheduling} (node:cluster has one policy per process; host pid ${hello.pid}): give it --scheduling ${hello.scheduling}, or another --primary-group or none (its own primary)`,
   );
 }
 

@@ -9,6 +9,7 @@ import type { RestartOptions } from '../protocol/api';
 import { shellName } from '../protocol/app-name';
 import { ClusterctlError } from '../protocol/errors';
 import type { AppSpec } from '../protocol/types';
+import { PRIMARY_FIELDS } from '../config/apply/diff';
 import { setScheduling, type Scheduling } from '../config/scheduling';
 import type { AppEntry, Registry } from './registry';
 import { withOverrides } from './verbs-shared';
@@ -20,7 +21,9 @@ export interface RestartStep {
    * The app's running primary cannot give it `spec`: it is stopped and the app
    * started in a new one. Another primary group is another process; node:cluster
    * reads the scheduling policy when the primary first listens, so a new
-   * scheduling is a new primary too.
+   * scheduling is a new primary too, as are a new interpreter (the primary's own
+   * node) and sticky routing (the primary's router), which a spec sent over the API
+   * (`restart <file>`) can change.
    */
   replace: boolean;
 }
@@ -89,11 +92,19 @@ function nextSpec(registry: Registry, entry: AppEntry, options: RestartOptions):
   return spec;
 }
 
+/** What the primary process itself runs with (apply's PRIMARY_FIELDS: interpreter, scheduling, sticky) changed. */
+function primaryFieldsDiffer(from: AppSpec, to: AppSpec): boolean {
+  return [...PRIMARY_FIELDS].some(
+    (key) =>
+      key !== 'primaryGroup' && JSON.stringify(from[key as keyof AppSpec]) !== JSON.stringify(to[key as keyof AppSpec]),
+  );
+}
+
 function planOne(registry: Registry, entry: AppEntry, options: RestartOptions): RestartStep {
   const spec = nextSpec(registry, entry, options);
   refuseGroupScheduling(registry, entry, spec);
   const handle = entry.primary;
-  const replace = handle !== null && (handle.group !== spec.primaryGroup || spec.scheduling !== entry.spec.scheduling);
+  const replace = handle !== null && (handle.group !== spec.primaryGroup || primaryFieldsDiffer(entry.spec, spec));
   return { entry, spec, replace };
 }
 

@@ -148,6 +148,22 @@ describe('verbs on a config file', () => {
     }
   });
 
+  test('over the API, a restart with a spec that changes what the primary runs (sticky) starts a new primary', async () => {
+    const client = await connect({ home: sb.home, autoStart: false });
+    try {
+      const worker = (await client.list()).find((a) => a.name === 'worker');
+      if (worker === undefined) throw new Error('worker is not listed');
+      await client.restart({ target: 'worker', options: { spec: { ...worker.spec, sticky: true } } });
+      const after = (await client.list()).find((a) => a.name === 'worker');
+      expect(after?.spec.sticky).toBe(true);
+      expect(after?.primaryPid).not.toBe(worker.primaryPid);
+      expect(after?.workers.map((w) => w.restarts)).toEqual(worker.workers.map((w) => w.restarts + 1));
+      expect((await httpGet(ports.worker)).status).toBe(200);
+    } finally {
+      client.close();
+    }
+  });
+
   test('delete <file> --only api deletes it; a stop of it then names it as unknown, exit 1', async () => {
     const r = await sb.ok(['delete', file, '--only', 'api']);
     expect(r.stdout.trim()).toBe('deleted api');

@@ -357,6 +357,39 @@ test('primary groups: a change is refused where the app runs, and so is joining 
   }
 });
 
+test("joining a group whose host runs only fork apps now is refused by the host's own policy, before the app is stopped", async () => {
+  const ports = { first: await freePort(), forked: await freePort(), solo: await freePort() };
+  await sb.ok(['start', HELLO, '--name', 'first', '--primary-group', 'fg', '--env', `PORT=${ports.first}`]);
+  await sb.ok([
+    'start',
+    HELLO,
+    '--name',
+    'forked',
+    '--exec-mode',
+    'fork',
+    '--primary-group',
+    'fg',
+    '--env',
+    `PORT=${ports.forked}`,
+  ]);
+  await sb.ok(['start', HELLO, '--name', 'solo', '-i', '2', '--scheduling', 'none', '--env', `PORT=${ports.solo}`]);
+  try {
+    const host = (await app('forked')).primaryPid;
+    // The host froze rr with its first cluster app, and keeps it once only a fork app is left.
+    await sb.ok(['delete', 'first']);
+    expect((await app('forked')).primaryPid).toBe(host);
+    await refused(
+      ['restart', 'solo', '--primary-group', 'fg'],
+      1,
+      /^clusterctl: app solo asks for scheduling none, but primary group fg balances connections with rr \(node:cluster has one policy per process; host pid \d+\): give it --scheduling rr, or another --primary-group or none \(its own primary\)$/m,
+    );
+    await expectWorkersAccept('solo', ports.solo);
+    expect((await httpGet(ports.solo)).status).toBe(200);
+  } finally {
+    await remove('first', 'forked', 'solo');
+  }
+});
+
 // Last: `kill` stops every app of the sandbox.
 test('the new scheduling is kept: ls --json, save, then kill and resurrect start the app with it', async () => {
   await withApp('kept', ['-i', '2'], async (port) => {
