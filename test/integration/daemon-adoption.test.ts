@@ -148,7 +148,9 @@ describe('daemon restarts do not touch the apps', () => {
     // Each primary killed right after it comes up dies unstable: the next wait is 1.5 times longer
     // (100 ms, 150, 225, …). Kill until a wait of 3 s or more is seen, at most 14 kills (16 give up).
     let waiting: { row: Described['workers'][number]; seenAt: number; pid: number } | null = null;
-    for (let kill = 0; kill < 14 && waiting === null; kill++) {
+    // Its own deadline, well inside the test's timeout, so a failure says why and cleanup still runs.
+    const deadline = Date.now() + 90000;
+    for (let kill = 0; kill < 14 && waiting === null && Date.now() < deadline; kill++) {
       const up = await waitFor(
         async () => {
           const d = await describe();
@@ -169,7 +171,7 @@ describe('daemon restarts do not touch the apps', () => {
       if (next.row && (next.row.restartAt as number) - next.seenAt >= 3000)
         waiting = { ...next, row: next.row, pid: up };
     }
-    if (!waiting) throw new Error('no revival wait of 3 s or more after 14 kills');
+    if (!waiting) throw new Error('no revival wait of 3 s or more after 14 kills (or 90 s)');
     // The row says why; the countdown is counted by the reader from restartAt, not frozen in the text.
     expect(waiting.row.reason).toBe(`app primary exited unexpectedly (pid ${waiting.pid})`);
     const text = await sb.ok(['describe', 'web']);
@@ -185,7 +187,7 @@ describe('daemon restarts do not touch the apps', () => {
       what: 'the revived primary',
     });
     expect((await httpGet(port)).status).toBe(200);
-  });
+  }, 180000);
 
   it('adopts a running primary found in run/ even when state.json is corrupt', async () => {
     sb = createSandbox();
