@@ -142,8 +142,13 @@ export function createSandbox(prefix = 'test-'): Sandbox {
   env.NO_COLOR = '1';
   delete env.FORCE_COLOR;
 
+  // Once cleanup has begun, a test body still running (one jest timed out) must not start a
+  // daemon again in a home that is being removed: that daemon would outlive the run.
+  let closed = false;
   const cli = (args: string[], opts: RunOptions = {}): Promise<CliResult> =>
-    runNode([BIN, ...args], { ...opts, env: { ...env, ...(opts.env ?? {}) } });
+    closed
+      ? Promise.reject(new Error(`clusterctl ${args.join(' ')}: the sandbox ${home} is already cleaned up`))
+      : runNode([BIN, ...args], { ...opts, env: { ...env, ...(opts.env ?? {}) } });
 
   const sandbox: Sandbox = {
     home,
@@ -161,7 +166,8 @@ export function createSandbox(prefix = 'test-'): Sandbox {
       return JSON.parse(r.stdout) as Awaited<ReturnType<Sandbox['list']>>;
     },
     async cleanup() {
-      await cli(['kill'], { timeoutMs: 30000 }).catch(() => undefined);
+      closed = true;
+      await runNode([BIN, 'kill'], { timeoutMs: 30000, env }).catch(() => undefined);
       const left = await killLeftovers(home);
       const illegal = illegalTransitions(home);
       removeTempDir(home);
