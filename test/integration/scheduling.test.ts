@@ -187,6 +187,11 @@ async function withApp(name: string, flags: string[], body: (port: number) => Pr
   }
 }
 
+/** Starts `name` from hello.js on `port` with `flags` (the caller deletes it). */
+async function startHello(name: string, port: number, ...flags: string[]): Promise<void> {
+  await sb.ok(['start', HELLO, '--name', name, ...flags, '--env', `PORT=${port}`]);
+}
+
 async function remove(...names: string[]): Promise<void> {
   for (const name of names) await sb.cli(['delete', name]);
 }
@@ -307,19 +312,8 @@ test("fork mode: restart --scheduling gets start's notice and restarts in place,
 
 test('primary groups: a change is refused where the app runs, and so is joining a group of the other policy; --no-primary-group moves it', async () => {
   const ports = { grouped: await freePort(), loner: await freePort() };
-  await sb.ok([
-    'start',
-    HELLO,
-    '--name',
-    'grouped',
-    '-i',
-    '2',
-    '--primary-group',
-    'sg',
-    '--env',
-    `PORT=${ports.grouped}`,
-  ]);
-  await sb.ok(['start', HELLO, '--name', 'loner', '-i', '2', '--scheduling', 'none', '--env', `PORT=${ports.loner}`]);
+  await startHello('grouped', ports.grouped, '-i', '2', '--primary-group', 'sg');
+  await startHello('loner', ports.loner, '-i', '2', '--scheduling', 'none');
   try {
     const host = (await app('grouped')).primaryPid;
     await refused(
@@ -359,20 +353,9 @@ test('primary groups: a change is refused where the app runs, and so is joining 
 
 test("joining a group whose host runs only fork apps now is refused by the host's own policy, before the app is stopped", async () => {
   const ports = { first: await freePort(), forked: await freePort(), solo: await freePort() };
-  await sb.ok(['start', HELLO, '--name', 'first', '--primary-group', 'fg', '--env', `PORT=${ports.first}`]);
-  await sb.ok([
-    'start',
-    HELLO,
-    '--name',
-    'forked',
-    '--exec-mode',
-    'fork',
-    '--primary-group',
-    'fg',
-    '--env',
-    `PORT=${ports.forked}`,
-  ]);
-  await sb.ok(['start', HELLO, '--name', 'solo', '-i', '2', '--scheduling', 'none', '--env', `PORT=${ports.solo}`]);
+  await startHello('first', ports.first, '--primary-group', 'fg');
+  await startHello('forked', ports.forked, '--exec-mode', 'fork', '--primary-group', 'fg');
+  await startHello('solo', ports.solo, '-i', '2', '--scheduling', 'none');
   try {
     const host = (await app('forked')).primaryPid;
     // The host froze rr with its first cluster app, and keeps it once only a fork app is left.
