@@ -6,7 +6,8 @@
  * (resurrect, the host's crash) get one host between them, not one each.
  */
 import { realpathSync } from 'node:fs';
-import { PRIMARY_EXIT_LOCK_HELD, type GroupApi, type GroupHello } from '../protocol/api';
+import { PRIMARY_EXIT_LOCK_HELD } from '../protocol/api';
+import type { GroupApi, GroupHello } from '../protocol/group-api';
 import { appFileName } from '../protocol/app-name';
 import { ClusterctlError } from '../protocol/errors';
 import { groupLogPath, groupSocketPath } from '../protocol/paths';

@@ -7,7 +7,7 @@
  */
 import cluster from 'node:cluster';
 import { realpathSync } from 'node:fs';
-import type { GroupHello } from '../protocol/api';
+import type { GroupHello } from '../protocol/group-api';
 import { ClusterctlError } from '../protocol/errors';
 import type { AppSpec } from '../protocol/types';
 import { PortClaims } from './process/port-claims';

@@ -11,7 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { OWN_LOG_ROTATION } from '../config/defaults';
-import type { GroupHello } from '../protocol/api';
+import type { GroupHello } from '../protocol/group-api';
 import { ClusterctlError } from '../protocol/errors';
 import { createRotatingDestination, type RotatingDestination } from '../logfile/destination';
 import { groupLockName, groupLogPath, groupSocketPath } from '../protocol/paths';

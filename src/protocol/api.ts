@@ -2,7 +2,8 @@
  * The methods each server answers, with their parameter and result shapes.
  * `DaemonApi` is what the CLI (and `import { connect } from 'clusterctl'`)
  * may call on the daemon; `PrimaryApi` is what the daemon calls on an app
- * primary's control socket. Schemas for the params live in ./schemas.
+ * primary's control socket (what it calls on a primary group's host is in
+ * ./group-api). Schemas for the params live in ./schemas.
  */
 import type { ErrorPayload } from './errors';
 import type {
@@ -263,33 +264,6 @@ export interface PrimaryApi {
 }
 
 export type PrimaryMethod = keyof PrimaryApi;
-
-/** What a primary group host answers `hello` with, on its own socket (paths.ts groupSocketPath). */
-export interface GroupHello {
-  pid: number;
-  group: string;
-  /** The apps it hosts now (display names), each on its own PrimaryApi socket. */
-  apps: string[];
-  /** The host's process.execPath: every app of the group runs on this node. */
-  interpreter: string;
-  /** node:cluster's scheduling, frozen by the first cluster-mode app; null before one started. */
-  scheduling: 'rr' | 'none' | null;
-  protocol: number;
-  version: string;
-}
-
-/** What the daemon calls on a primary group host (src/primary/main.ts with --group). */
-export interface GroupApi {
-  hello: { params: HelloParams; result: GroupHello };
-  /**
-   * Opens the control socket of app `name` in this host (nothing if it is
-   * open already) and resolves with its path once it listens; the daemon then
-   * speaks PrimaryApi there, as with a primary of its own.
-   */
-  host: { params: { name: string }; result: { socket: string } };
-}
-
-export type GroupMethod = keyof GroupApi;
 
 /** One metric family as prom-client's `registry.getMetricsAsJSON()` gives it (its cluster protocol's payload). */
 export interface MetricFamilyJson {
