@@ -10,7 +10,7 @@ import { shellName } from '../protocol/app-name';
 import { ClusterctlError } from '../protocol/errors';
 import type { AppSpec } from '../protocol/types';
 import { PRIMARY_FIELDS } from '../config/apply/diff';
-import { setScheduling, type Scheduling } from '../config/scheduling';
+import { setScheduling } from '../config/scheduling';
 import type { AppEntry, Registry } from './registry';
 import { withOverrides } from './verbs-shared';
 
@@ -37,39 +37,19 @@ function refuseSticky(name: string, why: string): ClusterctlError {
 }
 
 /**
- * The scheduling the host of `group` runs, as the daemon knows it: that of
- * a cluster-mode app of the group whose primary lives there (each was checked
- * against the host when it joined), other than `except`. null: none known.
+ * A group host has one policy for all its apps (group-context.ts): an app of the group cannot
+ * change it where it runs. Joining a running host of the other policy is refused by checkJoin,
+ * which asks the host itself (its hello), before anything is stopped.
  */
-function groupScheduling(
-  registry: Registry,
-  group: string,
-  except: string,
-): { app: string; policy: Scheduling } | null {
-  for (const e of registry.all()) {
-    if (e.name === except || e.spec.execMode !== 'cluster' || e.primary?.group !== group) continue;
-    if (!e.primary.isGone) return { app: e.name, policy: e.spec.scheduling };
-  }
-  return null;
-}
-
-/** A group host has one policy for all its apps (group-context.ts): what it cannot give is refused now. */
-function refuseGroupScheduling(registry: Registry, entry: AppEntry, spec: AppSpec): void {
+function refuseGroupScheduling(entry: AppEntry, spec: AppSpec): void {
   const group = spec.primaryGroup;
   if (group === null || spec.execMode !== 'cluster') return;
-  const word = shellName(entry.name);
   if (entry.primary?.group === group && spec.scheduling !== entry.spec.scheduling) {
     throw new ClusterctlError(
       'E_GROUP_CONFLICT',
-      `app ${entry.name} runs in primary group ${group}, whose host balances the connections of all its apps with ${entry.spec.scheduling} (node:cluster has one policy per process): to change it, move the app with \`clusterctl restart ${word} --scheduling ${spec.scheduling} --no-primary-group\` (or --primary-group NAME)`,
+      `app ${entry.name} runs in primary group ${group}, whose host balances the connections of all its apps with ${entry.spec.scheduling} (node:cluster has one policy per process): to change it, move the app with \`clusterctl restart ${shellName(entry.name)} --scheduling ${spec.scheduling} --no-primary-group\` (or --primary-group NAME)`,
     );
   }
-  const host = groupScheduling(registry, group, entry.name);
-  if (host === null || host.policy === spec.scheduling) return;
-  throw new ClusterctlError(
-    'E_GROUP_CONFLICT',
-    `app ${entry.name} asks for scheduling ${spec.scheduling}, but primary group ${group} balances connections with ${host.policy} (node:cluster has one policy per process; app ${host.app} runs there): restart it with --scheduling ${host.policy}, or with --no-primary-group for a primary of its own`,
-  );
 }
 
 /** The spec `entry` restarts with: a config file's (`restart <file>`, the other options ignored), or the stored one overridden. */
@@ -102,7 +82,7 @@ function primaryFieldsDiffer(from: AppSpec, to: AppSpec): boolean {
 
 function planOne(registry: Registry, entry: AppEntry, options: RestartOptions): RestartStep {
   const spec = nextSpec(registry, entry, options);
-  refuseGroupScheduling(registry, entry, spec);
+  refuseGroupScheduling(entry, spec);
   const handle = entry.primary;
   const replace = handle !== null && (handle.group !== spec.primaryGroup || primaryFieldsDiffer(entry.spec, spec));
   return { entry, spec, replace };

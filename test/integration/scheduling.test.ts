@@ -324,7 +324,7 @@ test('primary groups: a change is refused where the app runs, and so is joining 
     await refused(
       ['restart', 'loner', '--primary-group', 'sg'],
       1,
-      /^clusterctl: app loner asks for scheduling none, but primary group sg balances connections with rr \(node:cluster has one policy per process; app grouped runs there\): restart it with --scheduling rr, or with --no-primary-group for a primary of its own$/m,
+      /^clusterctl: app loner asks for scheduling none, but primary group sg balances connections with rr \(node:cluster has one policy per process; host pid \d+\): give it --scheduling rr, or another --primary-group or none \(its own primary\)$/m,
     );
     // Both at once into a new group would need one host with two policies.
     await refused(
