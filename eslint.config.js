@@ -16,6 +16,7 @@ module.exports = tseslint.config(
       'scripts/**',
       'fixtures/**',
       'bin/**',
+      'test-artifacts/**',
       '*.config.js',
     ],
   },
