@@ -2,8 +2,9 @@
  * `clusterctl start <config file>` with a PM2-style ecosystem file: three
  * apps with 1, 4 and 1 instances give 6 workers; --env production gives the
  * env_production values; the same file as .json, .yaml and .mjs does the
- * same; --only selects; a broken or missing file starts nothing at all (not
- * even the daemon).
+ * same; --only selects; a second start restarts the apps that exist (PM2's
+ * behaviour); a broken or missing file starts nothing at all (not even the
+ * daemon).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { useTempDir } from '../helpers/tmp';
 
 interface App {
   name: string;
-  workers: Array<{ instance: number; pid: number | null; status: string }>;
+  workers: Array<{ instance: number; pid: number | null; status: string; restarts: number }>;
 }
 
 const ECOSYSTEM = join(FIXTURES, 'ecosystem', 'ecosystem.config.js');
@@ -99,24 +100,34 @@ describe('start <config file>', () => {
     expect(await envOf(ports.api)).toMatchObject({ GREETING: 'hello from production' });
   });
 
-  it('--only starts the named apps only; a second start leaves existing apps alone', async () => {
+  it('--only starts the named apps only; a second start starts the rest and, as PM2, restarts the others with the file (a stopped one starts)', async () => {
     await sb.ok(['start', ECOSYSTEM, '--only', 'web,worker'], { env: portEnv });
     const first = (await sb.list()) as App[];
     expect(online(first)).toEqual([
       ['web', 4],
       ['worker', 1],
     ]);
-    const again = await sb.ok(['start', ECOSYSTEM], { env: portEnv });
-    expect(again.stderr).toMatch(/web already exists; left as it is/);
+    expect(await envOf(ports.worker)).toMatchObject({ NODE_ENV: 'development' });
+    await sb.ok(['stop', 'worker']);
+    const again = await sb.ok(['start', ECOSYSTEM, '--env', 'production'], { env: portEnv });
+    expect(again.stderr).not.toMatch(/left as it is/);
+    expect(again.stdout).toMatch(/^! restart\s+web\s+/m);
+    expect(again.stdout).toMatch(/^\+ start\s+worker\s+/m);
     const second = (await sb.list()) as App[];
     expect(online(second)).toEqual([
       ['web', 4],
       ['worker', 1],
       ['api', 1],
     ]);
-    expect(second.find((a) => a.name === 'web')?.workers.map((w) => w.pid)).toEqual(
-      first.find((a) => a.name === 'web')?.workers.map((w) => w.pid),
-    );
+    const web = (apps: App[]) => apps.find((a) => a.name === 'web')?.workers ?? [];
+    // Every web worker is a new process, counted as one restart, and serves.
+    const before = new Set(web(first).map((w) => w.pid));
+    expect(web(second).filter((w) => before.has(w.pid))).toEqual([]);
+    expect(web(second).map((w) => w.restarts)).toEqual([1, 1, 1, 1]);
+    expect((await httpGet(ports.web)).status).toBe(200);
+    // The stopped worker started again, and every app took the file's --env production.
+    expect(await envOf(ports.worker)).toMatchObject({ NODE_ENV: 'production', QUEUE: 'jobs' });
+    expect(await envOf(ports.api)).toMatchObject({ GREETING: 'hello from production' });
   });
 
   it.each<[string, string | null, RegExp]>([

@@ -15,7 +15,7 @@ import type { AppInfo, AppSpec } from '../../protocol/types';
 import { notice, print, usage } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
-import { runPlan } from './plan-steps';
+import { runForced } from './plan-steps';
 import { flagName, loadSpecs, type ConfigFlags } from './start-config';
 
 /** `target` when it names a config file that exists (an app may be called `web.json`), else null. */
@@ -58,16 +58,9 @@ function appsOf(apps: AppInfo[], specs: AppSpec[]): AppInfo[] {
 /** `restart <file>` / `reload <file>` (and startOrRestart / startOrReload). */
 export async function forceOnFile(verb: 'reload' | 'restart', file: string, flags: ConfigFlags): Promise<void> {
   const specs = await loadSpecs(file, flags);
-  const { planApply, forceVerb, summarize } = await import('../../config/apply');
+  const { summarize } = await import('../../config/apply');
   await withClient(async (client) => {
-    const current = appsOf(await client.list(), specs);
-    const plan = forceVerb(
-      planApply(current, specs, { prune: false }),
-      verb,
-      new Map(specs.map((s) => [s.name, s])),
-      new Map(current.map((a) => [a.name, a.spec])),
-    );
-    await runPlan(client, plan, verb);
+    const plan = await runForced(client, verb, specs, appsOf(await client.list(), specs), verb);
     print(`Done: ${summarize(plan)}.`);
     const apps = appsOf(await client.list(), specs);
     if (apps.length > 0) print(renderAppTable(apps));

@@ -1,11 +1,13 @@
 /**
  * Running a plan of config-file steps (src/config/apply) against the daemon, one step at a
  * time, printing each as it is done: `apply`, and the PM2 verbs on a config file
- * (`reload <file>`, `restart <file>`, `startOrReload`, `startOrRestart`).
+ * (`reload <file>`, `restart <file>`, `startOrReload`, `startOrRestart`, and `start <file>`
+ * for the apps that already exist).
  */
 import type { Client } from '../../client/client';
-import type { Plan, PlanAction } from '../../config/apply';
+import type { ForcedVerb, Plan, PlanAction } from '../../config/apply';
 import { ClusterctlError } from '../../protocol/errors';
+import type { AppInfo, AppSpec } from '../../protocol/types';
 import { notice, print } from '../output';
 
 async function execute(client: Client, action: PlanAction): Promise<void> {
@@ -53,4 +55,27 @@ export async function runPlan(client: Client, plan: Plan, verb: string): Promise
     print(formatAction(action, width));
     done++;
   }
+}
+
+/**
+ * `verb` on every app of `specs` (src/config/apply/force.ts): apply's plan from `current`
+ * (what the daemon runs of those apps), with the verb given to every running app, changed
+ * or not; run step by step under `label` (the command's name, for the failure notice).
+ */
+export async function runForced(
+  client: Client,
+  verb: ForcedVerb,
+  specs: AppSpec[],
+  current: AppInfo[],
+  label: string,
+): Promise<Plan> {
+  const { planApply, forceVerb } = await import('../../config/apply');
+  const plan = forceVerb(
+    planApply(current, specs, { prune: false }),
+    verb,
+    new Map(specs.map((s) => [s.name, s])),
+    new Map(current.map((a) => [a.name, a.spec])),
+  );
+  await runPlan(client, plan, label);
+  return plan;
 }

@@ -9,6 +9,7 @@ import type { AppSpec } from '../../protocol/types';
 import { notice, print, usage } from '../output';
 import { renderAppTable } from '../render/table';
 import { withClient } from '../session';
+import { runForced } from './plan-steps';
 
 export interface ConfigFlags {
   /** `--env <name>`: the env_<name> block of each app. */
@@ -51,26 +52,30 @@ export async function loadSpecs(file: string, flags: ConfigFlags): Promise<AppSp
 }
 
 /**
- * `clusterctl start <file>`: start every app of the file (or of --only).
- * Apps that already exist are reported and left alone (PM2 restarts them);
- * `apply` is the command that changes them. Nothing is started unless the
- * whole file is valid.
+ * `clusterctl start <file>`: start every app of the file (or of --only) that
+ * clusterctl does not have, all together; then, as PM2 does, restart each app
+ * of the file that it has with the file's spec (one that is stopped starts
+ * again), as `restart <file>` does: `start` after new code is on disk runs
+ * the new code. Nothing is started unless the whole file is valid.
  */
 export async function startFromConfig(file: string, flags: ConfigFlags): Promise<void> {
   const specs = await loadSpecs(file, flags);
+  const names = new Set(specs.map((s) => s.name));
   const { apps, failures } = await withClient(async (client) => {
-    const existing = new Set((await client.list()).map((a) => a.name));
-    const fresh = specs.filter((s) => {
-      if (!existing.has(s.name)) return true;
-      notice(`${s.name} already exists; left as it is (\`clusterctl apply ${file}\` updates it)`);
-      return false;
-    });
+    const current = (await client.list()).filter((a) => names.has(a.name));
+    const known = new Set(current.map((a) => a.name));
+    const fresh = specs.filter((s) => !known.has(s.name));
     // Each app has its own primary: start them together, so one slow app does not hold up the rest.
     const results = await Promise.allSettled(fresh.map((s) => client.start({ spec: s })));
     const failures = results.flatMap((r, i) =>
       r.status === 'rejected' ? [{ name: fresh[i]?.name ?? '?', err: r.reason as unknown }] : [],
     );
-    const names = new Set(specs.map((s) => s.name));
+    if (current.length > 0) {
+      const again = specs.filter((s) => known.has(s.name));
+      await runForced(client, 'restart', again, current, 'start').catch((err: unknown) => {
+        failures.push({ name: again.map((s) => s.name).join(', '), err });
+      });
+    }
     return { apps: (await client.list()).filter((a) => names.has(a.name)), failures };
   });
   if (apps.length > 0) print(renderAppTable(apps));
