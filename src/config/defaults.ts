@@ -67,6 +67,7 @@ export function defaultSpec(
       out: logs.out,
       err: logs.err,
       time: false,
+      dateFormat: null,
       format: 'text',
       maxSize: DEFAULTS.logMaxSize,
       retain: DEFAULTS.logRetain,

@@ -1,6 +1,6 @@
 /**
  * The log flags of `clusterctl start`: `--out`, `--err`, `-l/--log`, `--time`,
- * `--log-format`, `--log-max-size`, `--log-retain`, `--log-compress`, turned
+ * `--log-date-format`, `--log-format`, `--log-max-size`, `--log-retain`, `--log-compress`, turned
  * into the spec's LogSpec. Checked by hand like the other flags (no schema
  * library on the CLI's start-up path), with the limits the daemon enforces.
  */
@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ClusterctlError } from '../protocol/errors';
 import { MAX_LOG_RETAIN, MIN_LOG_MAX_SIZE } from '../protocol/limits';
+import { dateFormatProblem } from '../protocol/spec-rules';
 import { DEV_NULL_PATH } from '../logfile/line';
 import type { LogSpec } from '../protocol/types';
 import { parseByteSize } from './file/units';
@@ -18,6 +19,7 @@ export interface LogFlags {
   /** The combined log (both streams), PM2's `-l/--log`. */
   log?: string;
   time?: boolean;
+  logDateFormat?: string;
   logFormat?: string;
   logMaxSize?: string;
   logRetain?: string;
@@ -44,6 +46,14 @@ export function applyLogFlags(logs: LogSpec, flags: LogFlags, callerCwd: string)
   if (flags.err !== undefined) next.err = logFile('--err', flags.err, callerCwd);
   if (flags.log !== undefined) next.combined = logFile('--log', flags.log, callerCwd);
   if (flags.time === true) next.time = true;
+  if (flags.logDateFormat !== undefined) {
+    const why = dateFormatProblem(flags.logDateFormat);
+    if (why !== null)
+      throw new ClusterctlError('E_USAGE', `--log-date-format ${JSON.stringify(flags.logDateFormat)}: ${why}`);
+    // PM2's log_date_format turns the time on, as --time does.
+    next.time = true;
+    next.dateFormat = flags.logDateFormat;
+  }
   if (flags.logFormat !== undefined) {
     if (flags.logFormat !== 'text' && flags.logFormat !== 'json') {
       throw new ClusterctlError(

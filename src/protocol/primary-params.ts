@@ -29,7 +29,7 @@ import {
   type WatchSpec,
 } from './types';
 import { isRecord } from './messages';
-import { specConflict } from './spec-rules';
+import { dateFormatProblem, specConflict } from './spec-rules';
 
 type Check<T> = (value: unknown, path: string) => T;
 
@@ -87,6 +87,10 @@ const logSpec = exact<LogSpec>({
   out: absPath,
   err: absPath,
   time: bool,
+  dateFormat: orNull((v, p) => {
+    const why = dateFormatProblem(str(v, p));
+    return why === null ? (v as string) : fail(p, why);
+  }),
   format: oneOf(['text', 'json', 'raw'] as const),
   maxSize: int(MIN_LOG_MAX_SIZE),
   retain: int(0, MAX_LOG_RETAIN),

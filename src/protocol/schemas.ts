@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { DaemonApi, DaemonMethod } from './api';
 import { ClusterctlError } from './errors';
 import { appNameProblem } from './app-name';
-import { specConflict } from './spec-rules';
+import { dateFormatProblem, specConflict } from './spec-rules';
 import {
   ENV_NAME_PATTERN,
   INSTANCE_VAR_PATTERN,
@@ -48,6 +48,15 @@ export const logSpecSchema = z
     out: absPath,
     err: absPath,
     time: z.boolean(),
+    // Specs saved before date formats existed load as "ISO 8601".
+    dateFormat: z
+      .string()
+      .superRefine((f, ctx) => {
+        const why = dateFormatProblem(f);
+        if (why !== null) ctx.addIssue({ code: 'custom', message: why });
+      })
+      .nullable()
+      .default(null),
     format: z.enum(['text', 'json', 'raw']),
     maxSize: z.number().int().min(MIN_LOG_MAX_SIZE),
     retain: z.number().int().min(0).max(MAX_LOG_RETAIN),
@@ -120,7 +129,7 @@ export const appSpecSchema = z
   // A client speaking the socket API sends specs no flag or file could make (spec-rules.ts).
   .superRefine((spec, ctx) => {
     const conflict = specConflict(spec);
-    if (conflict) ctx.addIssue({ code: 'custom', path: [conflict.field], message: conflict.why });
+    if (conflict) ctx.addIssue({ code: 'custom', path: conflict.field.split('.'), message: conflict.why });
   });
 
 const lifecycleOverrides = {

@@ -32,8 +32,10 @@ export interface LogSpec {
   out: string;
   /** Absolute path of the stderr log, or '/dev/null'. */
   err: string;
-  /** Prefix each line with an ISO timestamp. */
+  /** Prefix each line with its time: ISO 8601, or in `dateFormat`. */
   time: boolean;
+  /** PM2's log_date_format: dayjs tokens for the time of a text line (time must be on), or null for ISO 8601. */
+  dateFormat: string | null;
   /** 'raw': the message alone (`clusterctl run --raw`). */
   format: 'text' | 'json' | 'raw';
   /** Rotate when a file would exceed this many bytes. */

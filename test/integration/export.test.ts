@@ -285,6 +285,9 @@ describe('clusterctl export', () => {
         '-u',
         '--ready-log',
         'python listening',
+        // A value with spaces, as a PM2 log_date_format has: quoted in ExecStart, the same after run.
+        '--log-date-format',
+        'YYYY-MM-DD HH:mm Z',
       ],
     };
     const runSb = createSandbox('export-run-');

@@ -103,6 +103,36 @@ test('logs of every app interleaves them by time, each line prefixed with its ap
   expect(new Set(lines.map((l) => / (a|b):0 /.exec(l)?.[1]))).toEqual(new Set(['a', 'b']));
 });
 
+test('--log-date-format writes the time in that format; logs reads it back per instance, in time order, as written', async () => {
+  const format = 'YYYY-MM-DD HH:mm:ss.SSS Z';
+  await startTicks('dated', ['-i', '2', '--log-date-format', format, '--env', 'TICK_MS=30']);
+  await startTicks('iso', ['--time', '--env', 'TICK_MS=30']);
+  await waitFor(() => fileLines(logPath('dated', 'out')).filter((l) => / 1\|tick /.test(l)).length >= 6 || undefined, {
+    what: 'lines of instance 1',
+  });
+  const stamped = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d ([01])\|tick instance=\1 /;
+  const written = fileLines(logPath('dated', 'out'));
+  expect(written.filter((l) => !stamped.test(l))).toEqual([]);
+
+  const one = (await sb.ok(['logs', 'dated', '--instance', '1', '--lines', '5', '--nostream', '--out'])).stdout;
+  const shown = one.trim().split('\n');
+  expect(shown).toHaveLength(5);
+  for (const line of shown)
+    expect(line).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} [+-]\d\d:\d\d dated:1 out \| tick instance=1 /);
+
+  // Both apps: the dated lines' times are read back, so they interleave with the ISO ones.
+  await waitFor(() => fileLines(logPath('iso', 'out')).length >= 6 || undefined, { what: 'lines from iso' });
+  const json = (await sb.ok(['logs', '--lines', '6', '--nostream', '--out', '--json'])).stdout.trim().split('\n');
+  const recs = json.map((l) => JSON.parse(l) as { time: string | null; app: string });
+  expect(new Set(recs.map((r) => r.app))).toEqual(new Set(['dated', 'iso']));
+  const times = recs.map((r) => Date.parse(r.time ?? 'none'));
+  expect(times.every(Number.isFinite)).toBe(true);
+  expect(times).toEqual([...times].sort((x, y) => x - y));
+
+  const described = (await sb.ok(['describe', 'dated'])).stdout;
+  expect(described).toContain(`timestamps as "${format}"`);
+});
+
 test('following receives new lines promptly and keeps receiving them across a reload; Ctrl-C exits 0', async () => {
   await startTicks('live', ['-i', '2']);
   const f = follow(['live', '--lines', '0', '--out']);
@@ -257,6 +287,9 @@ test('start log flags: --out, --err /dev/null, --log-format json with --time; ba
     ['--log-max-size', '12'],
     ['--log-retain', 'many'],
     ['--log-format', 'yaml'],
+    ['--log-date-format', ''],
+    ['--log-date-format', 'HH|mm'],
+    ['--log-date-format', 'Y'.repeat(101)],
   ]) {
     const r = await sb.cli(['start', TICKS, '--name', 'x', ...args]);
     expect({ args, code: r.code }).toEqual({ args, code: 2 });

@@ -108,6 +108,7 @@ export function logSpecIn(dir: string, over: Partial<LogSpec> = {}): LogSpec {
     out: join(dir, 'app-out.log'),
     err: join(dir, 'app-err.log'),
     time: false,
+    dateFormat: null,
     format: 'text',
     maxSize: 10 * 1024 * 1024,
     retain: 5,

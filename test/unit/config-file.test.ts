@@ -308,13 +308,22 @@ describe('loadConfigFile: PM2 value forms', () => {
     expect((await loadConfigFile(p, opts())).specs[0]).toMatchObject({ script: HELLO, cwd: FIXTURES });
   });
 
-  it('warns about unknown keys by name, and log_date_format being replaced by ISO timestamps', async () => {
-    const { spec, notices } = await one({ merge_logs: true, log_date_format: 'YYYY-MM-DD' });
-    expect(spec.logs.time).toBe(true);
+  it('warns about unknown keys by name; log_date_format becomes the date format and turns the time on', async () => {
+    const { spec, notices } = await one({ merge_logs: true, log_date_format: 'YYYY-MM-DD HH:mm Z' });
+    expect(spec.logs).toMatchObject({ time: true, dateFormat: 'YYYY-MM-DD HH:mm Z' });
     expect(notices).toEqual([
       expect.stringContaining('app "a" (apps[0]): "merge_logs" is not a clusterctl option; ignored'),
-      expect.stringContaining('log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp'),
     ]);
+  });
+
+  it('log_date_format "" is no format (as PM2 writes it); one with "|" or a newline is refused', async () => {
+    expect((await one({ log_date_format: '' })).spec.logs).toMatchObject({ time: false, dateFormat: null });
+    await expect(one({ log_date_format: 'HH|mm' })).rejects.toThrow(
+      /apps\[0\]\): log_date_format: must not contain "\|"/,
+    );
+    await expect(one({ log_date_format: 'HH\nmm' })).rejects.toThrow(
+      /log_date_format: must not contain control characters/,
+    );
   });
 });
 

@@ -48,6 +48,10 @@ const broken: Array<[string, unknown]> = [
   ['extra log field', { ...valid, logs: { ...valid.logs, extra: 1 } }],
   ['relative combined log', { ...valid, logs: { ...valid.logs, combined: 'all.log' } }],
   ['combined log not a string', { ...valid, logs: { ...valid.logs, combined: true } }],
+  ['empty date format', { ...valid, logs: { ...valid.logs, time: true, dateFormat: ' ' } }],
+  ['date format with "|"', { ...valid, logs: { ...valid.logs, time: true, dateFormat: 'HH|mm' } }],
+  ['date format with a newline', { ...valid, logs: { ...valid.logs, time: true, dateFormat: 'HH\nmm' } }],
+  ['date format without time', { ...valid, logs: { ...valid.logs, time: false, dateFormat: 'HH:mm' } }],
   [
     'missing field',
     (() => {
@@ -126,4 +130,14 @@ test('errors name the field and carry E_BAD_SPEC', () => {
   expect(thrownBy(() => primaryParams.scale({ instances: 'many' }))).toMatchObject({ code: 'E_BAD_SPEC' });
   expect(primaryParams.scale({ instances: 3 })).toEqual({ instances: 3 });
   expect(() => primaryParams.stop({ now: true })).toThrow(/unknown field/);
+});
+
+test('the date format: a format, null, or absent (a spec saved before it existed) read the same on both sides', () => {
+  const set = { ...valid, logs: { ...valid.logs, time: true, dateFormat: 'YYYY-MM-DD HH:mm:ss Z' } };
+  expect(appSpecSchema.parse(set)).toEqual(set);
+  expect(checkAppSpec(set, 'spec')).toEqual(set);
+  const logs: Record<string, unknown> = { ...valid.logs };
+  delete logs.dateFormat;
+  expect(appSpecSchema.parse({ ...valid, logs }).logs.dateFormat).toBeNull();
+  expect(checkAppSpec({ ...valid, logs }, 'spec').logs.dateFormat).toBeNull();
 });

@@ -131,9 +131,9 @@ async function showAppLogs(name: string | undefined, apps: AppInfo[], opts: Logs
   if (opts.lines > 0) writeLines(interleave(tails).map(render));
   if (!opts.follow) return;
 
-  const keep = keepInstance(opts.filter.instance);
   const followers = new Map<string, FileFollower>();
   const follow = (source: LogSource, start: { ino: number | null; offset: number } | null): void => {
+    const keep = keepInstance(opts.filter.instance, source);
     const f = new FileFollower(source.path, start, (lines) => {
       writeLines(lines.filter(keep).map((l) => render(entryOf(source, l))));
     });

@@ -35,6 +35,7 @@ export const NEW_APP_FLAGS: Array<keyof StartFlags> = [
   'err',
   'log',
   'time',
+  'logDateFormat',
   'logFormat',
   'logMaxSize',
   'logRetain',
@@ -98,6 +99,10 @@ function addLogOptions(command: Command): Command {
       'combined log file: every line of stdout and stderr, besides --out and --err (default none)',
     )
     .option('--time', 'prefix every log line with an ISO 8601 timestamp')
+    .option(
+      '--log-date-format <format>',
+      'prefix every text log line with its local time in this format (dayjs tokens, as PM2), e.g. "YYYY-MM-DD HH:mm:ss Z"',
+    )
     .option('--log-format <format>', '"text" (<instance>|<message>) or "json" (one object per line) (default text)')
     .option(
       '--log-max-size <size>',

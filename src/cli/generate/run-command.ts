@@ -80,7 +80,8 @@ function logOptions(spec: AppSpec, paths: RunPaths, home: string, opt: Opt, out:
   if (carried(spec.logs.out, defaults.out)) opt('--out', spec.logs.out);
   if (carried(spec.logs.err, defaults.err)) opt('--err', spec.logs.err);
   if (paths.mode === 'absolute' && spec.logs.combined !== null) opt('--log', spec.logs.combined);
-  if (spec.logs.time) out.push('--time');
+  if (spec.logs.time && spec.logs.dateFormat !== null) opt('--log-date-format', spec.logs.dateFormat);
+  else if (spec.logs.time) out.push('--time');
   if (spec.logs.format !== 'text') opt('--log-format', spec.logs.format);
   if (spec.logs.maxSize !== DEFAULTS.logMaxSize) opt('--log-max-size', spec.logs.maxSize);
   if (spec.logs.retain !== DEFAULTS.logRetain) opt('--log-retain', spec.logs.retain);

@@ -55,7 +55,9 @@ export function colorPalette(): Palette {
 export function formatEntry(e: LogEntry, p: Palette): string {
   const who = e.instance === null ? e.app : `${e.app}:${e.instance}`;
   const tag = e.stream === 'err' ? p.err('err') : p.dim('out');
-  const time = e.time === null ? '' : `${p.dim(new Date(e.time).toISOString())} `;
+  // A line in the app's own date format shows its time as written; others in ISO 8601.
+  const written = e.stamp ?? (e.time === null ? null : new Date(e.time).toISOString());
+  const time = written === null ? '' : `${p.dim(written)} `;
   return `${time}${p.app(e.app)(who)} ${tag} ${p.dim('|')} ${e.msg}`;
 }
 

@@ -3,6 +3,7 @@
  * reports them, and how the last lines of several files are interleaved.
  */
 import { statSync } from 'node:fs';
+import { stampReader, type StampReader } from '../../logfile/date-format';
 import { DEV_NULL_PATH, parseLogLine, STDERR_PATH, STDOUT_PATH, type LogStream } from '../../logfile/line';
 import { ClusterctlError } from '../../protocol/errors';
 import type { AppInfo } from '../../protocol/types';
@@ -13,6 +14,8 @@ export interface LogSource {
   app: string;
   stream: LogStream;
   path: string;
+  /** Reads the stamps of the app's date format (log_date_format), when it writes one. */
+  stamps: StampReader | null;
 }
 
 export interface SourceFilter {
@@ -30,7 +33,8 @@ export function sourcesOf(apps: readonly AppInfo[], filter: SourceFilter): LogSo
       const path = stream === 'out' ? app.spec.logs.out : app.spec.logs.err;
       if (path === DEV_NULL_PATH || path === STDOUT_PATH || path === STDERR_PATH || seen.has(path)) continue;
       seen.add(path);
-      out.push({ app: app.name, stream, path });
+      const { time, dateFormat } = app.spec.logs;
+      out.push({ app: app.name, stream, path, stamps: time && dateFormat !== null ? stampReader(dateFormat) : null });
     }
   }
   return out;
@@ -49,12 +53,13 @@ export function refuseRunOutput(apps: readonly AppInfo[], sources: readonly LogS
 }
 
 export function entryOf(source: LogSource, line: string): LogEntry {
-  return { ...parseLogLine(line), app: source.app, stream: source.stream };
+  return { ...parseLogLine(line, source.stamps), app: source.app, stream: source.stream };
 }
 
-export function keepInstance(instance: number | null): (line: string) => boolean {
+/** Keeps the lines of `source` that `instance` wrote (every line when null). */
+export function keepInstance(instance: number | null, source: Pick<LogSource, 'stamps'>): (line: string) => boolean {
   if (instance === null) return () => true;
-  return (line) => parseLogLine(line).instance === instance;
+  return (line) => parseLogLine(line, source.stamps).instance === instance;
 }
 
 export interface SourceTail {
@@ -63,8 +68,7 @@ export interface SourceTail {
 }
 
 export function tailSources(sources: readonly LogSource[], n: number, filter: SourceFilter): SourceTail[] {
-  const keep = keepInstance(filter.instance);
-  return sources.map((source) => ({ source, tail: tailLog(source.path, n, keep) }));
+  return sources.map((source) => ({ source, tail: tailLog(source.path, n, keepInstance(filter.instance, source)) }));
 }
 
 /**

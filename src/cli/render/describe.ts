@@ -5,6 +5,11 @@ import { humanBytes, isoTime } from './format';
 import { triggerLines } from './triggers';
 import { instanceLabel, reasonText, sortedWorkers } from './worker-text';
 
+function timestamps(logs: AppInfo['spec']['logs']): string {
+  if (!logs.time) return '';
+  return logs.dateFormat === null ? ', timestamps' : `, timestamps as ${JSON.stringify(logs.dateFormat)}`;
+}
+
 function exitText(exit: ExitRecord | null): string {
   if (!exit) return '-';
   const how = exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.code ?? '?'}`;
@@ -83,7 +88,7 @@ export function renderDescribe(app: AppInfo, now: number = Date.now(), all: read
     ['combined log', s.logs.combined ?? '-'],
     [
       'log options',
-      `format ${s.logs.format}${s.logs.time ? ', timestamps' : ''}, rotate at ${humanBytes(s.logs.maxSize)}, keep ${s.logs.retain}${s.logs.compress ? ' gzipped' : ''}`,
+      `format ${s.logs.format}${timestamps(s.logs)}, rotate at ${humanBytes(s.logs.maxSize)}, keep ${s.logs.retain}${s.logs.compress ? ' gzipped' : ''}`,
     ],
     ...triggerLines(app),
   ];

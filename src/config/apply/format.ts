@@ -31,6 +31,7 @@ const FILE_KEY: Record<string, string> = {
   'logs.out': 'out_file',
   'logs.err': 'error_file',
   'logs.time': 'time',
+  'logs.dateFormat': 'log_date_format',
   'logs.format': 'log_format',
   'logs.maxSize': 'log_max_size',
   'logs.retain': 'log_retain',

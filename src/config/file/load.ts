@@ -158,11 +158,6 @@ function validateEntry(raw: unknown, index: number, ctx: FileContext): Validated
     for (const [k, v] of Object.entries(block))
       if (v === undefined) notices.push(`${file}: ${where(label)}: ${key}.${k} is undefined; ${k} is left unset`);
   }
-  if (entry.log_date_format !== undefined && entry.log_date_format !== '') {
-    notices.push(
-      `${file}: ${where(label)}: log_date_format: clusterctl prefixes each line with an ISO 8601 timestamp; the format given is not used`,
-    );
-  }
   const name = entry.name ?? nameFromScript(entry.script);
   // A name the file gives was checked by the schema; one taken from the script's file name is checked here.
   const why = appNameProblem(name);

@@ -16,6 +16,7 @@ import {
   MIN_LOG_MAX_SIZE,
 } from '../../protocol/limits';
 import { appNameProblem } from '../../protocol/app-name';
+import { dateFormatProblem } from '../../protocol/spec-rules';
 import { STOP_SIGNALS } from '../../protocol/types';
 import { splitArgs } from '../flags';
 import { parseByteSize, parseDurationMs } from './units';
@@ -185,7 +186,14 @@ export const appEntrySchema = z.looseObject({
     .optional(),
   out_file: path.optional(),
   error_file: path.optional(),
-  log_date_format: z.string(msg('a string')).optional(),
+  // PM2 writes "" for "no format": accepted as such (to-spec.ts).
+  log_date_format: z
+    .string(msg('a string'))
+    .superRefine((f, ctx) => {
+      const why = f === '' ? null : dateFormatProblem(f);
+      if (why !== null) ctx.addIssue({ code: 'custom', message: why });
+    })
+    .optional(),
   time: bool.optional(),
   // PM2 aliases and conveniences (fork-mode helper)
   port: z.union([z.number(), z.string()], msg('a port number')).transform(String).optional(),

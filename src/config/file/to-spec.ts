@@ -145,7 +145,11 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   const err = entry.error_file ?? entry.err_file ?? entry.error;
   if (err !== undefined) spec.logs.err = logPath(err, cwd, 'error_file', notices);
   if (entry.time !== undefined) spec.logs.time = entry.time;
-  if (entry.log_date_format !== undefined && entry.log_date_format !== '') spec.logs.time = true;
+  if (entry.log_date_format !== undefined && entry.log_date_format !== '') {
+    // As in PM2, a date format turns the time on.
+    spec.logs.time = true;
+    spec.logs.dateFormat = entry.log_date_format;
+  }
   if (entry.log_type !== undefined) spec.logs.format = 'json';
   if (entry.log_format !== undefined) spec.logs.format = entry.log_format;
   if (entry.log_max_size !== undefined) spec.logs.maxSize = entry.log_max_size;

@@ -9,7 +9,7 @@
  * that feed it are paused, they fill, and the workers' own writes wait.
  */
 import type { Readable } from 'node:stream';
-import { createLineFormatter, type LineFormatter, type LogStream } from '../../logfile/line';
+import { createLineFormatter, stampOf, type LineFormatter, type LogStream } from '../../logfile/line';
 import type { LogSpec } from '../../protocol/types';
 import { LineSplitter } from './line-splitter';
 import type { LogSink } from './sink';
@@ -206,7 +206,7 @@ class Capture implements LogCapture {
   }
 
   private formatterFor(instance: number, kind: LogStream, sink: LogSink): LineFormatter {
-    return createLineFormatter(this.app, instance, kind, this.current.format, this.current.time, isStdio(sink));
+    return createLineFormatter(this.app, instance, kind, this.current.format, stampOf(this.current), isStdio(sink));
   }
 
   /** The stream's formatter, and the combined log's when its lines must look different (see Source). */
