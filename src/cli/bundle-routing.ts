@@ -16,9 +16,9 @@ import { commandName, isVersionOnly } from './argv';
  * (as listed in program.ts; test/unit/cli-bundle-routing.test.ts compares them).
  */
 export const BUNDLED_COMMANDS: Readonly<Record<string, readonly string[]>> = {
-  ls: ['ls', 'list'],
+  ls: ['ls', 'list', 'l', 'ps', 'status'],
   ping: ['ping'],
-  jlist: ['jlist'],
+  jlist: ['jlist', 'prettylist'],
 };
 
 /** Whether the bundle can run argv (process.argv): a bundled command, or a bare --version. */

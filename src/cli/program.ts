@@ -104,13 +104,13 @@ function command<F extends CommandFile>(
  */
 const COMMANDS: CommandEntry[] = [
   command('start', ['start'], (m) => m.registerStart),
-  command('ls', ['ls', 'list'], (m) => m.registerLs),
+  command('ls', ['ls', 'list', 'l', 'ps', 'status'], (m) => m.registerLs),
   command('stop', ['stop'], (m) => m.registerStop),
   command('restart', ['restart'], (m) => m.registerRestart),
   command('reload', ['reload'], (m) => m.registerReload),
   command('scale', ['scale'], (m) => m.registerScale),
   command('delete', ['delete', 'del'], (m) => m.registerDelete),
-  command('describe', ['describe', 'show', 'info'], (m) => m.registerDescribe),
+  command('describe', ['describe', 'show', 'info', 'desc'], (m) => m.registerDescribe),
   command('logs', ['logs'], (m) => m.registerLogs),
   command('flush', ['flush'], (m) => m.registerFlush),
   command('reload-logs', ['reload-logs', 'reloadLogs'], (m) => m.registerReloadLogs),
@@ -128,7 +128,7 @@ const COMMANDS: CommandEntry[] = [
     ],
     (m) => m.registerStartOr,
   ),
-  command('save', ['save'], (m) => m.registerSave),
+  command('save', ['save', 'dump', 'cleardump'], (m) => m.registerSave),
   command('resurrect', ['resurrect'], (m) => m.registerResurrect),
   command('update', ['update', 'daemon'], (m) => m.registerUpdate),
   command('kill', ['kill'], (m) => m.registerKill),
@@ -141,7 +141,7 @@ const COMMANDS: CommandEntry[] = [
   command('send-signal', ['send-signal', 'sendSignal'], (m) => m.registerSendSignal),
   command('env', ['env'], (m) => m.registerEnv),
   command('pid', ['pid'], (m) => m.registerPid),
-  command('jlist', ['jlist'], (m) => m.registerJlist),
+  command('jlist', ['jlist', 'prettylist'], (m) => m.registerJlist),
 ];
 
 /** The commands a run needs: the one argv names, none for a bare --version, else all. */

@@ -91,7 +91,7 @@ export interface DaemonApi {
   /** Every running app primary closes and reopens its log files by path (after an external logrotate). */
   reloadLogs: { params: Record<string, never>; result: { reopened: string[] } };
   /** Write the specs of every app that should run to dump.json (atomic; the previous dump is kept as dump.json.bak). */
-  save: { params: { force?: boolean }; result: SaveResult };
+  save: { params: { force?: boolean; empty?: boolean }; result: SaveResult };
   /** Start the apps of dump.json (or of dump.json.bak when the dump is missing or corrupt) that are not registered. */
   resurrect: { params: Record<string, never>; result: ResurrectResult };
   /**

@@ -196,7 +196,7 @@ export const daemonParamSchemas = {
   kill: empty,
   flush: z.object({ target: target.optional() }).strict(),
   reloadLogs: empty,
-  save: z.object({ force: z.boolean().optional() }).strict(),
+  save: z.object({ force: z.boolean().optional(), empty: z.boolean().optional() }).strict(),
   resurrect: empty,
   webStatus: empty,
   webConfigure: z

@@ -137,6 +137,16 @@ describe('start, ls, describe, stop, restart, delete, ping, kill', () => {
     expect(body.env.CLUSTERCTL_APP_NAME).toBe('web');
   });
 
+  it("PM2's other names answer as the commands they stand for: l, ps, status; desc; prettylist", async () => {
+    const table = (await sb.ok(['ls'])).stdout;
+    // Uptime and CPU move between two runs: compare what does not.
+    const still = (out: string) => out.replace(/│ \d+[smhd] +│ [\d.]+% +│ [\d.]+ MB +│/g, '');
+    for (const name of ['l', 'ps', 'status']) expect(still((await sb.ok([name])).stdout)).toBe(still(table));
+    expect((await sb.ok(['desc', 'web'])).stdout).toMatch(/^name\s+web$/m);
+    const apps = JSON.parse((await sb.ok(['prettylist'])).stdout) as Array<{ name: string }>;
+    expect(apps.map((a) => a.name)).toEqual(['web']);
+  });
+
   it('describe shows the spec and each worker', async () => {
     const text = (await sb.ok(['describe', 'web'])).stdout;
     expect(text).toMatch(/^name\s+web$/m);

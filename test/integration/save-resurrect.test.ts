@@ -2,7 +2,8 @@
  * `save` and `resurrect` through the binary: the saved set comes back exactly
  * (names, instance counts, env) after `kill`; a corrupt dump.json falls back
  * to dump.json.bak; with both broken nothing starts; an empty list never
- * replaces a dump without --force; the files are 0600.
+ * replaces a dump without --force; the files are 0600; `dump` is `save` and
+ * `cleardump` empties the dump.
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,5 +152,26 @@ describe('save / resurrect', () => {
     expect(
       (JSON.parse(readFileSync(dump, 'utf8')) as { apps: Array<{ name: string }> }).apps.map((s) => s.name),
     ).toEqual(['a']);
+  });
+
+  it("PM2's dump saves; cleardump empties the dump, keeps the apps running, and resurrect then starts nothing", async () => {
+    const saved = await sb.ok(['dump']);
+    expect(saved.stdout).toMatch(/saved 1 app \(a\) to /);
+    const r = await sb.ok(['cleardump']);
+    expect(r.stdout).toBe(`emptied ${dump}; the previous dump is kept as ${dump}.bak\n`);
+    expect((JSON.parse(readFileSync(dump, 'utf8')) as { apps: unknown[] }).apps).toEqual([]);
+    expect(
+      (JSON.parse(readFileSync(`${dump}.bak`, 'utf8')) as { apps: Array<{ name: string }> }).apps.map((s) => s.name),
+    ).toEqual(['a']);
+    expect(summary((await sb.list()) as App[])).toEqual([
+      ['a', 1],
+      ['b', 0],
+    ]);
+    const extra = await sb.cli(['cleardump', 'now']);
+    expect(extra.code).toBe(2);
+    await sb.ok(['kill']);
+    const back = await sb.ok(['resurrect']);
+    expect(back.stdout).toMatch(/resurrected 0 apps saved at /);
+    expect(await sb.list()).toEqual([]);
   });
 });

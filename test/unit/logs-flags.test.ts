@@ -14,6 +14,7 @@ test('defaults: text, no time, 10 MiB, 5 rotated files, no gzip, files in the ho
     out: '/home/x/.clusterctl/logs/api-out.log',
     err: '/home/x/.clusterctl/logs/api-err.log',
     time: false,
+    dateFormat: null,
     format: 'text',
     maxSize: 10 * 1024 * 1024,
     retain: 5,
@@ -41,6 +42,7 @@ test('every flag lands in the spec; relative paths resolve against the caller', 
     out: join(dir(), 'o.log'),
     err: '/dev/null',
     time: true,
+    dateFormat: null,
     format: 'json',
     maxSize: 1.5 * 1024 * 1024,
     retain: 0,
@@ -50,6 +52,11 @@ test('every flag lands in the spec; relative paths resolve against the caller', 
   expect(applyLogFlags(base(), { log: '/dev/null' }, dir()).combined).toBe('/dev/null');
   expect(applyLogFlags(base(), { logMaxSize: '512K' }, dir()).maxSize).toBe(512 * 1024);
   expect(applyLogFlags(base(), { logMaxSize: '2048' }, dir()).maxSize).toBe(2048);
+  // A date format turns the time on, as PM2's log_date_format does.
+  expect(applyLogFlags(base(), { logDateFormat: 'YYYY-MM-DD HH:mm Z' }, dir())).toMatchObject({
+    time: true,
+    dateFormat: 'YYYY-MM-DD HH:mm Z',
+  });
 });
 
 test.each([
@@ -58,6 +65,9 @@ test.each([
   [{ logRetain: '-1' }, /--log-retain "-1"/],
   [{ logRetain: '1001' }, /--log-retain "1001"/],
   [{ logFormat: 'xml' }, /--log-format "xml"/],
+  [{ logDateFormat: ' ' }, /--log-date-format " ": must not be empty/],
+  [{ logDateFormat: 'HH|mm' }, /--log-date-format "HH\|mm": must not contain "\|"/],
+  [{ logDateFormat: 'HH\tmm' }, /--log-date-format .*: must not contain control characters/],
   [{ out: 'no/such/dir/o.log' }, /--out no\/such\/dir\/o.log: folder .* does not exist/],
   [{ log: 'no/such/dir/all.log' }, /--log no\/such\/dir\/all.log: folder .* does not exist/],
 ])('%j is a usage error', (flags, message) => {

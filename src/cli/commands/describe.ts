@@ -8,7 +8,7 @@ import { withClient } from '../session';
 export function registerDescribe(program: Command): void {
   program
     .command('describe')
-    .aliases(['show', 'info'])
+    .aliases(['show', 'info', 'desc'])
     .description("show an app's spec and, per worker, pid, status, start time, restarts and last exit")
     .argument('<name>', 'app name')
     .option('--json', 'print the AppInfo object as JSON')

@@ -1,4 +1,4 @@
-/** `clusterctl jlist`: PM2's name for `ls --json`. */
+/** `clusterctl jlist` (and `prettylist`): PM2's names for `ls --json`. */
 import type { Command } from 'commander';
 import { redactAppInfo } from '../../protocol/redact';
 import { print } from '../output';
@@ -7,6 +7,8 @@ import { withClient } from '../session';
 export function registerJlist(program: Command): void {
   program
     .command('jlist')
+    // PM2 prints jlist on one line and prettylist indented; both are indented here, and jq reads either.
+    .alias('prettylist')
     .description('the same as `ls --json`: every app as JSON')
     .option('--show-env', 'show env values (they are replaced by *** otherwise: they may be secrets)')
     .addHelpText(

@@ -8,7 +8,8 @@ import { withClient } from '../session';
 export function registerLs(program: Command): void {
   program
     .command('ls')
-    .alias('list')
+    // PM2's names for its list.
+    .aliases(['list', 'l', 'ps', 'status'])
     .description('list every app and its workers: instance, pid, status, restarts, uptime, CPU and memory')
     .option('--json', 'print the AppInfo array as JSON (shape documented in the README)')
     .option('--show-env', 'with --json: show env values (they are replaced by *** otherwise: they may be secrets)')
