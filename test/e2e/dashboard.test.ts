@@ -130,3 +130,68 @@ test('an app started after the page loaded appears within 2 s; reload gives new 
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png') });
 }, 150000);
+
+/** The waiting row's "restarting in N ms", or null while the row shows no countdown. */
+async function countdownOn(p: Page, app: string): Promise<number | null> {
+  const text = await p
+    .$eval(`tr.worker[data-app="${app}"] small.reason`, (el) => (el as unknown as TextNode).textContent ?? '')
+    .catch(() => '');
+  const m = /restarting in (\d+) ms/.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
+test('a waiting row counts down live on the daemon’s clock (the browser’s an hour fast), then goes back online', async () => {
+  const DELAY = 4000;
+  const skewed = await (browser as Browser).newPage();
+  try {
+    // An hour fast: counted on this clock the restart would be long past ("restarting now") at once.
+    await skewed.evaluateOnNewDocument(() => {
+      const real = Date.now.bind(Date);
+      Date.now = () => real() + 3_600_000;
+    });
+    await sb.ok([
+      'start',
+      join(FIXTURES, 'hello.js'),
+      '--name',
+      'waits',
+      '--restart-delay',
+      String(DELAY),
+      '--env',
+      'PORT=0',
+    ]);
+    await skewed.goto(url);
+    await skewed.waitForSelector('tr.worker[data-app="waits"] .st-online', { timeout: 10000 });
+    const victim = (await sb.list()).find((a) => a.name === 'waits')?.workers[0]?.pid;
+    expect(typeof victim).toBe('number');
+    process.kill(victim as number, 'SIGKILL');
+
+    const first = await waitFor(() => countdownOn(skewed, 'waits'), {
+      timeoutMs: 5000,
+      intervalMs: 20,
+      what: 'a countdown on the waiting row',
+    });
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(DELAY);
+    expect(
+      await skewed.$eval('tr.worker[data-app="waits"] small.reason', (el) => (el as unknown as TextNode).textContent),
+    ).toMatch(/^was killed by SIGKILL; restarting in \d+ ms$/);
+    const second = await waitFor(
+      async () => {
+        const n = await countdownOn(skewed, 'waits');
+        return n !== null && n !== first ? n : null;
+      },
+      { timeoutMs: 3000, intervalMs: 20, what: 'the countdown to change' },
+    );
+    process.stdout.write(`dashboard: countdown read ${String(first)} ms, then ${String(second)} ms\n`);
+    expect(second).toBeLessThan(first);
+    // While a restart is ahead the page's timer runs (a top-level binding of its script).
+    expect(await skewed.evaluate('countdownTimer')).not.toBeNull();
+
+    await skewed.waitForSelector('tr.worker[data-app="waits"] .st-online', { timeout: DELAY + 20000 });
+    expect(await skewed.$('tr.worker[data-app="waits"] small[data-restart-at]')).toBeNull();
+    // Nothing left to count: the timer is stopped.
+    expect(await skewed.evaluate('countdownTimer')).toBeNull();
+  } finally {
+    await skewed.close().catch(() => undefined);
+  }
+}, 90000);

@@ -167,3 +167,48 @@ test('piped, it says it needs a terminal in one line and exits 2', async () => {
   expect(r.stdout).toBe('');
   expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^clusterctl: monit needs a terminal/)]);
 });
+
+test('a worker waiting for its restart shows the time left, counting down on the tick, then comes back online', async () => {
+  const DELAY = 4000;
+  const port = await freePort();
+  await sb.ok([
+    'start',
+    join(FIXTURES, 'hello.js'),
+    '--name',
+    'slow',
+    '--restart-delay',
+    String(DELAY),
+    '--env',
+    `PORT=${port}`,
+  ]);
+  const victim = (await sb.list()).find((a) => a.name === 'slow')?.workers[0]?.pid as number;
+  startMonit({ ...sb.env, NO_COLOR: '1' });
+  await waitFor(() => new RegExp(`^[> ] slow +0 +${victim} +online `, 'm').test(capture()), {
+    timeoutMs: 15000,
+    what: 'monit to show slow online',
+  });
+  process.kill(victim, 'SIGKILL');
+  // The status cell: `waiting-restart 3.6s` (tenths below 10 s), then `waiting-restart now`.
+  const left = (): number | null => {
+    const m = /^[> ] slow +0 +- +waiting-restart (\d+(?:\.\d)?)s /m.exec(capture());
+    return m ? Number(m[1]) : null;
+  };
+  const first = await waitFor(left, { timeoutMs: 10000, intervalMs: 25, what: 'the waiting row with its time left' });
+  expect(first).toBeGreaterThan(0);
+  expect(first).toBeLessThanOrEqual(DELAY / 1000);
+  const second = await waitFor(
+    () => {
+      const n = left();
+      return n !== null && n !== first ? n : null;
+    },
+    { timeoutMs: 3000, intervalMs: 25, what: 'the time left to change' },
+  );
+  process.stdout.write(`monit: waiting row read ${first}s, then ${second}s\n`);
+  expect(second).toBeLessThan(first);
+  await waitFor(() => /^[> ] slow +0 +\d+ +online /m.test(capture()), {
+    timeoutMs: DELAY + 20000,
+    what: 'slow back online',
+  });
+  tmux('send-keys', '-t', session as string, 'q');
+  await waitFor(() => capture().includes('MONIT-EXIT=0'), { timeoutMs: 10000, what: 'monit to exit' });
+});

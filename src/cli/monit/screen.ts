@@ -4,10 +4,10 @@
  * lines, the outcome of the last action and the keys. Pure: the same model,
  * size and time give the same frame, so it is tested without a terminal.
  */
-import type { AppInfo } from '../../protocol/types';
+import type { AppInfo, WorkerInfo } from '../../protocol/types';
 import { servingWorkers } from '../../protocol/workers';
 import { humanBytes, humanCpu, humanDuration } from '../render/format';
-import { instanceLabel, sortedWorkers } from '../render/worker-text';
+import { instanceLabel, restartLeftMs, sortedWorkers } from '../render/worker-text';
 import type { LogLine } from './log-buffer';
 import type { MonitModel } from './model';
 import type { MonitPalette } from './palette';
@@ -41,6 +41,22 @@ interface Row {
   status: AppInfo['status'] | AppInfo['workers'][number]['status'];
 }
 
+/**
+ * The status cell: a waiting row gets the time left (`waiting-restart 2.4s`,
+ * then `waiting-restart now`), counted from `restartAt` at every tick as
+ * `ls` counts it (restartLeftMs). In the status cell, not a reason column:
+ * the status is the fourth column, so a narrow terminal cuts the table's end
+ * before it, and a long reason there would push the time out of sight.
+ */
+export function statusCell(w: Pick<WorkerInfo, 'status' | 'restartAt'>, now: number): string {
+  const left = restartLeftMs(w, now);
+  if (left === null) return w.status;
+  if (left === 0) return `${w.status} now`;
+  // Tenths below 10 s, so a short delay does not read "1s" until it is due.
+  const tenths = Math.ceil(left / 100);
+  return `${w.status} ${tenths < 100 ? (tenths / 10).toFixed(1) : String(Math.ceil(left / 1000))}s`;
+}
+
 function rowsOf(apps: readonly AppInfo[], now: number): Row[] {
   const rows: Row[] = [];
   for (const app of apps) {
@@ -57,7 +73,7 @@ function rowsOf(apps: readonly AppInfo[], now: number): Row[] {
           app.name,
           instanceLabel(w),
           w.pid === null ? '-' : String(w.pid),
-          w.status,
+          statusCell(w, now),
           String(w.restarts),
           up,
           humanCpu(w.cpu),

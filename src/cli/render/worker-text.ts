@@ -21,11 +21,22 @@ export function instanceLabel(w: Pick<WorkerInfo, 'instance' | 'role'>): string 
  * `restartAt` and put its own (frozen) countdown in the text: shown as sent.
  */
 export function reasonText(w: Pick<WorkerInfo, 'status' | 'reason' | 'restartAt'>, now: number): string | null {
-  const at = w.restartAt ?? null;
-  if (w.status !== 'waiting-restart' || at === null) return w.reason;
-  const left = Math.ceil(at - now);
+  const left = restartLeftMs(w, now);
+  if (left === null) return w.reason;
   const countdown = left > 0 ? `restarting in ${left} ms` : 'restarting now';
   return w.reason === null || w.reason === '' ? countdown : `${w.reason}; ${countdown}`;
+}
+
+/**
+ * Whole ms until a waiting row's restart as of `now` (0 once due), or null
+ * for a row that is not waiting or comes from a primary that sends no
+ * `restartAt`. The dashboard's script has its own copy of this rule
+ * (src/daemon/http/dashboard-countdown.ts); test/unit/countdown.test.ts keeps the two equal.
+ */
+export function restartLeftMs(w: Pick<WorkerInfo, 'status' | 'restartAt'>, now: number): number | null {
+  const at = w.restartAt ?? null;
+  if (w.status !== 'waiting-restart' || at === null) return null;
+  return Math.max(0, Math.ceil(at - now));
 }
 
 /** Rows in reading order: by instance, and within one, the oldest process first. */

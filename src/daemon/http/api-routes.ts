@@ -20,6 +20,12 @@ import { serveLogs } from './log-tail';
 
 const MAX_BODY = 4096;
 
+/** What /api/events sends as `event: clock` before every `event: apps`. */
+export interface ClockEvent {
+  /** The daemon's Date.now(), the clock every `restartAt` is on. */
+  now: number;
+}
+
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   E_APP_NOT_FOUND: 404,
   E_BUSY: 409,
@@ -88,7 +94,13 @@ async function act(ctx: DaemonContext, name: string, action: string, req: Incomi
 function serveEvents(ctx: DaemonContext, req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
   const send = (apps: AppInfo[]): void => {
-    res.write(`event: apps\ndata: ${JSON.stringify(apps.map(redactAppInfo))}\n\n`);
+    // The daemon's time first, in the same write: the dashboard counts restarts down from `restartAt`
+    // on this clock, since the browser's may be another machine's and wrong.
+    const clock: ClockEvent = { now: Date.now() };
+    res.write(
+      `event: clock\ndata: ${JSON.stringify(clock)}\n\n` +
+        `event: apps\ndata: ${JSON.stringify(apps.map(redactAppInfo))}\n\n`,
+    );
   };
   send(ctx.manager.list());
   const off = ctx.feed.subscribe(send);

@@ -1,7 +1,10 @@
 /**
  * The dashboard's script, as a string the page inlines. Plain ES2020 run by
  * the browser: it is not compiled with the daemon, so it uses no TypeScript.
+ * The restart countdown (reasonCell, countDown, the daemon's clock) is ./dashboard-countdown.
  */
+import { COUNTDOWN_SCRIPT } from './dashboard-countdown';
+
 export const DASHBOARD_SCRIPT = String.raw`
 'use strict';
 const token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
@@ -10,6 +13,7 @@ const HISTORY = 150; // points kept per worker: ~5 minutes at one event every 2 
 const history = new Map();
 const $ = (s) => document.querySelector(s);
 let logStream = null;
+${COUNTDOWN_SCRIPT}
 
 function esc(s) {
   return String(s).replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
@@ -59,6 +63,7 @@ function buttons(name) {
 }
 
 function render(apps) {
+  const now = daemonNow();
   const rows = [];
   for (const app of apps) {
     rows.push('<tr class="app" data-app="' + esc(app.name) + '"><td>' + esc(app.name) + '</td><td>' + (app.primaryPid || '–') +
@@ -68,12 +73,13 @@ function render(apps) {
       const h = (serving(w) && history.get(app.name + '/' + w.instance)) || { cpu: [], mem: [] };
       rows.push('<tr class="worker" data-app="' + esc(app.name) + '" data-instance="' + w.instance + '"><td>&nbsp;&nbsp;#' + esc(label(w)) +
         '</td><td class="pid">' + (w.pid || '–') + '</td><td><span class="st st-' + esc(w.status) + '">' + esc(w.status) +
-        '</span>' + (w.reason ? ' <small>' + esc(w.reason) + '</small>' : '') + '</td><td>' + w.restarts + '</td><td>' +
+        '</span>' + reasonCell(w, now) + '</td><td>' + w.restarts + '</td><td>' +
         spark(h.cpu, 100, '#3b82c4') + ' ' + (w.cpu == null ? '–' : w.cpu + '%') + '</td><td>' +
         spark(h.mem, 0, '#8e44ad') + ' ' + mb(w.memory) + '</td><td></td></tr>');
     }
   }
   $('#apps tbody').innerHTML = rows.join('');
+  countDown();
 }
 
 /** Reads a text/event-stream body with fetch (so the token goes in a header) and calls onEvent(name, data). */
@@ -102,8 +108,11 @@ async function follow() {
   for (;;) {
     try {
       $('#conn').textContent = 'live';
-      await stream('/api/events', (name, apps) => {
+      // A clock event (the daemon's time) comes right before every apps event.
+      await stream('/api/events', (name, data) => {
+        if (name === 'clock') setDaemonClock(data.now, Date.now());
         if (name !== 'apps') return;
+        const apps = data;
         remember(apps);
         render(apps);
         $('#conn').textContent = 'live · updated ' + new Date().toLocaleTimeString();
