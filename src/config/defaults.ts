@@ -2,6 +2,7 @@
  * Default values of every AppSpec field, in one place. The README's option
  * tables quote these; flags and config files override them.
  */
+import { DEFAULT_NAMESPACE } from '../protocol/app-name';
 import { defaultLogPaths } from '../protocol/paths';
 import type { AppSpec } from '../protocol/types';
 
@@ -23,6 +24,7 @@ export const DEFAULTS = {
   watchDelayMs: 300,
   watchPollIntervalMs: 1000,
   scheduling: 'rr',
+  namespace: DEFAULT_NAMESPACE,
 } as const;
 
 /** How the daemon's and the app primaries' own logs rotate: as an app's logs do by default (uncompressed). */
@@ -63,6 +65,7 @@ export function defaultSpec(
     shutdownWithMessage: false,
     sticky: false,
     primaryGroup: null,
+    namespace: DEFAULTS.namespace,
     logs: {
       out: logs.out,
       err: logs.err,

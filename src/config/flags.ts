@@ -8,7 +8,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { basename, delimiter, extname, isAbsolute, join, resolve } from 'node:path';
 import type { LifecycleOverrides } from '../protocol/api';
 import { ClusterctlError } from '../protocol/errors';
-import { appNameProblem } from '../protocol/app-name';
+import { appNameProblem, namespaceProblem } from '../protocol/app-name';
 import { ENV_NAME_PATTERN, MAX_DURATION_MS } from '../protocol/limits';
 import { STOP_SIGNALS, type AppSpec, type StopSignal } from '../protocol/types';
 import { defaultSpec } from './defaults';
@@ -41,6 +41,7 @@ export interface StartFlags extends LogFlags, SupervisionFlags, TriggerFlags {
   sticky?: boolean;
   primaryGroup?: string;
   scheduling?: string;
+  namespace?: string;
 }
 
 export interface SpecContext {
@@ -67,6 +68,13 @@ export function validateGroupName(label: string, name: string): string {
   const why = appNameProblem(name);
   if (why !== null) throw new ClusterctlError('E_BAD_NAME', `${label} ${JSON.stringify(name)} is not allowed: ${why}`);
   return name;
+}
+
+/** `--namespace`: the app-name rules, and not "all" (protocol/app-name). */
+export function validateNamespace(ns: string): string {
+  const why = namespaceProblem(ns);
+  if (why !== null) throw new ClusterctlError('E_BAD_NAME', `--namespace ${JSON.stringify(ns)} is not allowed: ${why}`);
+  return ns;
 }
 
 /** The default app name: the script's file name without its extension. */
@@ -274,5 +282,6 @@ export function specFromFlags(
   if (flags.sticky === true) spec.sticky = true;
   if (flags.scheduling !== undefined) applySchedulingFlag(spec, flags.scheduling, ctx.notices ?? []);
   if (flags.primaryGroup !== undefined) spec.primaryGroup = validateGroupName('--primary-group', flags.primaryGroup);
+  if (flags.namespace !== undefined) spec.namespace = validateNamespace(flags.namespace);
   return { ...applyTriggerFlags(applySupervisionFlags(spec, flags), flags), ...lifecycleOverrides(flags) };
 }

@@ -41,7 +41,7 @@ export function markIncompatible(manager: AppManager, name: string, err: Cluster
 /**
  * Before a verb acts on apps: an incompatible app whose primary has gone is
  * this daemon's again (stopped); one whose primary still runs is refused
- * when named, and left out of `all`.
+ * when named, and left out of `all` or a namespace.
  */
 export async function excludeIncompatible(
   manager: AppManager,
@@ -56,7 +56,7 @@ export async function excludeIncompatible(
     } else if (!(await stillIncompatible(manager, entry))) {
       manager.registry.transition(entry, { type: 'released' });
       kept.push(entry);
-    } else if (target !== 'all') {
+    } else if (!manager.registry.isSet(target)) {
       throw new ClusterctlError('E_PROTOCOL_MISMATCH', phase.reason);
     }
   }

@@ -157,7 +157,11 @@ export class Registry {
     return entry;
   }
 
-  /** A name, or `all`; matching nothing is an error, `all` included. */
+  /**
+   * A name, a namespace, or `all`; matching nothing is an error, `all`
+   * included. As PM2 does, an app's name wins over a namespace of that name:
+   * the namespace is looked for only when no app has the name.
+   */
   resolve(target: string): AppEntry[] {
     if (target === 'all') {
       const all = this.all();
@@ -165,7 +169,17 @@ export class Registry {
         throw new ClusterctlError('E_APP_NOT_FOUND', 'no apps are registered (target "all" matches nothing)');
       return all;
     }
-    return [this.find(target)];
+    const members = this.apps.has(target) ? [] : this.inNamespace(target);
+    return members.length > 0 ? members : [this.find(target)];
+  }
+
+  /** `all`, or a namespace no app is named: a set of apps, which verbs treat as they treat `all`. */
+  isSet(target: string): boolean {
+    return target === 'all' || (!this.apps.has(target) && this.inNamespace(target).length > 0);
+  }
+
+  private inNamespace(namespace: string): AppEntry[] {
+    return this.all().filter((e) => e.spec.namespace === namespace);
   }
 
   /**

@@ -5,9 +5,12 @@ import { servingWorkers } from '../protocol/workers';
 import { ClusterctlError } from '../protocol/errors';
 import type { AppEntry } from './registry';
 
-/** `all` leaves out the apps someone stopped on purpose; a name is taken as asked, stopped or not. */
-export function forTarget(entries: AppEntry[], target: string): AppEntry[] {
-  return target === 'all' ? entries.filter((e) => e.desired === 'running') : entries;
+/**
+ * A set of apps (`all`, a namespace: Registry.isSet) leaves out the apps
+ * someone stopped on purpose; a name is taken as asked, stopped or not.
+ */
+export function forTarget(entries: AppEntry[], isSet: boolean): AppEntry[] {
+  return isSet ? entries.filter((e) => e.desired === 'running') : entries;
 }
 
 /**

@@ -61,3 +61,16 @@ function fnv1a(text: string): string {
 export function shellName(name: string): string {
   return FILE_SAFE_NAME.test(name) ? name : `'${name.replace(/'/g, `'\\''`)}'`;
 }
+
+/** PM2's namespace of an app that names none. */
+export const DEFAULT_NAMESPACE = 'default';
+
+/**
+ * Why `ns` cannot be a namespace, or null when it can: the app-name rules
+ * (it is typed where a name is, `clusterctl restart api`), and not `all`,
+ * which every verb reads as every app, so such a namespace could never be named.
+ */
+export function namespaceProblem(ns: string): string | null {
+  if (ns === 'all') return '"all" is reserved (it means every app)';
+  return appNameProblem(ns);
+}

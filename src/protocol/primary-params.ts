@@ -9,7 +9,7 @@
  * verdicts, so the two cannot drift apart unnoticed.
  */
 import { ClusterctlError } from './errors';
-import { appNameProblem } from './app-name';
+import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from './app-name';
 import {
   ENV_NAME_PATTERN,
   INSTANCE_VAR_PATTERN,
@@ -162,6 +162,12 @@ const checkSpecFields = exact<AppSpec>({
     if (v === null) return null;
     const why = appNameProblem(str(v, p));
     return why === null ? (v as string) : fail(p, `not a primary group name: ${why}`);
+  },
+  // Absent reads as the default, as the zod schema's default does.
+  namespace: (v, p) => {
+    if (v === undefined) return DEFAULT_NAMESPACE;
+    const why = namespaceProblem(str(v, p));
+    return why === null ? (v as string) : fail(p, `not a namespace: ${why}`);
   },
 });
 

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import type { DaemonApi, DaemonMethod } from './api';
 import { ClusterctlError } from './errors';
-import { appNameProblem } from './app-name';
+import { appNameProblem, DEFAULT_NAMESPACE, namespaceProblem } from './app-name';
 import { dateFormatProblem, specConflict } from './spec-rules';
 import {
   ENV_NAME_PATTERN,
@@ -124,6 +124,13 @@ export const appSpecSchema = z
       .refine((g) => appNameProblem(g) === null, 'not a primary group name')
       .nullable()
       .default(null),
+    namespace: z
+      .string()
+      .superRefine((ns, ctx) => {
+        const why = namespaceProblem(ns);
+        if (why !== null) ctx.addIssue({ code: 'custom', message: `not a namespace: ${why}` });
+      })
+      .default(DEFAULT_NAMESPACE),
   })
   .strict()
   // A client speaking the socket API sends specs no flag or file could make (spec-rules.ts).

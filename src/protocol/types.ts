@@ -117,6 +117,11 @@ export interface AppSpec {
    * app has a primary of its own.
    */
   primaryGroup: string | null;
+  /**
+   * PM2's namespace (`default` unless given): a verb given a target that is
+   * no app's name acts on every app of the namespace of that name.
+   */
+  namespace: string;
 }
 
 /** `--watch`: what is watched, what is ignored on top of the fixed ignores, how changes are batched. */

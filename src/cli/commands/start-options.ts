@@ -31,6 +31,7 @@ export const NEW_APP_FLAGS: Array<keyof StartFlags> = [
   'sticky',
   'primaryGroup',
   'scheduling',
+  'namespace',
   'out',
   'err',
   'log',
@@ -82,6 +83,10 @@ function addAppOptions(command: Command): Command {
     .option(
       '--primary-group <name>',
       'share one primary process with the other apps of this group (less memory; one crash of it restarts them all)',
+    )
+    .option(
+      '--namespace <name>',
+      'the app\'s namespace: restart, reload, stop, delete, start and reset given its name act on every app in it (default "default")',
     )
     .option(
       '--scheduling <policy>',

@@ -31,7 +31,9 @@ function pathExists(path: string): boolean {
 async function resumeRegistered(target: string, args: string[], flags: StartCommandFlags): Promise<AppInfo[] | null> {
   // With no daemon running there is no registered app: do not start one just to find out.
   return withRunningDaemon(async (client) => {
-    const known = (await client.list()).some((a) => a.name === target) || target === 'all';
+    // A namespace counts too: the daemon starts its stopped apps (Registry.resolve).
+    const known =
+      (await client.list()).some((a) => a.name === target || a.spec.namespace === target) || target === 'all';
     if (!known) return null;
     const given = NEW_APP_FLAGS.filter((f) => flags[f] !== undefined);
     if (given.length > 0 || args.length > 0) {

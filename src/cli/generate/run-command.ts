@@ -116,6 +116,7 @@ function specOptions(spec: AppSpec, paths: RunPaths, home: string): string[] {
   logOptions(spec, paths, home, opt, out);
   // A group is shared by the apps of one machine; a pod runs one app (export k8s says so).
   if (paths.mode === 'absolute' && spec.primaryGroup !== null) opt('--primary-group', spec.primaryGroup);
+  if (spec.namespace !== DEFAULTS.namespace) opt('--namespace', spec.namespace);
   triggerOptions(spec, paths, opt, out);
   return out;
 }

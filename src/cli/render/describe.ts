@@ -1,6 +1,7 @@
 /** `describe`: the app's spec, then each worker with its last exit. */
 import type { AppInfo, ExitRecord } from '../../protocol/types';
 import { paintStatus } from './colors';
+import { namespaceOf } from './table';
 import { humanBytes, isoTime } from './format';
 import { triggerLines } from './triggers';
 import { instanceLabel, reasonText, sortedWorkers } from './worker-text';
@@ -54,6 +55,7 @@ export function renderDescribe(app: AppInfo, now: number = Date.now(), all: read
   const s = app.spec;
   const lines: Array<[string, string]> = [
     ['name', app.name],
+    ['namespace', namespaceOf(app)],
     ['status', paintStatus(app.status)],
     ['primary pid', app.primaryPid === null ? '-' : String(app.primaryPid)],
     ...groupLine(app, all),

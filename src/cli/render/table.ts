@@ -3,6 +3,7 @@
  * (stopped), and a note under the table for every worker that is not online
  * with a reason (a failed listen, a crash loop).
  */
+import { DEFAULT_NAMESPACE } from '../../protocol/app-name';
 import type { AppInfo } from '../../protocol/types';
 import { renderBoxTable } from './box-table';
 import { paintStatus } from './colors';
@@ -53,8 +54,28 @@ export function workerNotes(apps: AppInfo[], now: number = Date.now()): string[]
   return notes;
 }
 
+/** Old daemons' specs have no namespace: the default, as PM2 gives every app. */
+export function namespaceOf(app: AppInfo): string {
+  return (app.spec as Partial<AppInfo['spec']>).namespace ?? DEFAULT_NAMESPACE;
+}
+
+/**
+ * A `namespace` column after `app`, only when some app shown is in another
+ * namespace than the default: a table of apps that use none stays as it was.
+ */
+function withNamespaces(apps: AppInfo[], rows: string[][]): { head: string[]; rows: string[][] } {
+  if (apps.every((a) => namespaceOf(a) === DEFAULT_NAMESPACE)) return { head: HEAD, rows };
+  const byName = new Map(apps.map((a) => [a.name, namespaceOf(a)]));
+  const insert = (row: string[], cell: string): string[] => [row[0] ?? '', cell, ...row.slice(1)];
+  return {
+    head: insert(HEAD, 'namespace'),
+    rows: rows.map((r) => insert(r, byName.get(r[0] ?? '') ?? DEFAULT_NAMESPACE)),
+  };
+}
+
 export function renderAppTable(apps: AppInfo[], now: number = Date.now()): string {
   if (apps.length === 0) return 'no apps: start one with `clusterctl start app.js`\n';
   const notes = [...workerNotes(apps, now), ...triggerNotes(apps)];
-  return `${renderBoxTable(HEAD, appRows(apps, now))}\n${notes.map((n) => `${n}\n`).join('')}`;
+  const { head, rows } = withNamespaces(apps, appRows(apps, now));
+  return `${renderBoxTable(head, rows)}\n${notes.map((n) => `${n}\n`).join('')}`;
 }

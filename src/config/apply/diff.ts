@@ -72,6 +72,16 @@ export function diffSpecs(from: AppSpec, to: AppSpec): SpecChanges {
   };
 }
 
+/**
+ * The namespace alone changed: it is the daemon's (which apps a target
+ * names), never seen by a worker, so the daemon stores it and no worker is
+ * replaced for it (the reload handler).
+ */
+export function onlyNamespaceChanged(c: SpecChanges): boolean {
+  const env = c.env.added.length + c.env.removed.length + c.env.changed.length;
+  return !c.script && !c.args && env === 0 && c.options.length === 1 && c.options[0] === 'namespace';
+}
+
 export function hasChanges(c: SpecChanges): boolean {
   return (
     c.script || c.args || c.options.length > 0 || c.env.added.length + c.env.removed.length + c.env.changed.length > 0

@@ -4,7 +4,7 @@
  * = unchanged. Options are named as a config file names them; env variables
  * by name only, never by value.
  */
-import { hasChanges, type SpecChanges } from './diff';
+import { hasChanges, onlyNamespaceChanged, type SpecChanges } from './diff';
 import type { Plan, PlanAction } from './plan';
 
 const FILE_KEY: Record<string, string> = {
@@ -78,6 +78,7 @@ function verbAndDetail(a: PlanAction): [string, string] {
           : instances(a.spec.instances),
       ];
     case 'reload':
+      if (onlyNamespaceChanged(a.changes)) return ['reload', 'options (namespace): stored, no worker replaced'];
       return ['reload', hasChanges(a.changes) ? describeChanges(a.changes) : 'no change in the file'];
     case 'restart-workers':
       return ['restart', hasChanges(a.changes) ? describeChanges(a.changes) : 'no change in the file'];

@@ -15,7 +15,7 @@ import {
   MAX_LOG_RETAIN,
   MIN_LOG_MAX_SIZE,
 } from '../../protocol/limits';
-import { appNameProblem } from '../../protocol/app-name';
+import { appNameProblem, namespaceProblem } from '../../protocol/app-name';
 import { dateFormatProblem } from '../../protocol/spec-rules';
 import { STOP_SIGNALS } from '../../protocol/types';
 import { splitArgs } from '../flags';
@@ -159,6 +159,14 @@ export const appEntrySchema = z.looseObject({
     .string(msg('a string'))
     .superRefine((group, ctx) => {
       const why = appNameProblem(group);
+      if (why !== null) ctx.addIssue({ code: 'custom', message: `is not allowed: ${why}` });
+    })
+    .optional(),
+  // PM2's namespace: a verb given it as a target acts on every app of it.
+  namespace: z
+    .string(msg('a string'))
+    .superRefine((ns, ctx) => {
+      const why = namespaceProblem(ns);
       if (why !== null) ctx.addIssue({ code: 'custom', message: `is not allowed: ${why}` });
     })
     .optional(),

@@ -119,6 +119,7 @@ export function entryToSpec(entry: AppEntry, ctx: ToSpecContext): AppSpec {
   if (entry.shutdown_with_message !== undefined) spec.shutdownWithMessage = entry.shutdown_with_message;
   if (entry.sticky !== undefined) spec.sticky = entry.sticky;
   if (entry.primary_group !== undefined) spec.primaryGroup = entry.primary_group;
+  if (entry.namespace !== undefined) spec.namespace = entry.namespace;
   if (entry.scheduling !== undefined) applyFileScheduling(spec, entry.scheduling, notices);
   if (entry.wait_ready !== undefined) spec.waitReady = entry.wait_ready;
   if (entry.listen_timeout !== undefined) spec.listenTimeout = entry.listen_timeout;

@@ -1,15 +1,24 @@
+import { diffSpecs, onlyNamespaceChanged } from '../../config/apply/diff';
 import type { ProgressEvent, ReloadOptions } from '../../protocol/api';
 import { shellName } from '../../protocol/app-name';
 import { ClusterctlError } from '../../protocol/errors';
 import type { CallContext } from '../../protocol/rpc-server';
 import { daemonParamSchemas, parseWith } from '../../protocol/schemas';
-import type { AppInfo } from '../../protocol/types';
+import type { AppInfo, AppSpec } from '../../protocol/types';
 import { toAppInfo } from '../app-info';
 import type { AppManager } from '../apps';
 import { excludeIncompatible } from '../compat';
 import type { DaemonContext } from '../context';
+import type { AppEntry } from '../registry';
 import { recordReload } from '../reload-metrics';
 import { forTarget, refuseSpreadSpec, settled, withOverrides } from '../verbs-shared';
+
+/** `apply` changing only an app's namespace: stored, no worker replaced (config/apply/diff). */
+function renamespaced(entry: AppEntry, spec: AppSpec): boolean {
+  if (spec.instances !== entry.spec.instances || !onlyNamespaceChanged(diffSpecs(entry.spec, spec))) return false;
+  entry.spec = { ...entry.spec, namespace: spec.namespace };
+  return true;
+}
 
 /** Rolling reload, one app at a time; an app with no primary is started with the spec. */
 export async function reloadApps(
@@ -21,7 +30,7 @@ export async function reloadApps(
   const { registry, logger } = manager;
   manager.refuseWhileShuttingDown();
   const listed = registry.resolve(target);
-  const entries = forTarget(await excludeIncompatible(manager, listed, target), target);
+  const entries = forTarget(await excludeIncompatible(manager, listed, target), registry.isSet(target));
   const parallel = options.parallel ?? 1;
   const newSpec = options.spec;
   refuseSpreadSpec('reload', entries, target, newSpec);
@@ -30,6 +39,11 @@ export async function reloadApps(
     for (const entry of entries) {
       const spec = newSpec ?? withOverrides(entry.spec, options);
       const handle = entry.primary;
+      if (handle && newSpec && renamespaced(entry, newSpec)) {
+        registry.persist();
+        logger.info({ app: entry.name, namespace: newSpec.namespace }, 'app namespace changed, workers kept');
+        continue;
+      }
       if (handle && handle.group !== spec.primaryGroup) {
         // A rolling reload replaces workers inside one process; moving the app into or out of a group's host is another process.
         const to =

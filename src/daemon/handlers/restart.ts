@@ -24,7 +24,7 @@ export async function restartApps(
   const { registry, logger } = manager;
   manager.refuseWhileShuttingDown();
   const listed = registry.resolve(target);
-  const entries = forTarget(await excludeIncompatible(manager, listed, target), target);
+  const entries = forTarget(await excludeIncompatible(manager, listed, target), registry.isSet(target));
   refuseSpreadSpec('restart', entries, target, options.spec);
   await registry.exclusive(entries, 'restart', async () => {
     const steps = planRestart(registry, entries, options);

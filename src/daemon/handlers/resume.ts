@@ -14,7 +14,7 @@ export async function resumeApps(manager: AppManager, target: string): Promise<A
   manager.refuseWhileShuttingDown();
   const entries = registry.resolve(target);
   const idle = (await excludeIncompatible(manager, entries, target)).filter((e) => e.primary === null);
-  if (target !== 'all' && idle.length === 0) {
+  if (!registry.isSet(target) && idle.length === 0) {
     throw new ClusterctlError(
       'E_APP_EXISTS',
       `app ${target} is already running; use \`clusterctl restart ${shellName(target)}\` to restart it`,
