@@ -51,7 +51,7 @@ async function snapshot(): Promise<Record<string, { pids: number[]; restarts: nu
 }
 
 async function expectServes(name: string): Promise<void> {
-  const r = await httpGet(ports[name] ?? 0);
+  const r = await httpGet(ports[name]);
   expect(r.status).toBe(200);
 }
 
@@ -106,8 +106,8 @@ test('restart <namespace> restarts exactly its apps: new pids, one restart each;
   expect(r.stdout).not.toMatch(/mailer|web/);
   const after = await snapshot();
   for (const name of ['users', 'orders']) {
-    for (const pid of after[name]?.pids ?? []) expect(before[name]?.pids).not.toContain(pid);
-    expect(after[name]?.restarts).toEqual(before[name]?.restarts.map((n) => n + 1));
+    for (const pid of after[name].pids) expect(before[name].pids).not.toContain(pid);
+    expect(after[name].restarts).toEqual(before[name].restarts.map((n) => n + 1));
     await expectServes(name);
   }
   for (const name of ['mailer', 'web']) expect(after[name]).toEqual(before[name]);
@@ -117,14 +117,14 @@ test('reload <namespace> replaces its workers only; reset <namespace> zeroes its
   const before = await snapshot();
   await sb.ok(['reload', 'jobs']);
   const after = await snapshot();
-  expect(after.mailer?.pids).not.toEqual(before.mailer?.pids);
+  expect(after.mailer.pids).not.toEqual(before.mailer.pids);
   for (const name of ['users', 'orders', 'web']) expect(after[name]).toEqual(before[name]);
   await expectServes('mailer');
   await sb.ok(['reset', 'api']);
   const reset = await snapshot();
-  expect(reset.users?.restarts).toEqual([0]);
-  expect(reset.orders?.restarts).toEqual([0, 0]);
-  expect(reset.mailer?.restarts).toEqual(after.mailer?.restarts);
+  expect(reset.users.restarts).toEqual([0]);
+  expect(reset.orders.restarts).toEqual([0, 0]);
+  expect(reset.mailer.restarts).toEqual(after.mailer.restarts);
 });
 
 test('stop <namespace> stops its apps; start <namespace> starts them again; flush <namespace> names them', async () => {
@@ -144,7 +144,7 @@ test('stop <namespace> stops its apps; start <namespace> starts them again; flus
     },
     { what: 'users and orders online again' },
   );
-  expect(listed.get('mailer')?.workers.map((w) => w.pid)).toEqual(before.mailer?.pids);
+  expect(listed.get('mailer')?.workers.map((w) => w.pid)).toEqual(before.mailer.pids);
   await expectServes('users');
   const flushed = await sb.ok(['flush', 'api']);
   expect(flushed.stdout).toMatch(/users/);
@@ -157,7 +157,7 @@ test('an app named like a namespace wins, as in PM2: restart and delete act on t
   const before = await snapshot();
   await sb.ok(['restart', 'api']);
   const after = await snapshot();
-  expect(after.api?.pids).not.toEqual(before.api?.pids);
+  expect(after.api.pids).not.toEqual(before.api.pids);
   for (const name of ['users', 'orders', 'mailer', 'web']) expect(after[name]).toEqual(before[name]);
   expect((await sb.ok(['delete', 'api'])).stdout).toMatch(/api/);
   const listed = await apps();
@@ -176,7 +176,7 @@ test('an unknown target is E_APP_NOT_FOUND (exit 1) with its message; a bad --na
     ['', 'it is empty'],
     ['a/b', 'it contains "/" (a name is not a path)'],
   ]) {
-    const bad = await sb.cli(['start', HELLO, '--name', 'extra', '--namespace', value ?? '']);
+    const bad = await sb.cli(['start', HELLO, '--name', 'extra', '--namespace', value]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe(`clusterctl: --namespace ${JSON.stringify(value)} is not allowed: ${why}\n`);
   }
@@ -195,7 +195,7 @@ test('apply of a changed namespace stores it and replaces no worker; the new nam
   expect(await snapshot()).toEqual(before);
   expect((await sb.cli(['restart', 'jobs'])).code).toBe(1);
   await sb.ok(['restart', 'workers']);
-  expect((await snapshot()).mailer?.pids).not.toEqual(before.mailer?.pids);
+  expect((await snapshot()).mailer.pids).not.toEqual(before.mailer.pids);
 });
 
 // Last but one: `kill` stops every app of the sandbox.
@@ -221,7 +221,7 @@ test('save, kill and resurrect keep each namespace, and it still selects its app
   const before = await snapshot();
   await sb.ok(['restart', 'api']);
   const after = await snapshot();
-  expect(after.users?.pids).not.toEqual(before.users?.pids);
+  expect(after.users.pids).not.toEqual(before.users.pids);
   expect(after.web).toEqual(before.web);
 });
 

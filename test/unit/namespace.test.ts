@@ -192,7 +192,6 @@ describe('apply', () => {
     const running: AppInfo = { ...info(from), status: 'online', primaryPid: 10 };
     const [action] = planApply([running], [to], { prune: false }).actions;
     expect(action).toMatchObject({ kind: 'reload', name: 'mailer' });
-    if (!action) throw new Error('no action');
     expect(formatAction(action)).toBe('~ reload  mailer  options (namespace): stored, no worker replaced');
   });
 });
