@@ -46,7 +46,8 @@ export function markIncompatible(manager: AppManager, name: string, err: Cluster
 export async function excludeIncompatible(
   manager: AppManager,
   entries: AppEntry[],
-  target: string,
+  /** The target is a set (`all`, a namespace: Registry.isSet), decided with its lookup. */
+  isSet: boolean,
 ): Promise<AppEntry[]> {
   const kept: AppEntry[] = [];
   for (const entry of entries) {
@@ -56,7 +57,7 @@ export async function excludeIncompatible(
     } else if (!(await stillIncompatible(manager, entry))) {
       manager.registry.transition(entry, { type: 'released' });
       kept.push(entry);
-    } else if (!manager.registry.isSet(target)) {
+    } else if (!isSet) {
       throw new ClusterctlError('E_PROTOCOL_MISMATCH', phase.reason);
     }
   }

@@ -127,6 +127,20 @@ test('reload <namespace> replaces its workers only; reset <namespace> zeroes its
   expect(reset.mailer.restarts).toEqual(after.mailer.restarts);
 });
 
+test("logs <namespace> shows its apps' lines only, as PM2's logs does", async () => {
+  const lines = await waitFor(
+    async () => {
+      const out = (await sb.ok(['logs', 'api', '--nostream', '--lines', '20'])).stdout.trim().split('\n');
+      return out.some((l) => /^users:0 /.test(l)) && out.some((l) => /^orders:1 /.test(l)) ? out : null;
+    },
+    { what: 'lines of users and orders' },
+  );
+  expect(lines.filter((l) => !/^(users|orders):\d /.test(l))).toEqual([]);
+  const unknown = await sb.cli(['logs', 'nope', '--nostream']);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(/no app named "nope"/);
+});
+
 test('stop <namespace> stops its apps; start <namespace> starts them again; flush <namespace> names them', async () => {
   const before = await snapshot();
   await sb.ok(['stop', 'api']);

@@ -84,7 +84,7 @@ export function registerLogs(program: Command): void {
   program
     .command('logs')
     .description("show the last lines of an app's logs (or of every app's), interleaved in time, then follow new lines")
-    .argument('[name]', 'app name (default: every app)')
+    .argument('[name]', 'app name, or a namespace (default: every app)')
     .option('--lines <n>', `lines of history per log file (default ${DEFAULT_LINES}); 0 shows only new lines`)
     .option('--follow', 'keep printing new lines as they come (the default)')
     .option('--nostream', 'print the last lines and exit')
@@ -118,8 +118,17 @@ Examples:
 }
 
 /** The named app, or every app. */
+/**
+ * Every app, or the one `name` names, or, when no app has that name, the apps of the
+ * namespace `name` (the daemon's rule for targets, Registry.resolve); otherwise the
+ * daemon's own "no app named" error.
+ */
 async function appsOf(client: Client, name: string | undefined): Promise<AppInfo[]> {
-  return name === undefined ? client.list() : [await client.describe({ name })];
+  const apps = await client.list();
+  if (name === undefined) return apps;
+  const named = apps.filter((a) => a.name === name);
+  const chosen = named.length > 0 ? named : apps.filter((a) => a.spec.namespace === name);
+  return chosen.length > 0 ? chosen : [await client.describe({ name })];
 }
 
 async function showAppLogs(name: string | undefined, apps: AppInfo[], opts: LogsOptions): Promise<void> {

@@ -86,7 +86,7 @@ function addAppOptions(command: Command): Command {
     )
     .option(
       '--namespace <name>',
-      'the app\'s namespace: restart, reload, stop, delete, start, reset and flush given its name act on every app in it (default "default")',
+      'the app\'s namespace: restart, reload, stop, delete, start, reset, flush and logs given its name act on every app in it (default "default")',
     )
     .option(
       '--scheduling <policy>',

@@ -8,7 +8,7 @@ import { settleAll } from '../verbs-shared';
 export async function deleteApps(manager: AppManager, target: string): Promise<string[]> {
   const { registry, logger } = manager;
   manager.refuseWhileShuttingDown();
-  const entries = await excludeIncompatible(manager, registry.resolve(target), target);
+  const entries = await excludeIncompatible(manager, registry.resolve(target), registry.isSet(target));
   return registry.exclusive(entries, 'delete', async () => {
     const deleted: string[] = [];
     await settleAll(

@@ -30,7 +30,9 @@ export async function reloadApps(
   const { registry, logger } = manager;
   manager.refuseWhileShuttingDown();
   const listed = registry.resolve(target);
-  const entries = forTarget(await excludeIncompatible(manager, listed, target), registry.isSet(target));
+  // Decided with the lookup, before any await: a delete meanwhile must not turn a name into a set.
+  const isSet = registry.isSet(target);
+  const entries = forTarget(await excludeIncompatible(manager, listed, isSet), isSet);
   const parallel = options.parallel ?? 1;
   const newSpec = options.spec;
   refuseSpreadSpec('reload', entries, target, newSpec);

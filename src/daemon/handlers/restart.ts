@@ -24,7 +24,9 @@ export async function restartApps(
   const { registry, logger } = manager;
   manager.refuseWhileShuttingDown();
   const listed = registry.resolve(target);
-  const entries = forTarget(await excludeIncompatible(manager, listed, target), registry.isSet(target));
+  // Decided with the lookup, before any await: a delete meanwhile must not turn a name into a set.
+  const isSet = registry.isSet(target);
+  const entries = forTarget(await excludeIncompatible(manager, listed, isSet), isSet);
   refuseSpreadSpec('restart', entries, target, options.spec);
   await registry.exclusive(entries, 'restart', async () => {
     const steps = planRestart(registry, entries, options);

@@ -13,8 +13,10 @@ export async function resumeApps(manager: AppManager, target: string): Promise<A
   const { registry, logger } = manager;
   manager.refuseWhileShuttingDown();
   const entries = registry.resolve(target);
-  const idle = (await excludeIncompatible(manager, entries, target)).filter((e) => e.primary === null);
-  if (!registry.isSet(target) && idle.length === 0) {
+  // Decided with the lookup, before any await: a delete meanwhile must not turn a name into a set.
+  const isSet = registry.isSet(target);
+  const idle = (await excludeIncompatible(manager, entries, isSet)).filter((e) => e.primary === null);
+  if (!isSet && idle.length === 0) {
     throw new ClusterctlError(
       'E_APP_EXISTS',
       `app ${target} is already running; use \`clusterctl restart ${shellName(target)}\` to restart it`,

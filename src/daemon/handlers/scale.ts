@@ -14,7 +14,7 @@ export async function scaleApp(manager: AppManager, name: string, target: ScaleT
   const { registry, logger } = manager;
   manager.refuseWhileShuttingDown();
   const entry = registry.find(name);
-  await excludeIncompatible(manager, [entry], name);
+  await excludeIncompatible(manager, [entry], false);
   await registry.exclusive([entry], 'scale', async () => {
     const instances = applyScaleTarget(target, entry.spec.instances, manager.deps.cpus(), entry.name);
     const running = entry.status ? servingWorkers(entry.status.workers).length : 0;

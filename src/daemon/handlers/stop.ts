@@ -11,7 +11,7 @@ export async function stopApps(manager: AppManager, target: string): Promise<App
   const { registry } = manager;
   manager.refuseWhileShuttingDown();
   const listed = registry.resolve(target);
-  const entries = await excludeIncompatible(manager, listed, target);
+  const entries = await excludeIncompatible(manager, listed, registry.isSet(target));
   await registry.exclusive(entries, 'stop', async () => {
     await settleAll(
       entries,
