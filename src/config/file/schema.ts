@@ -68,6 +68,12 @@ const byteSize = (min: number) =>
   });
 
 const bool = z.boolean(msg('true or false'));
+/** A string that `problem` accepts (null); otherwise its reason, after `prefix`. */
+const checked = (problem: (value: string) => string | null, prefix = 'is not allowed: ') =>
+  z.string(msg('a string')).superRefine((value, ctx) => {
+    const why = problem(value);
+    if (why !== null) ctx.addIssue({ code: 'custom', message: `${prefix}${why}` });
+  });
 const path = z.string(msg('a path')).min(1, 'must not be empty');
 const envVarName = z
   .string(msg('an environment variable name'))
@@ -132,13 +138,7 @@ export const envBlockSchema = z
 
 /** Every key an app entry may have, besides `env_<name>` blocks. */
 export const appEntrySchema = z.looseObject({
-  name: z
-    .string(msg('a string'))
-    .superRefine((name, ctx) => {
-      const why = appNameProblem(name);
-      if (why !== null) ctx.addIssue({ code: 'custom', message: `is not allowed: ${why}` });
-    })
-    .optional(),
+  name: checked(appNameProblem).optional(),
   script: z.string(msg("the path of the app's main file")).min(1, 'must not be empty'),
   args: words('the arguments the script gets').optional(),
   cwd: path.optional(),
@@ -155,21 +155,9 @@ export const appEntrySchema = z.looseObject({
   shutdown_with_message: bool.optional(),
   sticky: bool.optional(),
   // A clusterctl extension (PM2 has no such key): apps of one group share one primary process.
-  primary_group: z
-    .string(msg('a string'))
-    .superRefine((group, ctx) => {
-      const why = appNameProblem(group);
-      if (why !== null) ctx.addIssue({ code: 'custom', message: `is not allowed: ${why}` });
-    })
-    .optional(),
+  primary_group: checked(appNameProblem).optional(),
   // PM2's namespace: a verb given it as a target acts on every app of it.
-  namespace: z
-    .string(msg('a string'))
-    .superRefine((ns, ctx) => {
-      const why = namespaceProblem(ns);
-      if (why !== null) ctx.addIssue({ code: 'custom', message: `is not allowed: ${why}` });
-    })
-    .optional(),
+  namespace: checked(namespaceProblem).optional(),
   // A clusterctl extension: node:cluster's scheduling, 'rr' (the primary accepts) or 'none' (the workers accept).
   scheduling: z.enum(['rr', 'none'], msg('"rr" or "none"')).optional(),
   wait_ready: bool.optional(),
@@ -195,13 +183,7 @@ export const appEntrySchema = z.looseObject({
   out_file: path.optional(),
   error_file: path.optional(),
   // PM2 writes "" for "no format": accepted as such (to-spec.ts).
-  log_date_format: z
-    .string(msg('a string'))
-    .superRefine((f, ctx) => {
-      const why = f === '' ? null : dateFormatProblem(f);
-      if (why !== null) ctx.addIssue({ code: 'custom', message: why });
-    })
-    .optional(),
+  log_date_format: checked((f) => (f === '' ? null : dateFormatProblem(f)), '').optional(),
   time: bool.optional(),
   // PM2 aliases and conveniences (fork-mode helper)
   port: z.union([z.number(), z.string()], msg('a port number')).transform(String).optional(),
