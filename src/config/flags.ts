@@ -63,18 +63,21 @@ export function validateAppName(name: string): string {
   return name;
 }
 
+/** `value` of the flag `label` when `problem` accepts it, else E_BAD_NAME with the reason. */
+function checkedName(label: string, value: string, problem: (v: string) => string | null): string {
+  const why = problem(value);
+  if (why !== null) throw new ClusterctlError('E_BAD_NAME', `${label} ${JSON.stringify(value)} is not allowed: ${why}`);
+  return value;
+}
+
 /** A primary group name follows the app-name rules: it names the host's socket and log files the same way. */
 export function validateGroupName(label: string, name: string): string {
-  const why = appNameProblem(name);
-  if (why !== null) throw new ClusterctlError('E_BAD_NAME', `${label} ${JSON.stringify(name)} is not allowed: ${why}`);
-  return name;
+  return checkedName(label, name, appNameProblem);
 }
 
 /** `--namespace`: the app-name rules, and not "all" (protocol/app-name). */
 export function validateNamespace(ns: string): string {
-  const why = namespaceProblem(ns);
-  if (why !== null) throw new ClusterctlError('E_BAD_NAME', `--namespace ${JSON.stringify(ns)} is not allowed: ${why}`);
-  return ns;
+  return checkedName('--namespace', ns, namespaceProblem);
 }
 
 /** The default app name: the script's file name without its extension. */
